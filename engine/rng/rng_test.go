@@ -1,0 +1,68 @@
+package rng
+
+import (
+	"math"
+	"testing"
+)
+
+func TestResetRepeats(t *testing.T) {
+	var a, b Stream
+	a.Reset(42, 7)
+	first := [4]uint64{a.Uint64(), a.Uint64(), a.Uint64(), a.Uint64()}
+	b.Reset(1, 1)
+	b.Uint64()
+	b.Reset(42, 7)
+	for i, want := range first {
+		if got := b.Uint64(); got != want {
+			t.Fatalf("draw %d after Reset: got %d want %d", i, got, want)
+		}
+	}
+}
+
+// Neighbouring trials must give unrelated streams: the first uniforms of
+// trials 0..n-1 should look like independent U(0,1) draws, and the lag-1
+// correlation between consecutive trials' first draws should be near 0.
+func TestNeighbouringTrialsIndependent(t *testing.T) {
+	const n = 200000
+	var s Stream
+	xs := make([]float64, n)
+	for i := range xs {
+		s.Reset(20080527, uint64(i))
+		xs[i] = s.Float64()
+	}
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	mean := sum / n
+	se := math.Sqrt(1.0/12) / math.Sqrt(n)
+	if math.Abs(mean-0.5) > 4*se {
+		t.Errorf("mean of first draws %.5f, want 0.5 ± %.5f", mean, 4*se)
+	}
+	var cov float64
+	for i := 1; i < n; i++ {
+		cov += (xs[i] - 0.5) * (xs[i-1] - 0.5)
+	}
+	corr := cov / (n - 1) / (1.0 / 12)
+	// The lag-1 correlation of independent draws has SE 1/sqrt(n).
+	if math.Abs(corr) > 4/math.Sqrt(n) {
+		t.Errorf("lag-1 correlation %.5f across trials, want |r| < %.5f", corr, 4/math.Sqrt(n))
+	}
+}
+
+func TestSeedsDiffer(t *testing.T) {
+	var a, b Stream
+	a.Reset(1, 0)
+	b.Reset(2, 0)
+	if a.Uint64() == b.Uint64() {
+		t.Fatal("seeds 1 and 2 start the same stream")
+	}
+}
+
+func TestResetNoAlloc(t *testing.T) {
+	var s Stream
+	n := testing.AllocsPerRun(100, func() { s.Reset(3, 4); s.Uint64() })
+	if n != 0 {
+		t.Fatalf("Reset allocates %v times", n)
+	}
+}
