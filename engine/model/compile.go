@@ -1,0 +1,360 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+
+	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/dist"
+	"github.com/settle-sim/settle/engine/scenario"
+)
+
+// builtins are expr's own functions that rules may use.
+var builtins = []string{"min", "max", "abs", "floor", "ceil", "round"}
+
+// mathFuncs are settle's functions other than distributions, with their
+// arity.
+var mathFuncs = map[string]int{"exp": 1, "log": 1, "sqrt": 1, "clamp": 3}
+
+// FuncNames returns every function rules can call, sorted.
+func FuncNames() []string {
+	names := slices.Clone(builtins)
+	for n := range mathFuncs {
+		names = append(names, n)
+	}
+	for _, f := range dist.Families() {
+		names = append(names, f.Name)
+	}
+	names = append(names, "discrete")
+	sort.Strings(names)
+	return names
+}
+
+func isFunc(name string) bool { return slices.Contains(FuncNames(), name) }
+
+// config returns an expr configuration declaring settle's functions and
+// the given environment.
+func config(env map[string]any) *conf.Config {
+	opts := []expr.Option{expr.DisableAllBuiltins()}
+	for _, b := range builtins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	if env != nil {
+		opts = append(opts, expr.Env(env))
+	}
+	stub := func(...any) (any, error) { return nil, errors.New("settle functions run only in the engine") }
+	sigs := map[int]any{
+		1: new(func(float64) float64),
+		2: new(func(float64, float64) float64),
+		3: new(func(float64, float64, float64) float64),
+		4: new(func(float64, float64, float64, float64) float64),
+	}
+	for name, n := range mathFuncs {
+		opts = append(opts, expr.Function(name, stub, sigs[n]))
+	}
+	for _, f := range dist.Families() {
+		sig := sigs[len(f.Params)]
+		if f.Bool {
+			sig = new(func(float64) bool)
+		}
+		opts = append(opts, expr.Function(f.Name, stub, sig))
+	}
+	opts = append(opts, expr.Function("discrete", stub, new(func([]any, []any) float64)))
+	c := conf.CreateNew()
+	for _, op := range opts {
+		op(c)
+	}
+	for name := range c.Disabled {
+		delete(c.Builtins, name)
+	}
+	c.Check()
+	return c
+}
+
+// parsed is one definition after parsing.
+type parsed struct {
+	def    *scenario.Def
+	rw     rewritten
+	tree   *parser.Tree
+	deps   []string
+	draws  bool // calls a distribution directly
+	broken bool // has errors; dependants are not checked
+}
+
+// Compile compiles a loaded scenario. All problems found are returned
+// at once as a *diag.ListError; a rule file (one without outputs) is
+// checked as far as it can be without the names it expects from the
+// scenarios that include it.
+func Compile(sc *scenario.Scenario) (*Program, error) {
+	c := &compiler{sc: sc, vars: map[string]*Var{}, byName: map[string]*parsed{}}
+	c.parseAll()
+	order := c.order()
+	c.compileAll(order)
+	c.outputs()
+	c.diags.Sort()
+	if err := c.diags.Err(); err != nil {
+		return nil, err
+	}
+	return c.prog, nil
+}
+
+type compiler struct {
+	sc     *scenario.Scenario
+	diags  diag.List
+	defs   []*parsed
+	byName map[string]*parsed
+	vars   map[string]*Var
+	prog   *Program
+	cur    *parsed // the definition being compiled
+}
+
+func (c *compiler) parseAll() {
+	base := config(nil)
+	known := append(c.sc.Names(), FuncNames()...)
+	for _, d := range c.sc.Defs {
+		if isFunc(d.Name) {
+			c.diags.Errorf(d.Pos, "choose another name", "%s %s has the name of a function", d.Kind, d.Name)
+		}
+		p := &parsed{def: d, rw: rewrite(d.Expr)}
+		c.defs = append(c.defs, p)
+		c.byName[d.Name] = p
+		for _, e := range p.rw.errs {
+			c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
+			p.broken = true
+		}
+		if p.broken {
+			continue
+		}
+		tree, err := parser.ParseWithConfig(p.rw.src, base)
+		if err != nil {
+			c.exprError(p, err, "")
+			p.broken = true
+			continue
+		}
+		p.tree = tree
+		callees := map[ast.Node]bool{}
+		seen := map[string]bool{}
+		all := nodes(tree.Node)
+		for _, n := range all {
+			if call, ok := n.(*ast.CallNode); ok {
+				callees[call.Callee] = true
+			}
+		}
+		for _, n := range all {
+			switch n := n.(type) {
+			case *ast.CallNode:
+				if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+					if _, isDist := dist.Lookup(id.Value); isDist || id.Value == "discrete" {
+						p.draws = true
+						if d.Kind == scenario.Rule {
+							c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
+								"rule %s calls the distribution %s(); distributions belong under inputs", d.Name, id.Value)
+							p.broken = true
+						}
+					}
+				}
+			case *ast.IdentifierNode:
+				if callees[n] || seen[n.Value] {
+					continue
+				}
+				seen[n.Value] = true
+				if _, ok := c.sc.Lookup(n.Value); ok {
+					p.deps = append(p.deps, n.Value)
+					continue
+				}
+				if c.sc.IsRuleFile {
+					p.broken = true // defined by the scenarios that include this file
+					continue
+				}
+				hint := diag.DidYouMean(n.Value, known)
+				if hint == "" {
+					hint = "define it under inputs or rules"
+				}
+				c.diags.Errorf(c.pos(p, n), hint, "unknown name %q in %s %s", n.Value, d.Kind, d.Name)
+				p.broken = true
+			}
+		}
+	}
+}
+
+// nodes returns n and its descendants, children before parents.
+func nodes(n ast.Node) []ast.Node {
+	v := &collector{}
+	ast.Walk(&n, v)
+	return v.nodes
+}
+
+type collector struct{ nodes []ast.Node }
+
+// Visit implements ast.Visitor.
+func (v *collector) Visit(n *ast.Node) { v.nodes = append(v.nodes, *n) }
+
+// order returns the definitions in dependency order and reports cycles.
+func (c *compiler) order() []*parsed {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var order []*parsed
+	var stack []string
+	reported := map[string]bool{}
+	var visit func(p *parsed)
+	visit = func(p *parsed) {
+		name := p.def.Name
+		color[name] = grey
+		stack = append(stack, name)
+		for _, dep := range p.deps {
+			q := c.byName[dep]
+			switch color[dep] {
+			case white:
+				visit(q)
+			case grey:
+				i := slices.Index(stack, dep)
+				cycle := append(slices.Clone(stack[i:]), dep)
+				key := canonical(stack[i:])
+				if !reported[key] {
+					reported[key] = true
+					first := c.byName[cycle[0]]
+					c.diags.Errorf(first.def.Pos, "a rule cannot depend on itself, even through others; make one of them an input",
+						"cycle: %s", strings.Join(cycle, " → "))
+				}
+				for _, n := range stack[i:] {
+					c.byName[n].broken = true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[name] = black
+		order = append(order, p)
+	}
+	for _, p := range c.defs {
+		if color[p.def.Name] == white {
+			visit(p)
+		}
+	}
+	return order
+}
+
+// canonical names a cycle independently of where it was entered.
+func canonical(names []string) string {
+	s := slices.Clone(names)
+	sort.Strings(s)
+	return strings.Join(s, ",")
+}
+
+func (c *compiler) compileAll(order []*parsed) {
+	prog := &Program{Scenario: c.sc}
+	c.prog = prog
+	env := map[string]any{}
+	for _, p := range order {
+		d := p.def
+		if p.broken || slices.ContainsFunc(p.deps, func(n string) bool { return c.vars[n] == nil }) {
+			continue
+		}
+		if _, err := checker.Check(p.tree, config(env)); err != nil {
+			c.exprError(p, err, typeHint(err))
+			continue
+		}
+		c.cur = p
+		x, ok := c.node(p.tree.Node)
+		if !ok {
+			continue
+		}
+		v := &Var{Name: d.Name, Kind: d.Kind, Type: x.typ, Unit: x.unit, Doc: d.Doc, Pos: d.Pos,
+			Random: !x.konst, Slot: len(prog.init), Deps: p.deps}
+		if d.Unit != "" {
+			v.Unit = d.Unit
+		}
+		if x.konst {
+			v.Const = x.val
+			if math.IsNaN(x.val) || math.IsInf(x.val, 0) {
+				c.diags.Errorf(d.PosAt(0), "check the arithmetic (log or sqrt of a negative number, division by zero)",
+					"%s %s evaluates to %v", d.Kind, d.Name, x.val)
+				continue
+			}
+		}
+		prog.init = append(prog.init, v.Const)
+		if v.Random {
+			prog.steps = append(prog.steps, step{slot: v.Slot, eval: x.fn})
+			if v.Kind == scenario.Input {
+				prog.Sampled = append(prog.Sampled, v)
+			}
+		}
+		prog.Vars = append(prog.Vars, v)
+		c.vars[d.Name] = v
+		if v.Type == Bool {
+			env[d.Name] = false
+		} else {
+			env[d.Name] = 0.0
+		}
+	}
+}
+
+func (c *compiler) outputs() {
+	if c.sc.IsRuleFile {
+		return
+	}
+	if len(c.sc.Outputs) == 0 {
+		c.diags.Errorf(diag.Pos{File: c.sc.File}, "list the names to report, e.g. outputs: [supplier_net, buyer_cost]", "the scenario has no outputs")
+	}
+	for _, o := range c.sc.Outputs {
+		if v, ok := c.vars[o.Name]; ok {
+			c.prog.Outputs = append(c.prog.Outputs, v)
+			continue
+		}
+		if _, ok := c.sc.Lookup(o.Name); ok {
+			continue // its definition has errors, reported already
+		}
+		hint := diag.DidYouMean(o.Name, c.sc.Names())
+		if hint == "" {
+			hint = "outputs must name inputs or rules"
+		}
+		c.diags.Errorf(o.Pos, hint, "unknown output %q", o.Name)
+	}
+}
+
+// exprError reports an error from expr's parser or checker at its
+// position in the file.
+func (c *compiler) exprError(p *parsed, err error, hint string) {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		off := min(max(fe.From, 0), len(p.rw.orig)-1)
+		c.diags.Errorf(p.def.PosAt(p.rw.orig[off]), hint, "%s %s: %s", p.def.Kind, p.def.Name, fe.Message)
+		return
+	}
+	c.diags.Errorf(p.def.PosAt(0), hint, "%s %s: %v", p.def.Kind, p.def.Name, err)
+}
+
+func typeHint(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "bool"):
+		return "true/false values are not numbers: write cond ? a : b to choose a number"
+	case strings.Contains(msg, "string"):
+		return "rules compute numbers and true/false, not text"
+	}
+	return ""
+}
+
+func (c *compiler) pos(p *parsed, n ast.Node) diag.Pos {
+	off := min(max(n.Location().From, 0), len(p.rw.orig)-1)
+	return p.def.PosAt(p.rw.orig[off])
+}
+
+func (c *compiler) errorf(n ast.Node, hint, format string, args ...any) {
+	p := c.cur
+	c.diags.Errorf(c.pos(p, n), hint, "%s %s: %s", p.def.Kind, p.def.Name, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,140 @@
+// Package model compiles a scenario's inputs and rules into a Program:
+// expressions are parsed and type-checked by expr, ordered by their
+// dependencies, and compiled to closures over numbered slots, so that one
+// trial is evaluated without maps, interfaces or allocation.
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/rng"
+	"github.com/settle-sim/settle/engine/scenario"
+)
+
+// Type is the type of a value: a number or true/false.
+type Type uint8
+
+const (
+	// Number is a float64.
+	Number Type = iota
+	// Bool is true or false, stored as 1 or 0.
+	Bool
+)
+
+func (t Type) String() string {
+	if t == Bool {
+		return "bool"
+	}
+	return "number"
+}
+
+// Money is the unit of amounts of money.
+const Money = "GBP"
+
+// Var is a compiled input or rule.
+type Var struct {
+	Name string
+	Kind scenario.Kind
+	Type Type
+	Unit string // declared, or inferred ("GBP" for amounts of money)
+	Doc  string
+	Pos  diag.Pos
+
+	// Random is true when the value varies from trial to trial: the
+	// expression draws from a distribution or depends on one that does.
+	Random bool
+	// Const is the value when Random is false.
+	Const float64
+	// Slot is where the value is kept in a State.
+	Slot int
+	// Deps are the names the expression refers to.
+	Deps []string
+}
+
+// Program is a compiled scenario, ready to evaluate trials.
+type Program struct {
+	Scenario *scenario.Scenario
+	// Vars are every input and rule, in evaluation order.
+	Vars []*Var
+	// Outputs are the scenario's outputs, in the order listed.
+	Outputs []*Var
+	// Sampled are the inputs that vary from trial to trial, in
+	// evaluation order.
+	Sampled []*Var
+
+	init  []float64 // slot values before a trial: the constants
+	steps []step    // the random vars, in evaluation order
+}
+
+type step struct {
+	slot int
+	eval evalFn
+}
+
+// evalFn computes a value for the trial in s. Bools are 1 or 0.
+type evalFn func(s *State) float64
+
+// State is one worker's evaluation state: the slots holding each var's
+// value for the current trial and the trial's random stream.
+type State struct {
+	Slots []float64
+	Src   rng.Stream
+	err   *EvalError
+}
+
+// EvalError is a failure while evaluating a trial, such as a
+// distribution whose parameters, computed from other inputs, are invalid.
+type EvalError struct {
+	Trial int
+	Name  string
+	Pos   diag.Pos
+	Msg   string
+}
+
+func (e *EvalError) Error() string {
+	return fmt.Sprintf("%s: trial %d: %s: %s", e.Pos, e.Trial, e.Name, e.Msg)
+}
+
+// NewState returns a State for p with the constants in place.
+func (p *Program) NewState() *State {
+	s := &State{Slots: make([]float64, len(p.init))}
+	copy(s.Slots, p.init)
+	return s
+}
+
+// Eval evaluates one trial: it resets s's random stream for (seed,
+// trial) and computes every random var. It returns an error, naming
+// the trial, when a computation fails.
+func (p *Program) Eval(s *State, seed uint64, trial int) error {
+	s.Src.Reset(seed, uint64(trial))
+	for _, st := range p.steps {
+		s.Slots[st.slot] = st.eval(s)
+	}
+	if s.err != nil {
+		err := s.err
+		s.err = nil
+		err.Trial = trial
+		return err
+	}
+	return nil
+}
+
+// Lookup returns the var called name.
+func (p *Program) Lookup(name string) (*Var, bool) {
+	for _, v := range p.Vars {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// fail records the first failure of a trial and returns NaN.
+func (s *State) fail(name string, pos diag.Pos, err error) float64 {
+	if s.err == nil {
+		s.err = &EvalError{Name: name, Pos: pos, Msg: err.Error()}
+	}
+	return math.NaN()
+}

@@ -1,0 +1,453 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/expr-lang/expr/ast"
+
+	"github.com/settle-sim/settle/engine/dist"
+)
+
+// cx is a compiled expression.
+type cx struct {
+	fn    evalFn
+	typ   Type
+	unit  string
+	konst bool    // the same in every trial
+	val   float64 // the value when konst
+}
+
+func constant(v float64, t Type, unit string) cx {
+	return cx{fn: func(*State) float64 { return v }, typ: t, unit: unit, konst: true, val: v}
+}
+
+// fold evaluates x once when all its operands were constant.
+func fold(x cx, operands ...cx) cx {
+	for _, o := range operands {
+		if !o.konst {
+			return x
+		}
+	}
+	return constant(x.fn(nil), x.typ, x.unit)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// node compiles one expression node. It reports problems and returns
+// false when n cannot be compiled.
+func (c *compiler) node(n ast.Node) (cx, bool) {
+	switch n := n.(type) {
+	case *ast.IntegerNode:
+		return constant(float64(n.Value), Number, c.unitOf(n)), true
+	case *ast.FloatNode:
+		return constant(n.Value, Number, c.unitOf(n)), true
+	case *ast.BoolNode:
+		return constant(b2f(n.Value), Bool, ""), true
+	case *ast.IdentifierNode:
+		v := c.vars[n.Value]
+		if !v.Random {
+			return constant(v.Const, v.Type, v.Unit), true
+		}
+		slot := v.Slot
+		return cx{fn: func(s *State) float64 { return s.Slots[slot] }, typ: v.Type, unit: v.Unit}, true
+	case *ast.UnaryNode:
+		return c.unary(n)
+	case *ast.BinaryNode:
+		return c.binary(n)
+	case *ast.ConditionalNode:
+		return c.conditional(n)
+	case *ast.BuiltinNode:
+		return c.builtin(n)
+	case *ast.CallNode:
+		return c.call(n)
+	}
+	c.errorf(n, "rules use numbers, true/false, names, arithmetic, comparisons, ?: and settle's functions",
+		"%s is not supported in rules", describe(n))
+	return cx{}, false
+}
+
+func describe(n ast.Node) string {
+	switch n.(type) {
+	case *ast.StringNode:
+		return "text"
+	case *ast.ArrayNode:
+		return "a list outside discrete()"
+	case *ast.MapNode:
+		return "a map"
+	case *ast.MemberNode, *ast.ChainNode:
+		return "member access"
+	case *ast.VariableDeclaratorNode:
+		return "let"
+	case *ast.NilNode:
+		return "nil"
+	}
+	return fmt.Sprintf("%T", n)
+}
+
+// unitOf returns the unit of a number literal: money when written as one.
+func (c *compiler) unitOf(n ast.Node) string {
+	if c.cur.rw.moneyAt[n.Location().From] {
+		return Money
+	}
+	return ""
+}
+
+func (c *compiler) unary(n *ast.UnaryNode) (cx, bool) {
+	x, ok := c.node(n.Node)
+	if !ok {
+		return cx{}, false
+	}
+	f := x.fn
+	var out cx
+	switch n.Operator {
+	case "-":
+		out = cx{fn: func(s *State) float64 { return -f(s) }, typ: Number, unit: x.unit}
+	case "+":
+		out = x
+	case "!", "not":
+		out = cx{fn: func(s *State) float64 { return 1 - f(s) }, typ: Bool}
+	default:
+		c.errorf(n, "", "operator %s is not supported in rules", n.Operator)
+		return cx{}, false
+	}
+	return fold(out, x), true
+}
+
+func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
+	l, ok1 := c.node(n.Left)
+	r, ok2 := c.node(n.Right)
+	if !ok1 || !ok2 {
+		return cx{}, false
+	}
+	a, b := l.fn, r.fn
+	var fn evalFn
+	typ, unit := Number, ""
+	switch n.Operator {
+	case "+":
+		fn, unit = func(s *State) float64 { return a(s) + b(s) }, firstUnit(l, r)
+	case "-":
+		fn, unit = func(s *State) float64 { return a(s) - b(s) }, firstUnit(l, r)
+	case "*":
+		fn = func(s *State) float64 { return a(s) * b(s) }
+		if (l.unit == Money) != (r.unit == Money) {
+			unit = Money
+		}
+	case "/":
+		fn = func(s *State) float64 { return a(s) / b(s) }
+		if l.unit == Money && r.unit != Money {
+			unit = Money
+		}
+	case "%":
+		fn = func(s *State) float64 { return math.Mod(a(s), b(s)) }
+	case "**", "^":
+		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
+	case "==":
+		fn, typ = func(s *State) float64 { return b2f(a(s) == b(s)) }, Bool
+	case "!=":
+		fn, typ = func(s *State) float64 { return b2f(a(s) != b(s)) }, Bool
+	case "<":
+		fn, typ = func(s *State) float64 { return b2f(a(s) < b(s)) }, Bool
+	case "<=":
+		fn, typ = func(s *State) float64 { return b2f(a(s) <= b(s)) }, Bool
+	case ">":
+		fn, typ = func(s *State) float64 { return b2f(a(s) > b(s)) }, Bool
+	case ">=":
+		fn, typ = func(s *State) float64 { return b2f(a(s) >= b(s)) }, Bool
+	case "&&", "and":
+		fn, typ = func(s *State) float64 {
+			if a(s) == 0 {
+				return 0
+			}
+			return b(s)
+		}, Bool
+	case "||", "or":
+		fn, typ = func(s *State) float64 {
+			if a(s) != 0 {
+				return 1
+			}
+			return b(s)
+		}, Bool
+	default:
+		c.errorf(n, "", "operator %s is not supported in rules", n.Operator)
+		return cx{}, false
+	}
+	return fold(cx{fn: fn, typ: typ, unit: unit}, l, r), true
+}
+
+func firstUnit(xs ...cx) string {
+	for _, x := range xs {
+		if x.unit != "" {
+			return x.unit
+		}
+	}
+	return ""
+}
+
+func (c *compiler) conditional(n *ast.ConditionalNode) (cx, bool) {
+	cond, ok1 := c.node(n.Cond)
+	x, ok2 := c.node(n.Exp1)
+	y, ok3 := c.node(n.Exp2)
+	if !ok1 || !ok2 || !ok3 {
+		return cx{}, false
+	}
+	if cond.typ != Bool {
+		c.errorf(n.Cond, "write a comparison such as x > 0", "the condition of ?: must be true/false")
+		return cx{}, false
+	}
+	if x.typ != y.typ {
+		c.errorf(n, "make both branches numbers, or both true/false", "the branches of ?: have different types (%s and %s)", x.typ, y.typ)
+		return cx{}, false
+	}
+	if cond.konst {
+		if cond.val != 0 {
+			return x, true
+		}
+		return y, true
+	}
+	k, a, b := cond.fn, x.fn, y.fn
+	return cx{fn: func(s *State) float64 {
+		if k(s) != 0 {
+			return a(s)
+		}
+		return b(s)
+	}, typ: x.typ, unit: firstUnit(x, y)}, true
+}
+
+func (c *compiler) args(ns []ast.Node) ([]cx, bool) {
+	xs := make([]cx, len(ns))
+	ok := true
+	for i, a := range ns {
+		var good bool
+		xs[i], good = c.node(a)
+		ok = ok && good
+	}
+	return xs, ok
+}
+
+func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
+	xs, ok := c.args(n.Arguments)
+	if !ok {
+		return cx{}, false
+	}
+	if len(xs) == 0 {
+		c.errorf(n, "", "%s needs arguments", n.Name)
+		return cx{}, false
+	}
+	a := xs[0].fn
+	var fn evalFn
+	unit := xs[0].unit
+	switch n.Name {
+	case "min", "max":
+		fns := make([]evalFn, len(xs))
+		for i, x := range xs {
+			fns[i] = x.fn
+		}
+		unit = firstUnit(xs...)
+		pick := math.Min
+		if n.Name == "max" {
+			pick = math.Max
+		}
+		if len(fns) == 2 {
+			b := fns[1]
+			fn = func(s *State) float64 { return pick(a(s), b(s)) }
+		} else {
+			fn = func(s *State) float64 {
+				m := a(s)
+				for _, f := range fns[1:] {
+					m = pick(m, f(s))
+				}
+				return m
+			}
+		}
+	case "abs":
+		fn = func(s *State) float64 { return math.Abs(a(s)) }
+	case "floor":
+		fn = func(s *State) float64 { return math.Floor(a(s)) }
+	case "ceil":
+		fn = func(s *State) float64 { return math.Ceil(a(s)) }
+	case "round":
+		fn = func(s *State) float64 { return math.Round(a(s)) }
+	default:
+		c.errorf(n, "", "%s is not supported in rules", n.Name)
+		return cx{}, false
+	}
+	return fold(cx{fn: fn, typ: Number, unit: unit}, xs...), true
+}
+
+func (c *compiler) call(n *ast.CallNode) (cx, bool) {
+	name := n.Callee.(*ast.IdentifierNode).Value
+	if name == "discrete" {
+		return c.discrete(n)
+	}
+	xs, ok := c.args(n.Arguments)
+	if !ok {
+		return cx{}, false
+	}
+	if fam, ok := dist.Lookup(name); ok {
+		return c.draw(n, fam, xs)
+	}
+	a := xs[0].fn
+	var fn evalFn
+	unit := ""
+	switch name {
+	case "exp":
+		fn = func(s *State) float64 { return math.Exp(a(s)) }
+	case "log":
+		fn = func(s *State) float64 { return math.Log(a(s)) }
+	case "sqrt":
+		fn = func(s *State) float64 { return math.Sqrt(a(s)) }
+	case "clamp":
+		lo, hi := xs[1].fn, xs[2].fn
+		if xs[1].konst && xs[2].konst && xs[1].val > xs[2].val {
+			c.errorf(n, "the order is clamp(x, lo, hi)", "clamp: lo (%g) is greater than hi (%g)", xs[1].val, xs[2].val)
+			return cx{}, false
+		}
+		unit = firstUnit(xs...)
+		fn = func(s *State) float64 { return math.Min(math.Max(a(s), lo(s)), hi(s)) }
+	default:
+		c.errorf(n, "", "unknown function %s", name)
+		return cx{}, false
+	}
+	return fold(cx{fn: fn, typ: Number, unit: unit}, xs...), true
+}
+
+// draw compiles a call of a distribution family.
+func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
+	typ, unit := Number, ""
+	if fam.Bool {
+		typ = Bool
+	}
+	switch fam.Name {
+	case "normal", "uniform", "triangular", "pert":
+		unit = firstUnit(xs...)
+	}
+	sample := fam.Sample
+	var p dist.Params
+	allConst := true
+	for i, x := range xs {
+		p[i] = x.val
+		allConst = allConst && x.konst
+	}
+	if allConst {
+		if err := dist.Validate(fam, p); err != nil {
+			c.errorf(n, "", "%v", err)
+			return cx{}, false
+		}
+		return cx{fn: func(s *State) float64 { return sample(&s.Src, p) }, typ: typ, unit: unit}, true
+	}
+	var fns [dist.MaxParams]evalFn
+	for i, x := range xs {
+		fns[i] = x.fn
+	}
+	k := len(xs)
+	name, pos := c.cur.def.Name, c.pos(c.cur, n)
+	return cx{fn: func(s *State) float64 {
+		var p dist.Params
+		for i := range k {
+			p[i] = fns[i](s)
+		}
+		if err := dist.Validate(fam, p); err != nil {
+			return s.fail(name, pos, err)
+		}
+		return sample(&s.Src, p)
+	}, typ: typ, unit: unit}, true
+}
+
+// discrete compiles discrete([values], [weights]).
+func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
+	hint := "write discrete([v1, v2, ...], [w1, w2, ...]) with the lists in place"
+	if len(n.Arguments) != 2 {
+		c.errorf(n, hint, "discrete takes two lists")
+		return cx{}, false
+	}
+	va, ok1 := n.Arguments[0].(*ast.ArrayNode)
+	wa, ok2 := n.Arguments[1].(*ast.ArrayNode)
+	if !ok1 || !ok2 {
+		c.errorf(n, hint, "discrete takes two lists")
+		return cx{}, false
+	}
+	if len(va.Nodes) == 0 || len(va.Nodes) != len(wa.Nodes) {
+		c.errorf(n, "give one weight for each value", "discrete has %d values and %d weights", len(va.Nodes), len(wa.Nodes))
+		return cx{}, false
+	}
+	vals, ok1 := c.args(va.Nodes)
+	ws, ok2 := c.args(wa.Nodes)
+	if !ok1 || !ok2 {
+		return cx{}, false
+	}
+	for i := range vals {
+		for _, x := range []struct {
+			c cx
+			n ast.Node
+		}{{vals[i], va.Nodes[i]}, {ws[i], wa.Nodes[i]}} {
+			if x.c.typ != Number {
+				c.errorf(x.n, "", "discrete takes numbers, not true/false")
+				return cx{}, false
+			}
+		}
+	}
+	vfns := make([]evalFn, len(vals))
+	for i, v := range vals {
+		vfns[i] = v.fn
+	}
+	unit := firstUnit(vals...)
+	allConst := true
+	for _, w := range ws {
+		allConst = allConst && w.konst
+	}
+	if allConst {
+		cum := make([]float64, len(ws))
+		total := 0.0
+		for i, w := range ws {
+			if w.val < 0 || math.IsNaN(w.val) || math.IsInf(w.val, 0) {
+				c.errorf(wa.Nodes[i], "weights are relative frequencies, 0 or more", "discrete: weight %s is %s", strconv.Itoa(i+1), strconv.FormatFloat(w.val, 'g', -1, 64))
+				return cx{}, false
+			}
+			total += w.val
+			cum[i] = total
+		}
+		if total <= 0 {
+			c.errorf(n, "give at least one positive weight", "discrete: the weights add up to 0")
+			return cx{}, false
+		}
+		return cx{fn: func(s *State) float64 {
+			return vfns[dist.Discrete(s.Src.Float64(), cum)](s)
+		}, typ: Number, unit: unit}, true
+	}
+	if len(ws) > maxVarWeights {
+		c.errorf(n, "make the weights constants", "discrete with weights that vary takes at most %d values", maxVarWeights)
+		return cx{}, false
+	}
+	wfns := make([]evalFn, len(ws))
+	for i, w := range ws {
+		wfns[i] = w.fn
+	}
+	name, pos := c.cur.def.Name, c.pos(c.cur, n)
+	return cx{fn: func(s *State) float64 {
+		var cum [maxVarWeights]float64
+		total := 0.0
+		for i, w := range wfns {
+			x := w(s)
+			if !(x >= 0) || math.IsInf(x, 0) {
+				return s.fail(name, pos, fmt.Errorf("discrete: weight %d is %v; weights must be 0 or more", i+1, x))
+			}
+			total += x
+			cum[i] = total
+		}
+		if total <= 0 {
+			return s.fail(name, pos, fmt.Errorf("discrete: the weights add up to 0"))
+		}
+		return vfns[dist.Discrete(s.Src.Float64(), cum[:len(wfns)])](s)
+	}, typ: Number, unit: unit}, true
+}
+
+// maxVarWeights bounds the weights of a discrete whose weights vary, so
+// that they fit in an array on the stack.
+const maxVarWeights = 32

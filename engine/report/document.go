@@ -1,0 +1,223 @@
+// Package report turns a run's result into the result document and
+// renders it for people (an aligned table, Markdown) and for tools (JSON,
+// CSV). The document holds no timings or timestamps, so the same
+// scenario, seed, trial count and version give the same bytes.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/scenario"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Document is a run's result document.
+type Document struct {
+	Version  string           `json:"settle_version"`
+	Scenario Scenario         `json:"scenario"`
+	Seed     uint64           `json:"seed"`
+	Trials   int              `json:"trials"`
+	Settings []engine.Setting `json:"set,omitempty"`
+	Outputs  Vars             `json:"outputs"`
+	Inputs   Vars             `json:"inputs"`
+}
+
+// Scenario identifies what was run.
+type Scenario struct {
+	Name        string            `json:"name"`
+	Description string            `json:"description,omitempty"`
+	SHA256      string            `json:"sha256"`
+	Sources     []scenario.Source `json:"sources,omitempty"`
+}
+
+// Var is the summary of one output or input.
+type Var struct {
+	Name      string          `json:"-"`
+	Kind      string          `json:"kind"` // "input" or "rule"
+	Type      string          `json:"type"` // "number" or "bool"
+	Unit      string          `json:"unit,omitempty"`
+	Doc       string          `json:"doc,omitempty"`
+	Mean      float64         `json:"mean"`
+	SD        float64         `json:"sd"`
+	SE        float64         `json:"se"`
+	Min       float64         `json:"min"`
+	Max       float64         `json:"max"`
+	PPositive float64         `json:"p_positive"`
+	Quantiles Quantiles       `json:"quantiles"`
+	Histogram stats.Histogram `json:"histogram"`
+}
+
+// Quantile returns the quantile named p1 … p99.
+func (v *Var) Quantile(name string) float64 {
+	for i, n := range stats.ProbNames {
+		if n == name && i < len(v.Quantiles) {
+			return v.Quantiles[i]
+		}
+	}
+	return 0
+}
+
+// New builds the document of a result.
+func New(res *engine.Result) *Document {
+	sc := res.Program.Scenario
+	d := &Document{
+		Version: engine.Version,
+		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256,
+			Sources: sc.Sources},
+		Seed: res.Seed, Trials: res.Trials, Settings: res.Settings,
+		Outputs: Vars{}, Inputs: Vars{},
+	}
+	for _, c := range res.Outputs {
+		d.Outputs = append(d.Outputs, newVar(c))
+	}
+	for _, c := range res.Inputs {
+		d.Inputs = append(d.Inputs, newVar(c))
+	}
+	return d
+}
+
+func newVar(c *engine.Column) Var {
+	s := c.Summary
+	return Var{
+		Name: c.Var.Name, Kind: c.Var.Kind.String(), Type: c.Var.Type.String(), Unit: c.Var.Unit, Doc: c.Var.Doc,
+		Mean: s.Mean, SD: s.SD, SE: s.SE, Min: s.Min, Max: s.Max, PPositive: s.PPositive,
+		Quantiles: Quantiles(s.Quantiles), Histogram: s.Histogram,
+	}
+}
+
+// IsBool reports whether v summarises true/false values.
+func (v *Var) IsBool() bool { return v.Type == model.Bool.String() }
+
+// Vars are summaries in a fixed order; in JSON they are an object keyed
+// by name, in that order.
+type Vars []Var
+
+// MarshalJSON writes vs as an object in order.
+func (vs Vars) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(v.Name)
+		b.Write(k)
+		b.WriteByte(':')
+		body, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(body)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads an object of summaries, keeping its order.
+func (vs *Vars) UnmarshalJSON(data []byte) error {
+	*vs = Vars{}
+	return orderedObject(data, func(key string, raw json.RawMessage) error {
+		var v Var
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		v.Name = key
+		*vs = append(*vs, v)
+		return nil
+	})
+}
+
+// Quantiles are the values at stats.Probs; in JSON an object with keys
+// p1 … p99.
+type Quantiles []float64
+
+// MarshalJSON writes q as {"p1": …, …, "p99": …}.
+func (q Quantiles) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, x := range q {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:", stats.ProbNames[i])
+		num, err := json.Marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(num)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads the quantiles p1 … p99.
+func (q *Quantiles) UnmarshalJSON(data []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*q = make(Quantiles, len(stats.ProbNames))
+	for i, n := range stats.ProbNames {
+		x, ok := m[n]
+		if !ok {
+			return fmt.Errorf("quantiles: no %s", n)
+		}
+		(*q)[i] = x
+	}
+	return nil
+}
+
+func orderedObject(data []byte, fn func(key string, raw json.RawMessage) error) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("expected an object")
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		if err := fn(key, raw); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// WriteJSON writes d as indented JSON with a final newline.
+func WriteJSON(w io.Writer, d *Document) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// ReadJSON reads a result document.
+func ReadJSON(r io.Reader) (*Document, error) {
+	var d Document
+	if err := json.NewDecoder(r).Decode(&d); err != nil {
+		return nil, fmt.Errorf("reading result document: %w", err)
+	}
+	return &d, nil
+}
+
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

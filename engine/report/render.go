@@ -1,0 +1,143 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Formats are the names accepted by Write.
+var Formats = []string{"table", "json", "csv", "markdown"}
+
+// Write renders d in the named format.
+func Write(w io.Writer, d *Document, format string) error {
+	switch format {
+	case "table":
+		return WriteTable(w, d)
+	case "json":
+		return WriteJSON(w, d)
+	case "csv":
+		return WriteCSV(w, d)
+	case "markdown", "md":
+		return WriteMarkdown(w, d)
+	}
+	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
+}
+
+// Format formats x as v's values are shown to people: money as money
+// (£412.3m), probabilities and true/false as percentages.
+func (v *Var) Format(x float64) string {
+	switch {
+	case v.Unit == model.Money:
+		return money.Format(x)
+	case v.IsBool() || isShare(v.Unit):
+		return money.FormatPercent(x)
+	}
+	return money.FormatNumber(x)
+}
+
+func isShare(unit string) bool {
+	switch strings.ToLower(unit) {
+	case "probability", "fraction", "share", "%":
+		return true
+	}
+	return false
+}
+
+// label is the name with any unit that values do not show themselves.
+func (v *Var) label() string {
+	if v.Unit == "" || v.Unit == model.Money || isShare(v.Unit) {
+		return v.Name
+	}
+	return fmt.Sprintf("%s (%s)", v.Name, v.Unit)
+}
+
+var tableHead = []string{"mean", "± se", "p5", "p50", "p95", "P(>0)"}
+
+// cells are a var's columns in the table and Markdown.
+func (v *Var) cells() []string {
+	if v.IsBool() {
+		return []string{money.FormatPercent(v.Mean), "±" + money.FormatPercent(v.SE), "", "", "", ""}
+	}
+	return []string{v.Format(v.Mean), "±" + v.Format(v.SE), v.Format(v.Quantile("p5")),
+		v.Format(v.Quantile("p50")), v.Format(v.Quantile("p95")), money.FormatPercent(v.PPositive)}
+}
+
+func (d *Document) heading() string {
+	s := fmt.Sprintf("%s trials · seed %d · settle %s", money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
+	for _, set := range d.Settings {
+		s += fmt.Sprintf(" · %s=%s", set.Name, set.Value)
+	}
+	return s
+}
+
+// WriteTable writes d as aligned text for a terminal.
+func WriteTable(w io.Writer, d *Document) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "%s\n%s\n", d.Scenario.Name, d.heading())
+	for _, sec := range []struct {
+		title string
+		vars  Vars
+	}{{"outputs", d.Outputs}, {"sampled inputs", d.Inputs}} {
+		if len(sec.vars) == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "\n%s\t%s\t\n", sec.title, strings.Join(tableHead, "\t"))
+		for _, v := range sec.vars {
+			fmt.Fprintf(tw, "%s\t%s\t\n", v.label(), strings.Join(v.cells(), "\t"))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\n")
+	return err
+}
+
+// WriteMarkdown writes d as Markdown tables, for pull requests and
+// reports.
+func WriteMarkdown(w io.Writer, d *Document) error {
+	fmt.Fprintf(w, "### %s\n\n%s\n", d.Scenario.Name, d.heading())
+	for _, sec := range []struct {
+		title string
+		vars  Vars
+	}{{"Output", d.Outputs}, {"Sampled input", d.Inputs}} {
+		if len(sec.vars) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n| %s | %s |\n|---|%s\n", sec.title, strings.Join(tableHead, " | "), strings.Repeat("---:|", len(tableHead)))
+		for _, v := range sec.vars {
+			fmt.Fprintf(w, "| `%s` | %s |\n", v.label(), strings.Join(v.cells(), " | "))
+		}
+	}
+	return nil
+}
+
+// WriteCSV writes one row per output and input with every statistic as
+// a plain number.
+func WriteCSV(w io.Writer, d *Document) error {
+	cw := csv.NewWriter(w)
+	head := []string{"section", "name", "kind", "type", "unit", "mean", "sd", "se", "min", "max", "p_positive"}
+	head = append(head, stats.ProbNames...)
+	cw.Write(head)
+	for _, sec := range []struct {
+		name string
+		vars Vars
+	}{{"output", d.Outputs}, {"input", d.Inputs}} {
+		for _, v := range sec.vars {
+			row := []string{sec.name, v.Name, v.Kind, v.Type, v.Unit, num(v.Mean), num(v.SD), num(v.SE), num(v.Min), num(v.Max), num(v.PPositive)}
+			for _, q := range v.Quantiles {
+				row = append(row, num(q))
+			}
+			cw.Write(row)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

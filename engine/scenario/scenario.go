@@ -1,0 +1,546 @@
+// Package scenario loads scenario and rule files: YAML documents that
+// define inputs (numbers, money or distributions) and rules (expressions),
+// with includes, overrides and command-line settings, keeping every
+// definition's file, line and column.
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/money"
+)
+
+// Kind says whether a definition is an input or a rule.
+type Kind int
+
+const (
+	// Input is an uncertain or given quantity: a number, an amount of
+	// money or an expression that calls distribution functions.
+	Input Kind = iota
+	// Rule is an expression over inputs and other rules.
+	Rule
+)
+
+func (k Kind) String() string {
+	if k == Rule {
+		return "rule"
+	}
+	return "input"
+}
+
+// Def is one named input or rule.
+type Def struct {
+	Name string
+	Kind Kind
+	Expr string // the expression as written
+	Unit string // declared unit, e.g. "GBP"; "" when not declared
+	Doc  string // what the name means
+	Pos  diag.Pos
+
+	// where the expression text starts, to map offsets to positions
+	loc exprLoc
+}
+
+// PosAt returns the file position of the character at rune offset off
+// of d.Expr.
+func (d *Def) PosAt(off int) diag.Pos {
+	return d.loc.at(d.Pos.File, d.Expr, off)
+}
+
+// exprLoc locates an expression's text inside its file.
+type exprLoc struct {
+	line, col int  // of the first character of the expression
+	block     bool // a literal block scalar: each line starts at col
+}
+
+func (l exprLoc) at(file, expr string, off int) diag.Pos {
+	if l.line == 0 {
+		return diag.Pos{File: file}
+	}
+	line, col := l.line, l.col
+	i := 0
+	for _, r := range expr {
+		if i == off {
+			break
+		}
+		i++
+		if r == '\n' && l.block {
+			line++
+			col = l.col
+			continue
+		}
+		col++
+	}
+	return diag.Pos{File: file, Line: line, Col: col}
+}
+
+// Output is a name listed under outputs.
+type Output struct {
+	Name string
+	Pos  diag.Pos
+}
+
+// Source is a file that a scenario was built from, with its digest.
+type Source struct {
+	Path   string `json:"path"` // relative to the scenario's directory
+	SHA256 string `json:"sha256"`
+}
+
+// Scenario is a loaded scenario or rule file with its includes merged.
+type Scenario struct {
+	Name        string
+	Description string
+	File        string // the path it was loaded from
+	SHA256      string // digest of File's bytes
+	Sources     []Source
+
+	Seed      uint64
+	HasSeed   bool
+	Trials    int
+	HasTrials bool
+
+	// Defs are the definitions in force, in the order first defined.
+	Defs    []*Def
+	Outputs []Output
+
+	// IsRuleFile is true when the file has no outputs: it is meant to be
+	// included by scenarios rather than run.
+	IsRuleFile bool
+
+	// Notes are informational diagnostics, such as overrides.
+	Notes diag.List
+
+	byName map[string]int
+}
+
+// Lookup returns the definition in force for name.
+func (s *Scenario) Lookup(name string) (*Def, bool) {
+	i, ok := s.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return s.Defs[i], true
+}
+
+// Names returns every defined name, in definition order.
+func (s *Scenario) Names() []string {
+	names := make([]string, len(s.Defs))
+	for i, d := range s.Defs {
+		names[i] = d.Name
+	}
+	return names
+}
+
+// Set replaces input name with the expression value, as `--set
+// name=value` does. It refuses names that are not inputs.
+func (s *Scenario) Set(name, value string) error {
+	old, ok := s.Lookup(name)
+	if !ok {
+		hint := diag.DidYouMean(name, s.inputNames())
+		if hint == "" {
+			hint = "--set replaces one of the scenario's inputs"
+		}
+		return fmt.Errorf("--set %s: no input named %q; %s", name, name, hint)
+	}
+	if old.Kind != Input {
+		return fmt.Errorf("--set %s: %s is a rule, not an input (%s); --set replaces inputs", name, name, old.Pos)
+	}
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as £400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name)
+	}
+	file := "--set " + name
+	d := &Def{Name: name, Kind: Input, Expr: value, Unit: old.Unit, Doc: old.Doc,
+		Pos: diag.Pos{File: file, Line: 1, Col: 1}, loc: exprLoc{line: 1, col: 1}}
+	s.Defs[s.byName[name]] = d
+	return nil
+}
+
+func (s *Scenario) inputNames() []string {
+	var names []string
+	for _, d := range s.Defs {
+		if d.Kind == Input {
+			names = append(names, d.Name)
+		}
+	}
+	return names
+}
+
+// Load reads the scenario or rule file at path with everything it
+// includes. Every problem found is returned at once as a
+// *diag.ListError.
+func Load(path string) (*Scenario, error) {
+	l := &loader{visiting: map[string]bool{}}
+	s := &Scenario{File: path, byName: map[string]int{}}
+	l.root = s
+	l.rootDir = filepath.Dir(path)
+	f := l.file(path, diag.Pos{File: path}, true)
+	if f != nil {
+		s.SHA256 = f.sha
+	}
+	s.Notes = l.diags.Notes()
+	if err := l.diags.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type loader struct {
+	root     *Scenario
+	rootDir  string
+	diags    diag.List
+	visiting map[string]bool
+}
+
+type parsedFile struct {
+	sha string
+}
+
+var topKeys = map[bool][]string{
+	true:  {"name", "description", "seed", "trials", "include", "inputs", "rules", "outputs"},
+	false: {"description", "include", "inputs", "rules"},
+}
+
+// file loads one file and merges its definitions into l.root.
+func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
+	abs, _ := filepath.Abs(path)
+	if l.visiting[abs] {
+		l.diags.Errorf(from, "remove one of the includes", "include cycle: %s includes itself", path)
+		return nil
+	}
+	l.visiting[abs] = true
+	defer delete(l.visiting, abs)
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		msg := err.Error()
+		if os.IsNotExist(err) {
+			msg = fmt.Sprintf("cannot read %s: no such file", path)
+		}
+		hint := ""
+		if !isRoot {
+			hint = "include paths are relative to the including file"
+		}
+		l.diags.Errorf(from, hint, "%s", msg)
+		return nil
+	}
+	sum := sha256.Sum256(data)
+	pf := &parsedFile{sha: hex.EncodeToString(sum[:])}
+	if !isRoot {
+		rel, err := filepath.Rel(l.rootDir, path)
+		if err != nil {
+			rel = path
+		}
+		l.root.Sources = append(l.root.Sources, Source{Path: filepath.ToSlash(rel), SHA256: pf.sha})
+	}
+	if !utf8.Valid(data) {
+		l.diags.Errorf(diag.Pos{File: path}, "save the file as UTF-8", "file is not valid UTF-8")
+		return pf
+	}
+
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		l.diags.Errorf(yamlErrPos(path, err), "check the indentation and that values containing ': ' or '#' are quoted",
+			"malformed YAML: %s", yamlErrMsg(err))
+		return pf
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		l.diags.Errorf(diag.Pos{File: path}, "", "file is empty; a scenario needs at least inputs, rules and outputs")
+		return pf
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
+		return pf
+	}
+	isScenario := isRoot && hasKey(top, "outputs")
+	if isRoot {
+		l.root.IsRuleFile = !isScenario
+	}
+	allowed := topKeys[isScenario]
+
+	// Includes first, so that this file's own entries override them.
+	for i := 0; i < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value == "include" {
+			l.includes(path, v)
+		}
+	}
+	for i := 0; i < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if !contains(allowed, k.Value) {
+			hint := diag.DidYouMean(k.Value, allowed)
+			if hint == "" {
+				hint = "the keys are " + strings.Join(allowed, ", ")
+			}
+			what := "scenario"
+			if !isScenario {
+				what = "rule file"
+			}
+			l.diags.Errorf(pos(path, k), hint, "unknown key %q in a %s", k.Value, what)
+			continue
+		}
+		switch k.Value {
+		case "name":
+			l.root.Name = l.str(path, v)
+		case "description":
+			if isRoot {
+				l.root.Description = l.str(path, v)
+			}
+		case "seed":
+			if n, ok := l.whole(path, v, "seed"); ok {
+				l.root.Seed, l.root.HasSeed = uint64(n), true
+			}
+		case "trials":
+			if n, ok := l.whole(path, v, "trials"); ok {
+				if n == 0 {
+					l.diags.Errorf(pos(path, v), "", "trials must be at least 1")
+				}
+				l.root.Trials, l.root.HasTrials = int(n), true
+			}
+		case "inputs":
+			l.defs(path, v, Input)
+		case "rules":
+			l.defs(path, v, Rule)
+		case "outputs":
+			l.outputs(path, v)
+		}
+	}
+	return pf
+}
+
+func (l *loader) includes(path string, v *yaml.Node) {
+	var items []*yaml.Node
+	switch v.Kind {
+	case yaml.ScalarNode:
+		items = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		items = v.Content
+	default:
+		l.diags.Errorf(pos(path, v), "write include: [../rules/terms.yaml]", "include must be a list of file paths")
+		return
+	}
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode || it.Value == "" {
+			l.diags.Errorf(pos(path, it), "", "each include must be a file path")
+			continue
+		}
+		l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(it.Value)), pos(path, it), false)
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (l *loader) defs(path string, v *yaml.Node, kind Kind) {
+	if v.Kind != yaml.MappingNode {
+		if v.Tag == "!!null" {
+			return
+		}
+		l.diags.Errorf(pos(path, v), "write one `name: expression` a line", "%ss must be a mapping of names to expressions", kind)
+		return
+	}
+	for i := 0; i < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		if !nameRE.MatchString(k.Value) {
+			l.diags.Errorf(pos(path, k), "names start with a letter or _ and contain only letters, digits and _", "%q is not a valid name", k.Value)
+			continue
+		}
+		if reserved[k.Value] {
+			l.diags.Errorf(pos(path, k), "choose another name", "%q is a reserved word or function name", k.Value)
+			continue
+		}
+		d := &Def{Name: k.Value, Kind: kind, Pos: pos(path, k)}
+		exprKey := "value"
+		if kind == Rule {
+			exprKey = "expr"
+		}
+		switch val.Kind {
+		case yaml.ScalarNode:
+			l.setExpr(path, d, val)
+		case yaml.MappingNode:
+			keys := []string{exprKey, "unit", "doc"}
+			for j := 0; j < len(val.Content); j += 2 {
+				fk, fv := val.Content[j], val.Content[j+1]
+				switch fk.Value {
+				case exprKey:
+					l.setExpr(path, d, fv)
+				case "unit":
+					d.Unit = l.str(path, fv)
+				case "doc":
+					d.Doc = l.str(path, fv)
+				default:
+					hint := diag.DidYouMean(fk.Value, keys)
+					if hint == "" {
+						hint = "the keys are " + strings.Join(keys, ", ")
+					}
+					l.diags.Errorf(pos(path, fk), hint, "unknown key %q in %s %s", fk.Value, kind, d.Name)
+				}
+			}
+			if d.loc.line == 0 {
+				l.diags.Errorf(pos(path, k), fmt.Sprintf("add `%s: EXPRESSION`", exprKey), "%s %s has no %s", kind, d.Name, exprKey)
+				continue
+			}
+		default:
+			l.diags.Errorf(pos(path, val), "write an expression, or a mapping with "+exprKey+", unit and doc", "%s %s must be an expression", kind, d.Name)
+			continue
+		}
+		if d.Expr == "" {
+			continue
+		}
+		l.add(d)
+	}
+}
+
+func (l *loader) setExpr(path string, d *Def, v *yaml.Node) {
+	if v.Kind != yaml.ScalarNode {
+		l.diags.Errorf(pos(path, v), "write the expression on one line, or as a block after `|`", "%s %s: the expression must be text", d.Kind, d.Name)
+		return
+	}
+	d.Expr = v.Value
+	if strings.TrimSpace(v.Value) == "" {
+		l.diags.Errorf(pos(path, v), "write a number, an amount such as £700m, or an expression", "%s %s is empty", d.Kind, d.Name)
+		d.Expr = ""
+		return
+	}
+	d.loc = exprLoc{line: v.Line, col: v.Column}
+	switch {
+	case v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
+		d.loc.col++
+	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		d.loc = exprLoc{line: v.Line + 1, col: blockIndent(path, v.Line+1), block: true}
+	}
+}
+
+// blockIndent returns the column of the first character on line n of
+// path, where a block scalar's text starts.
+func blockIndent(path string, n int) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 1
+	}
+	lines := strings.Split(string(data), "\n")
+	if n-1 >= len(lines) {
+		return 1
+	}
+	line := lines[n-1]
+	return len(line) - len(strings.TrimLeft(line, " ")) + 1
+}
+
+func (l *loader) add(d *Def) {
+	s := l.root
+	if i, ok := s.byName[d.Name]; ok {
+		old := s.Defs[i]
+		l.diags.Notef(d.Pos, "%s %s overrides %s %s from %s", d.Kind, d.Name, old.Kind, old.Name, old.Pos)
+		s.Defs[i] = d
+		return
+	}
+	s.byName[d.Name] = len(s.Defs)
+	s.Defs = append(s.Defs, d)
+}
+
+func (l *loader) outputs(path string, v *yaml.Node) {
+	if v.Kind != yaml.SequenceNode {
+		l.diags.Errorf(pos(path, v), "write outputs: [supplier_net, buyer_cost]", "outputs must be a list of names")
+		return
+	}
+	seen := map[string]bool{}
+	for _, it := range v.Content {
+		if it.Kind != yaml.ScalarNode || !nameRE.MatchString(it.Value) {
+			l.diags.Errorf(pos(path, it), "", "each output must be the name of an input or rule")
+			continue
+		}
+		if seen[it.Value] {
+			l.diags.Errorf(pos(path, it), "remove the repeat", "output %s is listed twice", it.Value)
+			continue
+		}
+		seen[it.Value] = true
+		l.root.Outputs = append(l.root.Outputs, Output{Name: it.Value, Pos: pos(path, it)})
+	}
+}
+
+func (l *loader) str(path string, v *yaml.Node) string {
+	if v.Kind != yaml.ScalarNode {
+		l.diags.Errorf(pos(path, v), "", "expected text")
+		return ""
+	}
+	return v.Value
+}
+
+// whole parses a whole number such as 200000, 200_000 or 200k.
+func (l *loader) whole(path string, v *yaml.Node, key string) (uint64, bool) {
+	if v.Kind == yaml.ScalarNode {
+		if n, err := ParseCount(v.Value); err == nil {
+			return n, true
+		}
+	}
+	l.diags.Errorf(pos(path, v), "write a whole number such as 200000, 200_000 or 200k", "%s %q is not a whole number", key, v.Value)
+	return 0, false
+}
+
+// ParseCount parses a non-negative whole number written as 200000,
+// 200_000, 200k or 1m.
+func ParseCount(s string) (uint64, error) {
+	lit, err := money.Parse(s)
+	if err != nil || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	return lit.Value.BigInt().Uint64(), nil
+}
+
+var maxCount = decimal.RequireFromString("18446744073709551615")
+
+func pos(path string, n *yaml.Node) diag.Pos {
+	return diag.Pos{File: path, Line: n.Line, Col: n.Column}
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func yamlErrPos(path string, err error) diag.Pos {
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return diag.Pos{File: path, Line: n}
+	}
+	return diag.Pos{File: path}
+}
+
+func yamlErrMsg(err error) string {
+	msg := yamlLineRE.ReplaceAllString(err.Error(), "")
+	return strings.TrimPrefix(msg, "yaml: ")
+}
+
+// reserved holds words that cannot name inputs or rules because rules
+// could not refer to them.
+var reserved = map[string]bool{
+	"true": true, "false": true, "nil": true, "and": true, "or": true, "not": true,
+	"in": true, "matches": true, "contains": true, "startsWith": true, "endsWith": true,
+	"let": true, "if": true, "else": true,
+}
