@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
@@ -27,10 +28,7 @@ import (
 const Version = "0.1.0"
 
 // Setting replaces an input's expression, as `--set name=value` does.
-type Setting struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
+type Setting = scenario.Setting
 
 // ParseSetting parses "name=value".
 func ParseSetting(s string) (Setting, error) {
@@ -58,6 +56,19 @@ func Load(path string, settings ...Setting) (*model.Program, error) {
 	return model.Compile(sc)
 }
 
+// Check loads and compiles the scenario or rule file at path without
+// running it. It returns the compiled program (nil when there are
+// errors), the notes found (such as one entry overriding another) and
+// every error at once as a *diag.ListError.
+func Check(path string) (*model.Program, diag.List, error) {
+	sc, err := scenario.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := model.Compile(sc)
+	return p, sc.Notes, err
+}
+
 // Options control a run.
 type Options struct {
 	Trials  int    // number of trials, at least 1
@@ -82,6 +93,25 @@ type Result struct {
 	Inputs   []*Column // the sampled inputs, in evaluation order
 }
 
+// Default trial count and seed for scenarios that give none.
+const (
+	DefaultTrials = 10_000
+	DefaultSeed   = 1
+)
+
+// Defaults returns the options a scenario asks for: its own trial count
+// and seed, or DefaultTrials and DefaultSeed.
+func Defaults(p *model.Program) Options {
+	opt := Options{Trials: DefaultTrials, Seed: DefaultSeed}
+	if p.Scenario.HasTrials {
+		opt.Trials = p.Scenario.Trials
+	}
+	if p.Scenario.HasSeed {
+		opt.Seed = p.Scenario.Seed
+	}
+	return opt
+}
+
 // chunk is the number of consecutive trials a worker takes at a time.
 const chunk = 1024
 
@@ -94,7 +124,7 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials}
+	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings}
 
 	// Columns for the outputs and the sampled inputs; a var that is both
 	// shares one column.

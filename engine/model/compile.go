@@ -142,6 +142,7 @@ func (c *compiler) parseAll() {
 			p.broken = true
 			continue
 		}
+		ast.Walk(&tree.Node, moneyFloats{p.rw.moneyAt})
 		p.tree = tree
 		callees := map[ast.Node]bool{}
 		seen := map[string]bool{}
@@ -185,6 +186,20 @@ func (c *compiler) parseAll() {
 				p.broken = true
 			}
 		}
+	}
+}
+
+// moneyFloats turns money literals into float nodes before type checking,
+// which would otherwise replace them with float nodes that have lost
+// their position and with it their unit.
+type moneyFloats struct{ at map[int]bool }
+
+// Visit implements ast.Visitor.
+func (m moneyFloats) Visit(n *ast.Node) {
+	if i, ok := (*n).(*ast.IntegerNode); ok && m.at[i.Location().From] {
+		f := &ast.FloatNode{Value: float64(i.Value)}
+		f.SetLocation(i.Location())
+		*n = f
 	}
 }
 

@@ -119,6 +119,9 @@ type Scenario struct {
 	// included by scenarios rather than run.
 	IsRuleFile bool
 
+	// Settings are the replacements made by Set, in order.
+	Settings []Setting
+
 	// Notes are informational diagnostics, such as overrides.
 	Notes diag.List
 
@@ -164,7 +167,14 @@ func (s *Scenario) Set(name, value string) error {
 	d := &Def{Name: name, Kind: Input, Expr: value, Unit: old.Unit, Doc: old.Doc,
 		Pos: diag.Pos{File: file, Line: 1, Col: 1}, loc: exprLoc{line: 1, col: 1}}
 	s.Defs[s.byName[name]] = d
+	s.Settings = append(s.Settings, Setting{Name: name, Value: value})
 	return nil
+}
+
+// Setting records one replacement made by Set.
+type Setting struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 func (s *Scenario) inputNames() []string {

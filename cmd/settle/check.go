@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/scenario"
+)
+
+func newCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Load, compile and type-check scenario and rule files without running them",
+		Long: `Check reports every problem in each file, with its file, line and column,
+and notes where an entry overrides one from an included file. It exits
+with status 1 when it finds any problem.`,
+		Example: `  settle check scenarios/*.yaml rules/*.yaml`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			bad := 0
+			for _, path := range args {
+				p, notes, err := engine.Check(path)
+				for _, n := range notes {
+					fmt.Fprintln(out, n)
+				}
+				if err != nil {
+					bad++
+					printError(errw, err)
+					continue
+				}
+				kind := "scenario"
+				if p.Scenario.IsRuleFile {
+					kind = "rule file"
+				}
+				fmt.Fprintf(out, "%s: ok: %s with %d inputs (%d sampled), %d rules, %d outputs\n",
+					path, kind, countKind(p, scenario.Input), len(p.Sampled), countKind(p, scenario.Rule), len(p.Outputs))
+			}
+			if bad > 0 {
+				return failed(exitFailed, fmt.Errorf("%d of %d files have problems", bad, len(args)))
+			}
+			return nil
+		},
+	}
+}
+
+func countKind(p *model.Program, kind scenario.Kind) int {
+	n := 0
+	for _, v := range p.Vars {
+		if v.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// printError writes err to w; a list of diagnostics one a line.
+func printError(w io.Writer, err error) {
+	var le *diag.ListError
+	if errors.As(err, &le) {
+		for _, d := range le.List {
+			fmt.Fprintln(w, d)
+		}
+		return
+	}
+	fmt.Fprintln(w, "settle:", err)
+}
