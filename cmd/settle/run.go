@@ -144,4 +144,3 @@ func outputFormat(format, out string) (string, error) {
 	}
 	return "", fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
 }
-

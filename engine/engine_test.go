@@ -1,0 +1,322 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/dist"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/report"
+	"github.com/settle-sim/settle/engine/rng"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+const reference = "../scenarios/reference.yaml"
+
+func load(t testing.TB, path string, settings ...engine.Setting) *model.Program {
+	t.Helper()
+	p, err := engine.Load(path, settings...)
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	return p
+}
+
+func runJSON(t testing.TB, p *model.Program, opt engine.Options) []byte {
+	t.Helper()
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, report.New(res)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestWorkersDoNotChangeResult: the result document is byte-identical
+// whatever the number of workers, including runs whose trial count is
+// not a multiple of the chunk size.
+func TestWorkersDoNotChangeResult(t *testing.T) {
+	p := load(t, reference)
+	want := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: 1})
+	for _, w := range []int{2, 3, 8, 0} {
+		got := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: w})
+		if !bytes.Equal(got, want) {
+			t.Errorf("workers=%d: result differs from workers=1", w)
+		}
+	}
+	other := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 8, Workers: 1})
+	if bytes.Equal(other, want) {
+		t.Error("a different seed gave the same result")
+	}
+}
+
+// TestGoldenReference pins the result document of the reference case.
+// Any change to the engine, the distributions or the reference files
+// that changes results shows here; run `go test ./engine -update` after
+// checking that the change is intended.
+func TestGoldenReference(t *testing.T) {
+	p := load(t, reference)
+	got := runJSON(t, p, engine.Options{Trials: 20_000, Seed: 20080527})
+	golden := filepath.Join("testdata", "reference.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./engine -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("result differs from %s; if the change is intended, run go test ./engine -update", golden)
+	}
+	for _, s := range []string{"time", "elapsed", "duration", "host"} {
+		if bytes.Contains(got, []byte(`"`+s)) {
+			t.Errorf("result document has a %q key", s)
+		}
+	}
+}
+
+// TestReferenceMatchesHandWritten checks the compiled reference scenario
+// against the same model written by hand in Go, trial by trial: with
+// the same draws in the same order the values must be identical.
+func TestReferenceMatchesHandWritten(t *testing.T) {
+	p := load(t, reference)
+	s := p.NewState()
+	h := newHand()
+	var src rng.Stream
+	names := []string{"supplier_net", "buyer_cost", "settles", "court_award"}
+	slots := make([]int, len(names))
+	for i, n := range names {
+		v, ok := p.Lookup(n)
+		if !ok {
+			t.Fatalf("reference has no %s", n)
+		}
+		slots[i] = v.Slot
+	}
+	for trial := range 2_000 {
+		if err := p.Eval(s, 99, trial); err != nil {
+			t.Fatal(err)
+		}
+		src.Reset(99, uint64(trial))
+		o := h.trial(&src)
+		want := []float64{o.supplierNet, o.buyerCost, o.settles, o.courtAward}
+		for i, slot := range slots {
+			if s.Slots[slot] != want[i] {
+				t.Fatalf("trial %d: %s = %v, hand-written model gives %v; if scenarios/reference.yaml or rules/ changed, update hand in reference_test.go",
+					trial, names[i], s.Slots[slot], want[i])
+			}
+		}
+	}
+}
+
+// TestEvalDoesNotAllocate: the per-trial loop allocates nothing.
+func TestEvalDoesNotAllocate(t *testing.T) {
+	p := load(t, reference)
+	s := p.NewState()
+	trial := 0
+	allocs := testing.AllocsPerRun(1000, func() {
+		if err := p.Eval(s, 1, trial); err != nil {
+			t.Fatal(err)
+		}
+		trial++
+	})
+	if allocs != 0 {
+		t.Errorf("Eval allocates %v times a trial", allocs)
+	}
+}
+
+func writeScenario(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRunErrorIsFirstFailingTrial: when trials fail, the error names the
+// earliest failing trial whatever the number of workers.
+func TestRunErrorIsFirstFailingTrial(t *testing.T) {
+	path := writeScenario(t, `name: fails sometimes
+inputs:
+  sd: uniform(-0.01, 1)
+  x: normal(0, sd)
+outputs: [x]
+`)
+	p := load(t, path)
+	var first error
+	for _, w := range []int{1, 2, 5} {
+		_, err := engine.Run(context.Background(), p, engine.Options{Trials: 50_000, Seed: 3, Workers: w})
+		var ee *model.EvalError
+		if !errors.As(err, &ee) {
+			t.Fatalf("workers=%d: got %v, want an EvalError", w, err)
+		}
+		if ee.Name != "x" || !strings.Contains(ee.Error(), "s.yaml:4") || !strings.Contains(ee.Error(), "trial ") {
+			t.Errorf("error %q does not name the input, its line and the trial", ee)
+		}
+		if first == nil {
+			first = err
+		} else if err.Error() != first.Error() {
+			t.Errorf("workers=%d: %v, with one worker %v", w, err, first)
+		}
+	}
+}
+
+func TestRunRejectsNoTrials(t *testing.T) {
+	p := load(t, reference)
+	if _, err := engine.Run(context.Background(), p, engine.Options{Trials: 0}); err == nil {
+		t.Error("Run with 0 trials succeeded")
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	p := load(t, reference)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := engine.Run(ctx, p, engine.Options{Trials: 100_000}); !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
+
+// TestClosedFormScenario runs a whole scenario whose expectation is
+// known: a call payoff on a lognormal claim.
+func TestClosedFormScenario(t *testing.T) {
+	path := writeScenario(t, `name: lognormal call
+seed: 11
+inputs:
+  s: lognormal(mu, sigma)
+  mu: 0.1
+  sigma: 0.4
+  k: 1.2
+rules:
+  payoff: max(s - k, 0)
+outputs: [payoff]
+`)
+	p := load(t, path)
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 200_000, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu, sigma, k := 0.1, 0.4, 1.2
+	d1 := (mu - math.Log(k) + sigma*sigma) / sigma
+	d2 := d1 - sigma
+	phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	truth := math.Exp(mu+sigma*sigma/2)*phi(d1) - k*phi(d2)
+	s := res.Outputs[0].Summary
+	if math.Abs(s.Mean-truth) > 4*s.SE {
+		t.Errorf("E[payoff] = %v ± %v, closed form %v", s.Mean, s.SE, truth)
+	}
+	// P(payoff > 0) = P(S > K) = Φ(d2)
+	if se := math.Sqrt(phi(d2) * (1 - phi(d2)) / 200_000); math.Abs(s.PPositive-phi(d2)) > 4*se {
+		t.Errorf("P(payoff > 0) = %v, closed form %v", s.PPositive, phi(d2))
+	}
+}
+
+func TestSettingsRecorded(t *testing.T) {
+	p := load(t, reference, engine.Setting{Name: "claim", Value: "£600m"})
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Settings) != 1 || res.Settings[0].Value != "£600m" {
+		t.Errorf("settings = %v", res.Settings)
+	}
+	for _, c := range res.Inputs {
+		if c.Var.Name == "claim" {
+			t.Error("claim is still sampled after --set claim=£600m")
+		}
+	}
+	v, _ := p.Lookup("claim")
+	if v.Const != 600e6 {
+		t.Errorf("claim = %v", v.Const)
+	}
+}
+
+func TestParseSetting(t *testing.T) {
+	s, err := engine.ParseSetting(" p_liability = beta(5, 5) ")
+	if err != nil || s.Name != "p_liability" || s.Value != "beta(5, 5)" {
+		t.Errorf("got %+v, %v", s, err)
+	}
+	for _, bad := range []string{"claim", "=3", ""} {
+		if _, err := engine.ParseSetting(bad); err == nil {
+			t.Errorf("ParseSetting(%q) succeeded", bad)
+		}
+	}
+}
+
+// hand is the reference scenario written directly in Go: the peer the
+// engine is checked and benchmarked against.
+type hand struct {
+	pert, beta, bernoulli, normal func(src *rng.Stream, p dist.Params) float64
+}
+
+func newHand() *hand {
+	f := func(name string) func(*rng.Stream, dist.Params) float64 {
+		fam, _ := dist.Lookup(name)
+		return func(src *rng.Stream, p dist.Params) float64 { return fam.Sample(src, p) }
+	}
+	return &hand{pert: f("pert"), beta: f("beta"), bernoulli: f("bernoulli"), normal: f("normal")}
+}
+
+type handOut struct{ supplierNet, buyerCost, settles, courtAward float64 }
+
+func (h *hand) trial(src *rng.Stream) handOut {
+	const (
+		contractValue   = 1.1e9
+		unpaidAdvances  = 143e6
+		claimCap        = 700e6
+		lawfulRecovery  = 0.5
+		costRecovery    = 0.65
+		settledCostPart = 0.35
+		pSettle         = 0.8
+	)
+	workDone := contractValue * (8.0 / 41.0)
+	unpaidWork := workDone * h.pert(src, dist.Params{0.2, 0.35, 0.6})
+	claim := h.pert(src, dist.Params{400e6, 600e6, 700e6})
+	claimPleaded := math.Min(claim, claimCap)
+	pLiability := h.beta(src, dist.Params{4, 6})
+	liable := h.bernoulli(src, dist.Params{pLiability}) == 1
+	quantum := h.pert(src, dist.Params{0.3, 0.5, 0.8})
+	var award float64
+	if liable {
+		award = math.Max(claimPleaded*quantum, unpaidWork)
+	} else {
+		award = unpaidWork * lawfulRecovery
+	}
+	courtNet := award - unpaidAdvances
+	sCosts := h.pert(src, dist.Params{15e6, 25e6, 45e6})
+	bCosts := h.pert(src, dist.Params{12e6, 20e6, 35e6})
+	var sCourt, bCourt float64
+	if liable {
+		sCourt = sCosts * (1 - costRecovery)
+		bCourt = bCosts + costRecovery*sCosts
+	} else {
+		sCourt = sCosts + costRecovery*bCosts
+		bCourt = bCosts * (1 - costRecovery)
+	}
+	fraction := math.Min(math.Max(h.normal(src, dist.Params{0.28, 0.06}), 0), 1)
+	payment := fraction*claimPleaded - unpaidAdvances
+	settles := h.bernoulli(src, dist.Params{pSettle})
+	o := handOut{settles: settles, courtAward: award}
+	if settles == 1 {
+		o.supplierNet = payment - sCosts*settledCostPart
+		o.buyerCost = payment + bCosts*settledCostPart
+	} else {
+		o.supplierNet = courtNet - sCourt
+		o.buyerCost = courtNet + bCourt
+	}
+	return o
+}
