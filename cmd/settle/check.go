@@ -39,8 +39,10 @@ with status 1 when it finds any problem.`,
 				if p.Scenario.IsRuleFile {
 					kind = "rule file"
 				}
-				fmt.Fprintf(out, "%s: ok: %s with %d inputs (%d sampled), %d rules, %d outputs\n",
-					path, kind, countKind(p, scenario.Input), len(p.Sampled), countKind(p, scenario.Rule), len(p.Outputs))
+				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s\n", path, kind,
+					plural(countKind(p.Scenario, scenario.Input), "input"),
+					plural(countKind(p.Scenario, scenario.Rule), "rule"),
+					plural(len(p.Outputs), "output"))
 			}
 			if bad > 0 {
 				return failed(exitFailed, fmt.Errorf("%d of %d files have problems", bad, len(args)))
@@ -50,9 +52,9 @@ with status 1 when it finds any problem.`,
 	}
 }
 
-func countKind(p *model.Program, kind scenario.Kind) int {
+func countKind(sc *scenario.Scenario, kind scenario.Kind) int {
 	n := 0
-	for _, v := range p.Vars {
+	for _, v := range sc.Defs {
 		if v.Kind == kind {
 			n++
 		}
@@ -69,5 +71,17 @@ func printError(w io.Writer, err error) {
 		}
 		return
 	}
+	var ee *model.EvalError
+	if errors.As(err, &ee) {
+		fmt.Fprintln(w, ee) // it starts with its position
+		return
+	}
 	fmt.Fprintln(w, "settle:", err)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
