@@ -74,6 +74,11 @@ type Options struct {
 	Trials  int    // number of trials, at least 1
 	Seed    uint64 // the seed from which every trial's stream derives
 	Workers int    // goroutines to use; 0 means one per CPU
+
+	// Progress, if set, is called from the workers, possibly at the same
+	// time, with the number of trials done so far each time a chunk of
+	// trials finishes. It never affects the result.
+	Progress func(done int)
 }
 
 // Column is the per-trial values of one var with their summary.
@@ -158,7 +163,7 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	}
 
 	nchunks := (opt.Trials + chunk - 1) / chunk
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var firstErr atomic.Int64
 	firstErr.Store(math.MaxInt64)
 	errs := make([]error, workers)
@@ -188,6 +193,9 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 							break
 						}
 					}
+				}
+				if opt.Progress != nil {
+					opt.Progress(int(done.Add(int64(end - start))))
 				}
 			}
 		}()
