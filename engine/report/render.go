@@ -10,6 +10,7 @@ import (
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/stats"
+	"github.com/settle-sim/settle/engine/termhist"
 )
 
 // Formats are the names accepted by Write.
@@ -77,8 +78,29 @@ func (d *Document) heading() string {
 	return s
 }
 
-// WriteTable writes d as aligned text for a terminal.
+// histWidth is the number of characters of a var's histogram in the
+// table and Markdown: its 20 bins in pairs.
+const histWidth = 10
+
+// spark is v's histogram in block characters with its range, money as
+// money; true/false values have none.
+func (v *Var) spark(color bool) string {
+	line := termhist.Line(v.Histogram.Counts, histWidth)
+	if v.IsBool() || line == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s %s to %s", termhist.Paint(line, color), v.Format(v.Histogram.Min), v.Format(v.Histogram.Max))
+}
+
+// WriteTable writes d as aligned text for a terminal, with a histogram
+// of each var, coloured only when w is a terminal and NO_COLOR is not
+// set.
 func WriteTable(w io.Writer, d *Document) error {
+	return WriteTableColor(w, d, termhist.ColorFor(w))
+}
+
+// WriteTableColor is WriteTable with colour on or off.
+func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "%s\n%s\n", d.Scenario.Name, d.heading())
 	for _, sec := range []struct {
@@ -88,15 +110,15 @@ func WriteTable(w io.Writer, d *Document) error {
 		if len(sec.vars) == 0 {
 			continue
 		}
-		fmt.Fprintf(tw, "\n%s\t%s\t\n", sec.title, strings.Join(tableHead, "\t"))
+		fmt.Fprintf(tw, "\n%s\t%s\t  histogram\n", sec.title, strings.Join(tableHead, "\t"))
 		for _, v := range sec.vars {
-			fmt.Fprintf(tw, "%s\t%s\t\n", v.label(), strings.Join(v.cells(), "\t"))
+			fmt.Fprintf(tw, "%s\t%s\t  %s\n", v.label(), strings.Join(v.cells(), "\t"), v.spark(color))
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\n")
+	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
 	return err
 }
 
@@ -111,9 +133,9 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		if len(sec.vars) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n| %s | %s |\n|---|%s\n", sec.title, strings.Join(tableHead, " | "), strings.Repeat("---:|", len(tableHead)))
+		fmt.Fprintf(w, "\n| %s | %s | histogram |\n|---|%s:---|\n", sec.title, strings.Join(tableHead, " | "), strings.Repeat("---:|", len(tableHead)))
 		for _, v := range sec.vars {
-			fmt.Fprintf(w, "| `%s` | %s |\n", v.label(), strings.Join(v.cells(), " | "))
+			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
 	return nil
