@@ -66,3 +66,42 @@ func TestResetNoAlloc(t *testing.T) {
 		t.Fatalf("Reset allocates %v times", n)
 	}
 }
+
+// Sites of one trial give unrelated streams, and a site's stream does not
+// depend on what was drawn before it.
+func TestSites(t *testing.T) {
+	var a, b Stream
+	a.Reset(9, 3)
+	a.Site(SiteID("claim", 0))
+	x := a.Uint64()
+	b.Reset(9, 3)
+	b.Site(SiteID("liability", 0))
+	b.Uint64()
+	b.Site(SiteID("claim", 0))
+	if got := b.Uint64(); got != x {
+		t.Errorf("site stream depends on earlier draws: %d != %d", got, x)
+	}
+	if SiteID("claim", 0) == SiteID("claim", 1) || SiteID("claim", 0) == SiteID("clain", 0) {
+		t.Error("site IDs collide")
+	}
+	// First uniforms of many sites of one trial look independent.
+	const n = 100000
+	var s Stream
+	s.Reset(1, 1)
+	var sum, lag float64
+	prev := 0.5
+	for i := range n {
+		s.Site(uint64(i))
+		u := s.Float64()
+		sum += u
+		lag += (u - 0.5) * (prev - 0.5)
+		prev = u
+	}
+	se := math.Sqrt(1.0 / 12 / n)
+	if m := sum / n; math.Abs(m-0.5) > 4*se {
+		t.Errorf("mean of first draws of sites = %v", m)
+	}
+	if c := lag / n * 12; math.Abs(c) > 4/math.Sqrt(n) {
+		t.Errorf("lag-1 correlation between sites = %v", c)
+	}
+}
