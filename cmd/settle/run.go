@@ -14,6 +14,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/progress"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/scenario"
 )
@@ -43,6 +44,7 @@ result document, whatever the number of workers.`,
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
+	addProgressFlag(f)
 	return cmd
 }
 
@@ -90,10 +92,18 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers))
 	}
 
+	mode, err := progressMode(v)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	start := time.Now()
+	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
+	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
+	bar.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			return failed(exitBadInput, fmt.Errorf("interrupted"))
