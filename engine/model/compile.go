@@ -71,6 +71,7 @@ func config(env map[string]any) *conf.Config {
 		opts = append(opts, expr.Function(f.Name, stub, sig))
 	}
 	opts = append(opts, expr.Function("discrete", stub, new(func([]any, []any) float64)))
+	opts = append(opts, expr.Function(modFunc, stub, sigs[2]))
 	c := conf.CreateNew()
 	for _, op := range opts {
 		op(c)
@@ -80,6 +81,25 @@ func config(env map[string]any) *conf.Config {
 	}
 	c.Check()
 	return c
+}
+
+// modFunc is the function that a % b becomes before type checking: expr
+// checks % for integers only, while every value here is a float64. Rules
+// cannot call it by name.
+const modFunc = "%"
+
+// modCalls turns each a % b into a call of modFunc.
+type modCalls struct{}
+
+// Visit implements ast.Visitor.
+func (modCalls) Visit(n *ast.Node) {
+	if b, ok := (*n).(*ast.BinaryNode); ok && b.Operator == "%" {
+		callee := &ast.IdentifierNode{Value: modFunc}
+		callee.SetLocation(b.Location())
+		call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{b.Left, b.Right}}
+		call.SetLocation(b.Location())
+		*n = call
+	}
 }
 
 // parsed is one definition after parsing.
@@ -156,6 +176,21 @@ func (c *compiler) parseAll() {
 			switch n := n.(type) {
 			case *ast.CallNode:
 				if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+					if !isFunc(id.Value) {
+						hint := diag.DidYouMean(id.Value, FuncNames())
+						if def, ok := c.sc.Lookup(id.Value); ok {
+							hint = fmt.Sprintf("%s is an input, not a function", id.Value)
+							if def.Kind == scenario.Rule {
+								hint = fmt.Sprintf("%s is a rule, not a function", id.Value)
+							}
+						}
+						if hint == "" {
+							hint = "the functions are " + strings.Join(FuncNames(), ", ")
+						}
+						c.diags.Errorf(c.pos(p, n), hint, "unknown function %s() in %s %s", id.Value, d.Kind, d.Name)
+						p.broken = true
+						continue
+					}
 					if _, isDist := dist.Lookup(id.Value); isDist || id.Value == "discrete" {
 						p.draws = true
 						if d.Kind == scenario.Rule {
@@ -186,6 +221,7 @@ func (c *compiler) parseAll() {
 				p.broken = true
 			}
 		}
+		ast.Walk(&tree.Node, modCalls{})
 	}
 }
 

@@ -202,7 +202,8 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (cx, bool) {
 		return cx{}, false
 	}
 	if x.typ != y.typ {
-		c.errorf(n, "make both branches numbers, or both true/false", "the branches of ?: have different types (%s and %s)", x.typ, y.typ)
+		// at the second branch: expr places n after the expression
+		c.errorf(n.Exp2, "make both branches numbers, or both true/false", "the branches of ?: have different types (%s and %s)", x.typ, y.typ)
 		return cx{}, false
 	}
 	if cond.konst {
@@ -303,6 +304,10 @@ func (c *compiler) call(n *ast.CallNode) (cx, bool) {
 		fn = func(s *State) float64 { return math.Log(a(s)) }
 	case "sqrt":
 		fn = func(s *State) float64 { return math.Sqrt(a(s)) }
+	case modFunc:
+		b := xs[1].fn
+		fn = func(s *State) float64 { return math.Mod(a(s), b(s)) }
+		unit = xs[0].unit
 	case "clamp":
 		lo, hi := xs[1].fn, xs[2].fn
 		if xs[1].konst && xs[2].konst && xs[1].val > xs[2].val {

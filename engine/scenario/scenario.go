@@ -8,11 +8,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -63,9 +67,26 @@ func (d *Def) PosAt(off int) diag.Pos {
 type exprLoc struct {
 	line, col int  // of the first character of the expression
 	block     bool // a literal block scalar: each line starts at col
+	// runes holds the position of each rune of the expression when it
+	// was mapped from the file: YAML folds lines and drops indentation
+	// and quoted scalars have escapes, so that a rune's offset in the
+	// expression does not always give its position in the file.
+	runes []lineCol
 }
 
+type lineCol struct{ line, col int }
+
 func (l exprLoc) at(file, expr string, off int) diag.Pos {
+	if n := len(l.runes); n > 0 {
+		switch {
+		case off < 0:
+			off = 0
+		case off >= n:
+			last := l.runes[n-1]
+			return diag.Pos{File: file, Line: last.line, Col: last.col + 1}
+		}
+		return diag.Pos{File: file, Line: l.runes[off].line, Col: l.runes[off].col}
+	}
 	if l.line == 0 {
 		return diag.Pos{File: file}
 	}
@@ -245,6 +266,7 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 		l.diags.Errorf(from, hint, "%s", msg)
 		return nil
 	}
+	src := newSource(path, data)
 	sum := sha256.Sum256(data)
 	pf := &parsedFile{sha: hex.EncodeToString(sum[:])}
 	if !isRoot {
@@ -261,7 +283,7 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		l.diags.Errorf(yamlErrPos(path, err), "check the indentation and that values containing ': ' or '#' are quoted",
+		l.diags.Errorf(yamlErrPos(src, err), "check the indentation and that values containing ': ' or '#' are quoted",
 			"malformed YAML: %s", yamlErrMsg(err))
 		return pf
 	}
@@ -279,6 +301,7 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 		l.root.IsRuleFile = !isScenario
 	}
 	allowed := topKeys[isScenario]
+	defined := map[string]diag.Pos{} // the names this file defines
 
 	// Includes first, so that this file's own entries override them.
 	for i := 0; i < len(top.Content); i += 2 {
@@ -290,7 +313,10 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 	for i := 0; i < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if !contains(allowed, k.Value) {
-			hint := diag.DidYouMean(k.Value, allowed)
+			// A root file is a rule file when it has no outputs, so
+			// that a misspelt outputs key makes it one: suggest from
+			// every key a root file may have.
+			hint := diag.DidYouMean(k.Value, topKeys[isRoot])
 			if hint == "" {
 				hint = "the keys are " + strings.Join(allowed, ", ")
 			}
@@ -314,15 +340,19 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 			}
 		case "trials":
 			if n, ok := l.whole(path, v, "trials"); ok {
-				if n == 0 {
+				switch {
+				case n == 0:
 					l.diags.Errorf(pos(path, v), "", "trials must be at least 1")
+				case n > maxTrials:
+					l.diags.Errorf(pos(path, v), "", "trials must be at most %d", uint64(maxTrials))
+				default:
+					l.root.Trials, l.root.HasTrials = int(n), true
 				}
-				l.root.Trials, l.root.HasTrials = int(n), true
 			}
 		case "inputs":
-			l.defs(path, v, Input)
+			l.defs(src, v, Input, defined)
 		case "rules":
-			l.defs(path, v, Rule)
+			l.defs(src, v, Rule, defined)
 		case "outputs":
 			l.outputs(path, v)
 		}
@@ -352,7 +382,15 @@ func (l *loader) includes(path string, v *yaml.Node) {
 
 var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func (l *loader) defs(path string, v *yaml.Node, kind Kind) {
+// maxTrials is the most trials a scenario may ask for: trial numbers
+// must fit in an int.
+const maxTrials = math.MaxInt
+
+// defs adds the definitions of mapping v. defined holds the names the
+// file has defined so far: a name defined twice in one file is an error,
+// while a file may override what it includes.
+func (l *loader) defs(src *source, v *yaml.Node, kind Kind, defined map[string]diag.Pos) {
+	path := src.path
 	if v.Kind != yaml.MappingNode {
 		if v.Tag == "!!null" {
 			return
@@ -377,14 +415,14 @@ func (l *loader) defs(path string, v *yaml.Node, kind Kind) {
 		}
 		switch val.Kind {
 		case yaml.ScalarNode:
-			l.setExpr(path, d, val)
+			l.setExpr(src, d, val)
 		case yaml.MappingNode:
 			keys := []string{exprKey, "unit", "doc"}
 			for j := 0; j < len(val.Content); j += 2 {
 				fk, fv := val.Content[j], val.Content[j+1]
 				switch fk.Value {
 				case exprKey:
-					l.setExpr(path, d, fv)
+					l.setExpr(src, d, fv)
 				case "unit":
 					d.Unit = l.str(path, fv)
 				case "doc":
@@ -408,11 +446,17 @@ func (l *loader) defs(path string, v *yaml.Node, kind Kind) {
 		if d.Expr == "" {
 			continue
 		}
+		if first, ok := defined[d.Name]; ok {
+			l.diags.Errorf(d.Pos, "remove or rename one of them", "%s is defined twice in this file; first at %s", d.Name, first)
+			continue
+		}
+		defined[d.Name] = d.Pos
 		l.add(d)
 	}
 }
 
-func (l *loader) setExpr(path string, d *Def, v *yaml.Node) {
+func (l *loader) setExpr(src *source, d *Def, v *yaml.Node) {
+	path := src.path
 	if v.Kind != yaml.ScalarNode {
 		l.diags.Errorf(pos(path, v), "write the expression on one line, or as a block after `|`", "%s %s: the expression must be text", d.Kind, d.Name)
 		return
@@ -428,23 +472,142 @@ func (l *loader) setExpr(path string, d *Def, v *yaml.Node) {
 	case v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
 		d.loc.col++
 	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		d.loc = exprLoc{line: v.Line + 1, col: blockIndent(path, v.Line+1), block: true}
+		d.loc = exprLoc{line: v.Line + 1, col: src.indent(v.Line + 1), block: true}
 	}
+	d.loc.runes = src.mapScalar(v)
 }
 
-// blockIndent returns the column of the first character on line n of
-// path, where a block scalar's text starts.
-func blockIndent(path string, n int) int {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 1
+// source is a file's text, to locate scalars' characters in it.
+type source struct {
+	path  string
+	data  []byte
+	lines []int // byte offset of the start of each line
+}
+
+func newSource(path string, data []byte) *source {
+	s := &source{path: path, data: data, lines: []int{0}}
+	for i, c := range data {
+		if c == '\n' {
+			s.lines = append(s.lines, i+1)
+		}
 	}
-	lines := strings.Split(string(data), "\n")
-	if n-1 >= len(lines) {
-		return 1
+	return s
+}
+
+// line returns the text of line n, without its line break.
+func (s *source) line(n int) string {
+	if n < 1 || n > len(s.lines) {
+		return ""
 	}
-	line := lines[n-1]
+	end := len(s.data)
+	if n < len(s.lines) {
+		end = s.lines[n] - 1
+	}
+	return strings.TrimSuffix(string(s.data[s.lines[n-1]:end]), "\r")
+}
+
+// indent returns the column of the first character on line n, where a
+// block scalar's text starts.
+func (s *source) indent(n int) int {
+	line := s.line(n)
 	return len(line) - len(strings.TrimLeft(line, " ")) + 1
+}
+
+// offset returns the byte offset of line n, column col, or -1.
+func (s *source) offset(n, col int) int {
+	if n < 1 || n > len(s.lines) {
+		return -1
+	}
+	i := s.lines[n-1]
+	for c := 1; c < col; c++ {
+		if i >= len(s.data) || s.data[i] == '\n' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(s.data[i:])
+		i += size
+	}
+	return i
+}
+
+// mapScalar returns the position in the file of each rune of v.Value,
+// by walking the scalar's text in the file alongside its value: the
+// value has line breaks folded into spaces, indentation removed and
+// escapes replaced. It returns nil when the two do not match.
+func (s *source) mapScalar(v *yaml.Node) []lineCol {
+	line, col := v.Line, v.Column
+	dq := v.Style&yaml.DoubleQuotedStyle != 0
+	sq := v.Style&yaml.SingleQuotedStyle != 0
+	switch {
+	case dq || sq:
+		col++
+	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		line, col = line+1, 1
+	}
+	i := s.offset(line, col)
+	if i < 0 {
+		return nil
+	}
+	data := s.data
+	next := func() {
+		r, size := utf8.DecodeRune(data[i:])
+		i += size
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	out := make([]lineCol, 0, utf8.RuneCountInString(v.Value))
+	for _, r := range v.Value {
+		for {
+			if i >= len(data) {
+				out = append(out, lineCol{line, col})
+				break
+			}
+			c, _ := utf8.DecodeRune(data[i:])
+			if dq && c == '\\' && i+1 < len(data) {
+				if e := data[i+1]; e == '\n' || e == '\r' {
+					next() // an escaped line break stands for nothing
+					continue
+				}
+				out = append(out, lineCol{line, col})
+				next()
+				n := 1
+				switch data[i] {
+				case 'x':
+					n = 3
+				case 'u':
+					n = 5
+				case 'U':
+					n = 9
+				}
+				for ; n > 0 && i < len(data); n-- {
+					next()
+				}
+				break
+			}
+			if c == r {
+				out = append(out, lineCol{line, col})
+				next()
+				if sq && c == '\'' {
+					next() // '' stands for '
+				}
+				break
+			}
+			if unicode.IsSpace(c) {
+				next() // folded or indentation
+				continue
+			}
+			if unicode.IsSpace(r) {
+				// a line break folded into a space: it stands between
+				// the text before and the text that resumes here
+				out = append(out, lineCol{line, col})
+				break
+			}
+			return nil
+		}
+	}
+	return out
 }
 
 func (l *loader) add(d *Def) {
@@ -502,7 +665,7 @@ func (l *loader) whole(path string, v *yaml.Node, key string) (uint64, bool) {
 // 200_000, 200k or 1m.
 func ParseCount(s string) (uint64, error) {
 	lit, err := money.Parse(s)
-	if err != nil || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
+	if err != nil || strings.Contains(s, "£") || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
 		return 0, fmt.Errorf("%q is not a whole number", s)
 	}
 	return lit.Value.BigInt().Uint64(), nil
@@ -534,12 +697,58 @@ func contains(xs []string, x string) bool {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): `)
 
-func yamlErrPos(path string, err error) diag.Pos {
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return diag.Pos{File: path, Line: n}
+// yamlParserProblems are the problems that the YAML library's parser,
+// rather than its scanner, reports: it numbers their lines from 0.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// yamlReaderProblems are the problems the YAML library finds while
+// decoding characters, for which it gives no line.
+var yamlReaderProblems = []string{
+	"input error", "invalid leading UTF-8 octet", "incomplete UTF-8 octet sequence",
+	"invalid trailing UTF-8 octet", "invalid length of a UTF-8 sequence", "invalid Unicode character",
+	"incomplete UTF-16 character", "unexpected low surrogate area", "incomplete UTF-16 surrogate pair",
+	"expected low surrogate area", "control characters are not allowed", "unknown problem",
+}
+
+// yamlErrPos returns the position of a YAML syntax error. The library
+// leaves the line out when it is the first, and gives the lines of its
+// parser's errors counting from 0.
+func yamlErrPos(src *source, err error) diag.Pos {
+	msg := err.Error()
+	problem := yamlLineRE.ReplaceAllString(msg, "")
+	problem = strings.TrimPrefix(problem, "yaml: ")
+	if problem == "control characters are not allowed" {
+		for i, r := range string(src.data) {
+			if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' && r != 0x85 {
+				n := sort.SearchInts(src.lines, i+1)
+				return diag.Pos{File: src.path, Line: n, Col: utf8.RuneCount(src.data[src.lines[n-1]:i]) + 1}
+			}
+		}
 	}
-	return diag.Pos{File: path}
+	n := 0
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		n, _ = strconv.Atoi(m[1])
+		if slices.Contains(yamlParserProblems, problem) {
+			n++
+		}
+	} else if strings.HasPrefix(msg, "yaml: ") && !slices.ContainsFunc(yamlReaderProblems, func(p string) bool {
+		return strings.HasPrefix(problem, p)
+	}) {
+		n = 1
+	}
+	return diag.Pos{File: src.path, Line: n}
 }
 
 func yamlErrMsg(err error) string {
