@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -271,6 +272,12 @@ func newHand() *hand {
 	return &hand{pert: f("pert"), beta: f("beta"), bernoulli: f("bernoulli"), normal: f("normal")}
 }
 
+// site positions src at the stream of the one draw in input name.
+func site(src *rng.Stream, name string) *rng.Stream {
+	src.Site(rng.SiteID(name, 0))
+	return src
+}
+
 type handOut struct{ supplierNet, buyerCost, settles, courtAward float64 }
 
 func (h *hand) trial(src *rng.Stream) handOut {
@@ -284,12 +291,12 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		pSettle         = 0.8
 	)
 	workDone := contractValue * (8.0 / 41.0)
-	unpaidWork := workDone * h.pert(src, dist.Params{0.2, 0.35, 0.6})
-	claim := h.pert(src, dist.Params{400e6, 600e6, 700e6})
+	unpaidWork := workDone * h.pert(site(src, "unpaid_work_share"), dist.Params{0.2, 0.35, 0.6})
+	claim := h.pert(site(src, "claim"), dist.Params{400e6, 600e6, 700e6})
 	claimPleaded := math.Min(claim, claimCap)
-	pLiability := h.beta(src, dist.Params{4, 6})
-	liable := h.bernoulli(src, dist.Params{pLiability}) == 1
-	quantum := h.pert(src, dist.Params{0.3, 0.5, 0.8})
+	pLiability := h.beta(site(src, "p_liability"), dist.Params{4, 6})
+	liable := h.bernoulli(site(src, "liability"), dist.Params{pLiability}) == 1
+	quantum := h.pert(site(src, "quantum_fraction"), dist.Params{0.3, 0.5, 0.8})
 	var award float64
 	if liable {
 		award = math.Max(claimPleaded*quantum, unpaidWork)
@@ -297,8 +304,8 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		award = unpaidWork * lawfulRecovery
 	}
 	courtNet := award - unpaidAdvances
-	sCosts := h.pert(src, dist.Params{15e6, 25e6, 45e6})
-	bCosts := h.pert(src, dist.Params{12e6, 20e6, 35e6})
+	sCosts := h.pert(site(src, "supplier_trial_costs"), dist.Params{15e6, 25e6, 45e6})
+	bCosts := h.pert(site(src, "buyer_trial_costs"), dist.Params{12e6, 20e6, 35e6})
 	var sCourt, bCourt float64
 	if liable {
 		sCourt = sCosts * (1 - costRecovery)
@@ -307,9 +314,9 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		sCourt = sCosts + costRecovery*bCosts
 		bCourt = bCosts * (1 - costRecovery)
 	}
-	fraction := math.Min(math.Max(h.normal(src, dist.Params{0.28, 0.06}), 0), 1)
+	fraction := math.Min(math.Max(h.normal(site(src, "settlement_fraction"), dist.Params{0.28, 0.06}), 0), 1)
 	payment := fraction*claimPleaded - unpaidAdvances
-	settles := h.bernoulli(src, dist.Params{pSettle})
+	settles := h.bernoulli(site(src, "settles"), dist.Params{pSettle})
 	o := handOut{settles: settles, courtAward: award}
 	if settles == 1 {
 		o.supplierNet = payment - sCosts*settledCostPart
@@ -319,4 +326,40 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		o.buyerCost = courtNet + bCourt
 	}
 	return o
+}
+
+// TestCommonRandomNumbers: replacing or pinning one input leaves every
+// other input's draws unchanged, trial by trial.
+func TestCommonRandomNumbers(t *testing.T) {
+	base := load(t, reference)
+	set := load(t, reference, engine.Setting{Name: "claim", Value: "£600m"})
+	pinned, err := base.Pin("p_liability", 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	column := func(p *model.Program, name string) []float64 {
+		res, err := engine.Run(context.Background(), p, engine.Options{Trials: 3000, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Inputs {
+			if c.Var.Name == name {
+				return c.Values
+			}
+		}
+		t.Fatalf("no input %s", name)
+		return nil
+	}
+	want := column(base, "quantum_fraction")
+	for name, p := range map[string]*model.Program{"--set claim": set, "pinned p_liability": pinned} {
+		if got := column(p, "quantum_fraction"); !slices.Equal(got, want) {
+			t.Errorf("%s changed the draws of quantum_fraction", name)
+		}
+	}
+	if _, err := base.Pin("contract_value", 1); err == nil {
+		t.Error("pinned a constant")
+	}
+	if _, err := base.Pin("nosuch", 1); err == nil {
+		t.Error("pinned an unknown name")
+	}
 }

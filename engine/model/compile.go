@@ -137,6 +137,7 @@ type compiler struct {
 	vars   map[string]*Var
 	prog   *Program
 	cur    *parsed // the definition being compiled
+	sites  int     // draw sites compiled so far in cur
 }
 
 func (c *compiler) parseAll() {
@@ -319,7 +320,7 @@ func (c *compiler) compileAll(order []*parsed) {
 			c.exprError(p, err, typeHint(err))
 			continue
 		}
-		c.cur = p
+		c.cur, c.sites = p, 0
 		x, ok := c.node(p.tree.Node)
 		if !ok {
 			continue

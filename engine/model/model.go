@@ -7,6 +7,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/rng"
@@ -137,4 +138,25 @@ func (s *State) fail(name string, pos diag.Pos, err error) float64 {
 		s.err = &EvalError{Name: name, Pos: pos, Msg: err.Error()}
 	}
 	return math.NaN()
+}
+
+// Pin returns a copy of p in which the random input name takes value in
+// every trial. Every other draw is unchanged, trial by trial, because
+// each draw site has its own stream.
+func (p *Program) Pin(name string, value float64) (*Program, error) {
+	v, ok := p.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("no input named %q", name)
+	}
+	if !v.Random {
+		return nil, fmt.Errorf("%s does not vary from trial to trial", name)
+	}
+	q := *p
+	q.steps = slices.Clone(p.steps)
+	for i := range q.steps {
+		if q.steps[i].slot == v.Slot {
+			q.steps[i].eval = func(*State) float64 { return value }
+		}
+	}
+	return &q, nil
 }

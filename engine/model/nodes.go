@@ -8,6 +8,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 
 	"github.com/settle-sim/settle/engine/dist"
+	"github.com/settle-sim/settle/engine/rng"
 )
 
 // cx is a compiled expression.
@@ -144,8 +145,6 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		if l.unit == Money && r.unit != Money {
 			unit = Money
 		}
-	case "%":
-		fn = func(s *State) float64 { return math.Mod(a(s), b(s)) }
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
 	case "==":
@@ -334,6 +333,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		unit = firstUnit(xs...)
 	}
 	sample := fam.Sample
+	site := c.site()
 	var p dist.Params
 	allConst := true
 	for i, x := range xs {
@@ -345,7 +345,10 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			c.errorf(n, "", "%v", err)
 			return cx{}, false
 		}
-		return cx{fn: func(s *State) float64 { return sample(&s.Src, p) }, typ: typ, unit: unit}, true
+		return cx{fn: func(s *State) float64 {
+			s.Src.Site(site)
+			return sample(&s.Src, p)
+		}, typ: typ, unit: unit}, true
 	}
 	var fns [dist.MaxParams]evalFn
 	for i, x := range xs {
@@ -361,6 +364,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		if err := dist.Validate(fam, p); err != nil {
 			return s.fail(name, pos, err)
 		}
+		s.Src.Site(site)
 		return sample(&s.Src, p)
 	}, typ: typ, unit: unit}, true
 }
@@ -403,6 +407,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		vfns[i] = v.fn
 	}
 	unit := firstUnit(vals...)
+	site := c.site()
 	allConst := true
 	for _, w := range ws {
 		allConst = allConst && w.konst
@@ -423,6 +428,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 			return cx{}, false
 		}
 		return cx{fn: func(s *State) float64 {
+			s.Src.Site(site)
 			return vfns[dist.Discrete(s.Src.Float64(), cum)](s)
 		}, typ: Number, unit: unit}, true
 	}
@@ -449,8 +455,19 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		if total <= 0 {
 			return s.fail(name, pos, fmt.Errorf("discrete: the weights add up to 0"))
 		}
+		s.Src.Site(site)
 		return vfns[dist.Discrete(s.Src.Float64(), cum[:len(wfns)])](s)
 	}, typ: Number, unit: unit}, true
+}
+
+// site returns the stream of the next draw site of the definition being
+// compiled: each distribution call draws from a stream of its own, named
+// by the definition and the call's index in it, so that replacing one
+// input leaves the draws of all the others unchanged.
+func (c *compiler) site() uint64 {
+	id := rng.SiteID(c.cur.def.Name, c.sites)
+	c.sites++
+	return id
 }
 
 // maxVarWeights bounds the weights of a discrete whose weights vary, so
