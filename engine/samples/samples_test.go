@@ -1,0 +1,128 @@
+package samples
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func testSet(n int) *Set {
+	s := &Set{Header: Header{SettleVersion: "0.1.0", Scenario: "t", Seed: 7, HasSeed: true, Trials: n}}
+	a := &Column{ColumnHeader: ColumnHeader{Name: "supplier_net", Section: Output, Type: "number", Unit: "GBP"}}
+	b := &Column{ColumnHeader: ColumnHeader{Name: "settles", Section: Output, Type: "bool"}}
+	c := &Column{ColumnHeader: ColumnHeader{Name: "claim", Section: Input, Type: "number", Unit: "GBP"}}
+	for i := range n {
+		a.Values = append(a.Values, float64(i)*1.5e6-3e8+1/3.0)
+		b.Values = append(b.Values, float64(i%2))
+		c.Values = append(c.Values, math.Nextafter(6e8, float64(i)))
+	}
+	s.Columns = []*Column{a, b, c}
+	return s
+}
+
+func TestBinaryRoundTrip(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 4096, 10001} {
+		s := testSet(n)
+		var buf bytes.Buffer
+		if err := Write(&buf, s); err != nil {
+			t.Fatal(err)
+		}
+		hlen := binary.LittleEndian.Uint32(buf.Bytes()[12:])
+		if want := 16 + int(hlen) + 8*n*3; buf.Len() != want {
+			t.Errorf("n=%d: %d bytes, want %d", n, buf.Len(), want)
+		}
+		if (16+hlen)%8 != 0 {
+			t.Errorf("n=%d: data not 8-byte aligned", n)
+		}
+		got, err := Read(bytes.NewReader(buf.Bytes()), "x.samples")
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		if got.Trials != n || got.Seed != 7 || got.Scenario != "t" || len(got.Columns) != 3 {
+			t.Fatalf("n=%d: header %+v", n, got.Header)
+		}
+		for i, c := range got.Columns {
+			w := s.Columns[i]
+			if c.Name != w.Name || c.Unit != w.Unit || c.Type != w.Type || c.Section != w.Section || !slices.Equal(c.Values, w.Values) {
+				t.Errorf("n=%d: column %d = %+v, want %+v", n, i, c.ColumnHeader, w.ColumnHeader)
+			}
+		}
+		if got.Lookup(Input, "claim") == nil || got.Lookup(Output, "claim") != nil {
+			t.Errorf("Lookup by section")
+		}
+	}
+}
+
+func TestBinaryRejects(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, testSet(100)); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	damaged := slices.Clone(good)
+	damaged[len(damaged)-3] ^= 1
+	future := slices.Clone(good)
+	binary.LittleEndian.PutUint32(future[8:], 2)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated", good[:len(good)-8], "column claim cut short"},
+		{"damaged", damaged, "column claim is damaged"},
+		{"trailing", append(slices.Clone(good), 0), "data after the last column"},
+		{"version", future, "samples format version 2; this settle reads version 1"},
+		{"preamble", good[:12], "too short"},
+	} {
+		_, err := Read(bytes.NewReader(tc.data), "x.samples")
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "x.samples: ") {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	s := testSet(50)
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "supplier_net,settles,claim\n") {
+		t.Errorf("header: %q", strings.SplitN(buf.String(), "\n", 2)[0])
+	}
+	got, err := Read(&buf, "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Trials != 50 || got.HasSeed {
+		t.Errorf("header %+v", got.Header)
+	}
+	for i, c := range got.Columns {
+		if !slices.Equal(c.Values, s.Columns[i].Values) {
+			t.Errorf("column %s differs", c.Name)
+		}
+	}
+}
+
+func TestCSVErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "x.csv: empty"},
+		{"a,b\n", "x.csv: no rows"},
+		{"a,a\n1,2\n", "x.csv:1:2: column name \"a\" is empty or repeated"},
+		{"a,b\n1,2\n3,zz\n", "x.csv:3:3: b: \"zz\" is not a finite number"},
+		{"a,b\n1,2\n3\n", "x.csv:3:1: wrong number of fields"},
+		{"a\nNaN\n", "not a finite number"},
+	} {
+		_, err := Read(strings.NewReader(tc.in), "x.csv")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	s, err := Read(strings.NewReader("won\ntrue\nfalse\n"), "x.csv")
+	if err != nil || !slices.Equal(s.Columns[0].Values, []float64{1, 0}) {
+		t.Errorf("true/false: %v %v", s, err)
+	}
+}
