@@ -376,6 +376,52 @@ func (c *compiler) outputs() {
 		}
 		c.diags.Errorf(o.Pos, hint, "unknown output %q", o.Name)
 	}
+	c.parties()
+}
+
+// parties resolves the names the scenario's parties and settlement refer
+// to: each must be a number, and the settlement figure an input.
+func (c *compiler) parties() {
+	resolve := func(r scenario.Ref, what string) *Var {
+		v, ok := c.vars[r.Name]
+		if !ok {
+			if _, defined := c.sc.Lookup(r.Name); defined {
+				return nil // its definition has errors, reported already
+			}
+			hint := diag.DidYouMean(r.Name, c.sc.Names())
+			if hint == "" {
+				hint = "name an input or rule of the scenario"
+			}
+			c.diags.Errorf(r.Pos, hint, "%s: unknown name %q", what, r.Name)
+			return nil
+		}
+		if v.Type != Number {
+			c.diags.Errorf(r.Pos, "name an amount of money", "%s: %s is true/false, not an amount", what, r.Name)
+			return nil
+		}
+		return v
+	}
+	for _, p := range c.sc.Parties {
+		pp := Party{Name: p.Name, RiskTolerance: p.RiskTolerance,
+			Net:     resolve(p.Net, "party "+p.Name+" net"),
+			Court:   resolve(p.Court, "party "+p.Name+" court"),
+			Settled: resolve(p.Settled, "party "+p.Name+" settled")}
+		if pp.Net != nil && pp.Court != nil && pp.Settled != nil {
+			c.prog.Parties = append(c.prog.Parties, pp)
+		}
+	}
+	if st := c.sc.Settlement; st != nil {
+		if v := resolve(st.Figure, "settlement figure"); v != nil {
+			if v.Kind != scenario.Input {
+				c.diags.Errorf(st.Figure.Pos, "make the figure an input, so that it can be varied", "settlement figure: %s is a rule", v.Name)
+			} else {
+				c.prog.Figure = v
+			}
+		}
+	}
+	if len(c.sc.Parties) > 0 && c.sc.Settlement == nil {
+		c.diags.Errorf(c.sc.Parties[0].Pos, "add settlement: {figure: NAME} naming the input that holds the settlement figure", "the scenario has parties but no settlement figure")
+	}
 }
 
 // exprError reports an error from expr's parser or checker at its

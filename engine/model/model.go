@@ -54,6 +54,14 @@ type Var struct {
 	Deps []string
 }
 
+// Party is one side of the dispute with the vars that are its net
+// outcome overall, at judgment and on settlement.
+type Party struct {
+	Name                string
+	Net, Court, Settled *Var
+	RiskTolerance       float64 // 0 means risk-neutral
+}
+
 // Program is a compiled scenario, ready to evaluate trials.
 type Program struct {
 	Scenario *scenario.Scenario
@@ -64,6 +72,10 @@ type Program struct {
 	// Sampled are the inputs that vary from trial to trial, in
 	// evaluation order.
 	Sampled []*Var
+	// Parties are the sides of the dispute, and Figure the input that is
+	// the settlement figure; nil when the scenario names none.
+	Parties []Party
+	Figure  *Var
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order

@@ -136,6 +136,14 @@ type Scenario struct {
 	Defs    []*Def
 	Outputs []Output
 
+	// Parties are the sides of the dispute, in the order listed, and
+	// Settlement says which input is the settlement figure.
+	Parties    []Party
+	Settlement *Settlement
+
+	// Positions are the position files applied, in order.
+	Positions []Position
+
 	// IsRuleFile is true when the file has no outputs: it is meant to be
 	// included by scenarios rather than run.
 	IsRuleFile bool
@@ -216,7 +224,7 @@ func Load(path string) (*Scenario, error) {
 	s := &Scenario{File: path, byName: map[string]int{}}
 	l.root = s
 	l.rootDir = filepath.Dir(path)
-	f := l.file(path, diag.Pos{File: path}, true)
+	f := l.file(path, diag.Pos{File: path}, root)
 	if f != nil {
 		s.SHA256 = f.sha
 	}
@@ -228,6 +236,7 @@ func Load(path string) (*Scenario, error) {
 }
 
 type loader struct {
+	position *Position // the position being applied, if any
 	root     *Scenario
 	rootDir  string
 	diags    diag.List
@@ -239,12 +248,23 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "seed", "trials", "include", "inputs", "rules", "outputs"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
+// role is the part a file plays in a scenario.
+type role int
+
+const (
+	root     role = iota // the file loaded
+	included             // a rule file it includes
+	base                 // a scenario it extends
+	overlay              // a position applied to it
+)
+
 // file loads one file and merges its definitions into l.root.
-func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
+func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
+	isRoot := r == root
 	abs, _ := filepath.Abs(path)
 	if l.visiting[abs] {
 		l.diags.Errorf(from, "remove one of the includes", "include cycle: %s includes itself", path)
@@ -260,8 +280,11 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 			msg = fmt.Sprintf("cannot read %s: no such file", path)
 		}
 		hint := ""
-		if !isRoot {
+		switch r {
+		case included:
 			hint = "include paths are relative to the including file"
+		case base:
+			hint = "extends paths are relative to the extending file"
 		}
 		l.diags.Errorf(from, hint, "%s", msg)
 		return nil
@@ -296,14 +319,28 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
 		return pf
 	}
-	isScenario := isRoot && hasKey(top, "outputs")
+	isScenario := r == base || isRoot && (hasKey(top, "outputs") || hasKey(top, "extends"))
 	if isRoot {
 		l.root.IsRuleFile = !isScenario
 	}
 	allowed := topKeys[isScenario]
+	if r == overlay {
+		allowed = positionKeys
+	}
 	defined := map[string]diag.Pos{} // the names this file defines
 
-	// Includes first, so that this file's own entries override them.
+	// The scenario it extends first, then includes, so that this file's
+	// own entries override them.
+	for i := 0; i < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value == "extends" && isScenario {
+			if v.Kind != yaml.ScalarNode || v.Value == "" {
+				l.diags.Errorf(pos(path, v), "write extends: reference.yaml", "extends must be the path of one scenario")
+				continue
+			}
+			l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(v.Value)), pos(path, v), base)
+		}
+	}
 	for i := 0; i < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if k.Value == "include" {
@@ -316,12 +353,15 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 			// A root file is a rule file when it has no outputs, so
 			// that a misspelt outputs key makes it one: suggest from
 			// every key a root file may have.
-			hint := diag.DidYouMean(k.Value, topKeys[isRoot])
+			hint := diag.DidYouMean(k.Value, topKeys[isRoot || r == base])
 			if hint == "" {
 				hint = "the keys are " + strings.Join(allowed, ", ")
 			}
 			what := "scenario"
-			if !isScenario {
+			switch {
+			case r == overlay:
+				what, hint = "position file", "a position replaces inputs and rules; its keys are "+strings.Join(positionKeys, ", ")
+			case !isScenario:
 				what = "rule file"
 			}
 			l.diags.Errorf(pos(path, k), hint, "unknown key %q in a %s", k.Value, what)
@@ -331,8 +371,11 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 		case "name":
 			l.root.Name = l.str(path, v)
 		case "description":
-			if isRoot {
+			switch r {
+			case root, base:
 				l.root.Description = l.str(path, v)
+			case overlay:
+				l.position.Description = l.str(path, v)
 			}
 		case "seed":
 			if n, ok := l.whole(path, v, "seed"); ok {
@@ -355,6 +398,10 @@ func (l *loader) file(path string, from diag.Pos, isRoot bool) *parsedFile {
 			l.defs(src, v, Rule, defined)
 		case "outputs":
 			l.outputs(path, v)
+		case "parties":
+			l.parties(path, v)
+		case "settlement":
+			l.settlement(path, v)
 		}
 	}
 	return pf
@@ -376,7 +423,7 @@ func (l *loader) includes(path string, v *yaml.Node) {
 			l.diags.Errorf(pos(path, it), "", "each include must be a file path")
 			continue
 		}
-		l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(it.Value)), pos(path, it), false)
+		l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(it.Value)), pos(path, it), included)
 	}
 }
 
@@ -612,6 +659,10 @@ func (s *source) mapScalar(v *yaml.Node) []lineCol {
 
 func (l *loader) add(d *Def) {
 	s := l.root
+	if l.position != nil {
+		l.replace(d)
+		return
+	}
 	if i, ok := s.byName[d.Name]; ok {
 		old := s.Defs[i]
 		l.diags.Notef(d.Pos, "%s %s overrides %s %s from %s", d.Kind, d.Name, old.Kind, old.Name, old.Pos)
@@ -627,6 +678,7 @@ func (l *loader) outputs(path string, v *yaml.Node) {
 		l.diags.Errorf(pos(path, v), "write outputs: [supplier_net, buyer_cost]", "outputs must be a list of names")
 		return
 	}
+	l.root.Outputs = nil // a scenario's outputs replace those of the one it extends
 	seen := map[string]bool{}
 	for _, it := range v.Content {
 		if it.Kind != yaml.ScalarNode || !nameRE.MatchString(it.Value) {
