@@ -47,6 +47,7 @@ type Meta struct {
 	Version  string `json:"settle_version,omitempty"`
 	Seed     uint64 `json:"seed"`
 	HasSeed  bool   `json:"-"` // false for samples read from CSV
+	Untyped  bool   `json:"-"` // units and types unknown (samples read from CSV)
 	Trials   int    `json:"trials"`
 	Sampled  bool   `json:"samples"` // per-trial samples were available
 }
@@ -75,7 +76,7 @@ func FromResult(file string, res *engine.Result) *Side {
 func FromSamples(file string, set *samples.Set) *Side {
 	s := &Side{
 		Meta: Meta{File: file, Scenario: set.Scenario, Version: set.SettleVersion, Seed: set.Seed,
-			HasSeed: set.HasSeed, Trials: set.Trials, Sampled: true},
+			HasSeed: set.HasSeed, Untyped: set.Untyped, Trials: set.Trials, Sampled: true},
 		Outputs: report.Vars{},
 		Samples: map[string][]float64{},
 	}
@@ -225,6 +226,12 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 	for _, nv := range new.Outputs {
 		newNames[nv.Name] = true
 		ov, ok := oldBy[nv.Name]
+		if ok && old.Untyped {
+			ov.Unit, ov.Type = nv.Unit, nv.Type
+		}
+		if ok && new.Untyped {
+			nv.Unit, nv.Type = ov.Unit, ov.Type
+		}
 		switch {
 		case !ok:
 			r.NotCompared = append(r.NotCompared, Mismatch{nv.Name, "only in new"})
@@ -287,6 +294,9 @@ func (r *Result) notes(old, new *Side) {
 	}
 	if old.Version != new.Version && old.Version != "" && new.Version != "" {
 		r.Notes = append(r.Notes, fmt.Sprintf("different settle versions: %s old, %s new", old.Version, new.Version))
+	}
+	if old.Untyped || new.Untyped {
+		r.Notes = append(r.Notes, "units of one side are not known (CSV): taken from the other")
 	}
 	if old.Sampled != new.Sampled {
 		r.Notes = append(r.Notes, "per-trial samples on one side only: means compared with Welch's t-test")

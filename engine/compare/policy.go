@@ -111,27 +111,29 @@ func compile(src string) (*cond, int, error) {
 	}
 	prog, err := expr.Compile(rw, expr.Env(typeEnv), expr.AsBool())
 	if err != nil {
+		off, msg := 0, err.Error()
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			off := 0
 			if fe.From >= 0 && fe.From < len(orig) {
 				off = orig[fe.From]
 			}
-			msg := fe.Message
-			if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
-				var names []string
-				for k := range typeEnv {
-					names = append(names, k)
-				}
-				if hint := diag.DidYouMean(name, names); hint != "" {
-					msg += "; " + hint
-				} else {
-					msg += "; a condition may use " + fieldList()
-				}
-			}
-			return nil, off, errors.New(msg)
+			msg = fe.Message
 		}
-		return nil, 0, err
+		if strings.HasPrefix(msg, "expected bool") {
+			msg = "a condition must be true or false, not a number; compare it, as in mean_rel > 0.02"
+		}
+		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
+			var names []string
+			for k := range typeEnv {
+				names = append(names, k)
+			}
+			if hint := diag.DidYouMean(name, names); hint != "" {
+				msg += "; " + hint
+			} else {
+				msg += "; a condition may use " + fieldList()
+			}
+		}
+		return nil, off, errors.New(msg)
 	}
 	return &cond{src: src, prog: prog}, 0, nil
 }

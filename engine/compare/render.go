@@ -165,7 +165,7 @@ func Explain(rs []*Result) string {
 }
 
 func explain(alpha float64, used map[string]bool, n int) string {
-	conf := strconv.FormatFloat(math.Round((1-alpha)*1e6)/1e4, 'f', -1, 64) + "%"
+	conf := strconv.FormatFloat(100*(1-alpha), 'g', 10, 64) + "%"
 	var parts []string
 	if used[MeanPaired] {
 		parts = append(parts, "a paired t-test on the per-trial differences (same seed and trials)")
@@ -226,7 +226,7 @@ func WriteText(out io.Writer, r *Result) error {
 			fmt.Fprintf(out, "FAIL %s: %s\n", w.Name, c)
 		}
 	}
-	_, err := fmt.Fprintln(out, wrap(r.Explain(), 78))
+	_, err := fmt.Fprintln(out, Wrap(r.Explain(), 78))
 	return err
 }
 
@@ -234,8 +234,11 @@ func WriteText(out io.Writer, r *Result) error {
 // $GITHUB_STEP_SUMMARY.
 func WriteMarkdown(out io.Writer, r *Result) error {
 	title := r.New.Scenario
-	if title == "" {
+	switch {
+	case title == "":
 		title = r.New.File
+	case r.Old.Scenario != "" && r.Old.Scenario != title:
+		title = r.Old.Scenario + " → " + title
 	}
 	fmt.Fprintf(out, "### settle compare: %s\n\n", title)
 	fmt.Fprintf(out, "- old: `%s`: %s\n- new: `%s`: %s\n", r.Old.File, side(r.Old), r.New.File, side(r.New))
@@ -296,8 +299,8 @@ func writeMarkdownTail(out io.Writer, prefix string, r *Result) {
 	}
 }
 
-// wrap breaks s into lines of at most width characters.
-func wrap(s string, width int) string {
+// Wrap breaks s into lines of at most width characters.
+func Wrap(s string, width int) string {
 	var b strings.Builder
 	n := 0
 	for i, word := range strings.Fields(s) {

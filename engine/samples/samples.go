@@ -45,6 +45,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -70,6 +71,7 @@ type Header struct {
 	SHA256        string         `json:"sha256,omitempty"` // of the scenario file
 	Seed          uint64         `json:"seed"`
 	HasSeed       bool           `json:"-"` // false for CSV, which carries no seed
+	Untyped       bool           `json:"-"` // true for CSV, which carries no units or types
 	Trials        int            `json:"trials"`
 	Columns       []ColumnHeader `json:"columns"`
 }
@@ -187,8 +189,9 @@ func encode(buf []byte, xs []float64) []byte {
 // maxHeader bounds the header a reader accepts.
 const maxHeader = 64 << 20
 
-// Read reads a samples file in the binary format, or in CSV when it does
-// not start with the magic. name is used in error messages.
+// Read reads a samples file in the binary format, or in CSV when name
+// ends .csv and the data does not start with the magic. name is used in
+// error messages.
 func Read(r io.Reader, name string) (*Set, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(len(Magic))
@@ -196,7 +199,10 @@ func Read(r io.Reader, name string) (*Set, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if string(head) != Magic {
-		return ReadCSV(br, name)
+		if strings.EqualFold(filepath.Ext(name), ".csv") {
+			return ReadCSV(br, name)
+		}
+		return nil, fmt.Errorf("%s: not a samples file: it does not start with %q; write one with settle run --samples FILE, or name a CSV file .csv", name, Magic)
 	}
 	return readBinary(br, name)
 }
@@ -298,7 +304,7 @@ func ReadCSV(r io.Reader, name string) (*Set, error) {
 		}
 		return nil, csvErr(name, err)
 	}
-	s := &Set{}
+	s := &Set{Header: Header{Untyped: true}}
 	seen := map[string]bool{}
 	for i, h := range head {
 		h = strings.TrimSpace(h)
