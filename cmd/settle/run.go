@@ -44,6 +44,7 @@ result document, whatever the number of workers.`,
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
+	addSamplesFlag(cmd)
 	addProgressFlag(f)
 	return cmd
 }
@@ -111,6 +112,9 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	elapsed := time.Since(start)
+	if err := writeSamples(cmd, res); err != nil {
+		return err
+	}
 	doc := report.New(res)
 	write := func(w io.Writer) error { return report.Write(w, doc, format) }
 	if out != "" {
