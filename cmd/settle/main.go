@@ -85,5 +85,6 @@ against settlement.`,
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "read configuration from `FILE` instead of ./settle.yaml")
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd())
+	root.AddCommand(newCompareCmd(), newTestCmd())
 	return root
 }

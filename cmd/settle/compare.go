@@ -1,0 +1,306 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/compare"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/report"
+	"github.com/settle-sim/settle/engine/samples"
+	"github.com/settle-sim/settle/engine/scenario"
+)
+
+func newCompareCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "compare OLD NEW",
+		Short: "Compare two runs output by output and judge the change by a policy",
+		Long: `Compare shows, for every output present in both, the old and new mean,
+the difference with its 95% confidence interval, the relative change, the
+changes in p5, p50 and p95, and whether the change is statistically
+significant, naming the tests used.
+
+OLD and NEW are each a result document (.json, from settle run --format
+json), a samples file (from settle run --samples) or a scenario (.yaml),
+which is run: with --seed and --trials if given, else with the seed and
+trial count of the other side, else with OLD's. With samples on both
+sides the whole distributions are compared too (Kolmogorov–Smirnov), and
+means are compared trial by trial when the seeds are the same.
+
+A policy decides pass or fail: conditions over each output's comparison
+fields, given for every output with --fail-if or per output in a policy
+file (--policy). Fields: ` + fieldNames() + `.
+
+Exit status: 0 when no condition fires, 1 when one does, 2 on bad input.`,
+		Example: `  settle compare baseline.json result.json
+  settle compare old/scenarios/reference.yaml scenarios/reference.yaml --format markdown
+  settle compare old.samples new.samples --fail-if 'significant && abs(mean_rel) > 0.02 || p95_rel > 0.05'
+  settle compare base.json scenarios/reference.yaml --policy policy.yaml`,
+		Args: cobra.ExactArgs(2),
+		RunE: runCompare,
+	}
+	f := cmd.Flags()
+	f.StringArray("fail-if", nil, "fail when `CONDITION` holds for any output, e.g. 'significant && abs(mean_rel) > 0.02'; repeatable")
+	f.String("policy", "", "read conditions, for all outputs or per output, from the YAML policy `FILE`")
+	f.String("alpha", "", "significance level (default: the policy's, else 0.05)")
+	f.String("format", "", "output format: text, markdown or json (default: from -o's extension, else text)")
+	f.StringP("output", "o", "", "write the comparison to `FILE` (atomically) instead of standard output")
+	f.String("trials", "", "trials for scenarios that are run (default: the other side's, else OLD's)")
+	f.String("seed", "", "seed for scenarios that are run (default: the other side's, else OLD's)")
+	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
+	return cmd
+}
+
+func fieldNames() string {
+	var names []string
+	for _, f := range compare.Fields {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func runCompare(cmd *cobra.Command, args []string) error {
+	f := cmd.Flags()
+	out, _ := f.GetString("output")
+	format, _ := f.GetString("format")
+	format, err := compareFormat(format, out)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	pol, err := readPolicy(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	alpha, err := alphaFlag(cmd, pol)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+
+	// Read the sides that are files of results first: a scenario is run
+	// with their seed and trial count.
+	sides := make([]*compare.Side, 2)
+	progs := make([]*engineProgram, 2)
+	for i, path := range args {
+		if isScenario(path) {
+			p, err := engine.Load(path)
+			if err != nil {
+				return failed(exitBadInput, err)
+			}
+			progs[i] = &engineProgram{path: path, prog: p}
+			continue
+		}
+		s, err := readSide(path)
+		if err != nil {
+			return failed(exitBadInput, err)
+		}
+		sides[i] = s
+	}
+	if progs[0] != nil || progs[1] != nil {
+		opt, err := runOptions(cmd, sides, progs)
+		if err != nil {
+			return failed(exitBadInput, err)
+		}
+		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+		defer stop()
+		for i, p := range progs {
+			if p == nil {
+				continue
+			}
+			res, err := engine.Run(ctx, p.prog, opt)
+			if err != nil {
+				if ctx.Err() != nil {
+					return failed(exitBadInput, errors.New("interrupted"))
+				}
+				return failed(exitBadInput, err)
+			}
+			sides[i] = compare.FromResult(p.path, res)
+		}
+	}
+
+	r, err := compare.Compare(sides[0], sides[1], compare.Options{Alpha: alpha, Policy: pol})
+	if errors.Is(err, compare.ErrNothingInCommon) {
+		var why []string
+		for _, m := range r.NotCompared {
+			why = append(why, fmt.Sprintf("%s (%s)", m.Name, m.Reason))
+		}
+		return failed(exitBadInput, fmt.Errorf("%s and %s: %v: %s", args[0], args[1], err, strings.Join(why, ", ")))
+	}
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if pol != nil {
+		var names []string
+		for _, w := range r.Outputs {
+			names = append(names, w.Name)
+		}
+		if err := pol.CheckOutputs(names); err != nil {
+			return failed(exitBadInput, err)
+		}
+	}
+	write := func(w io.Writer) error { return compare.Write(w, r, format) }
+	if out != "" {
+		err = outfile.Write(out, write)
+	} else {
+		err = write(cmd.OutOrStdout())
+	}
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if r.Failed {
+		n := 0
+		for _, w := range r.Outputs {
+			if len(w.Fired) > 0 {
+				n++
+			}
+		}
+		return failed(exitFailed, fmt.Errorf("policy failed for %s", plural(n, "output")))
+	}
+	return nil
+}
+
+type engineProgram struct {
+	path string
+	prog *model.Program
+}
+
+// isScenario reports whether path names a scenario file, to be run.
+func isScenario(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return true
+	}
+	return false
+}
+
+// readSide reads a result document (.json) or a samples file (binary or
+// .csv).
+func readSide(path string) (*compare.Side, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		d, err := report.ReadJSON(fh)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(d.Outputs) == 0 {
+			return nil, fmt.Errorf("%s: not a result document: it has no outputs; write one with settle run --format json -o FILE", path)
+		}
+		return compare.FromDocument(path, d), nil
+	}
+	set, err := samples.Read(fh, path)
+	if err != nil {
+		return nil, err
+	}
+	return compare.FromSamples(path, set), nil
+}
+
+// runOptions are the seed and trials for running scenarios: the flags',
+// else those of a side read from a file, else OLD's own.
+func runOptions(cmd *cobra.Command, sides []*compare.Side, progs []*engineProgram) (engine.Options, error) {
+	var opt engine.Options
+	switch {
+	case sides[0] != nil:
+		opt.Seed, opt.Trials = sides[0].Seed, sides[0].Trials
+	case sides[1] != nil:
+		opt.Seed, opt.Trials = sides[1].Seed, sides[1].Trials
+	default:
+		opt = engine.Defaults(progs[0].prog)
+	}
+	f := cmd.Flags()
+	if s, _ := f.GetString("trials"); s != "" {
+		n, err := scenario.ParseCount(s)
+		if err != nil || n < 1 || n > maxTrials {
+			return opt, fmt.Errorf("--trials %q: want a whole number of trials from 1 to %s, such as 200000, 200_000 or 200k", s, money.FormatNumber(maxTrials))
+		}
+		opt.Trials = int(n)
+	}
+	if s, _ := f.GetString("seed"); s != "" {
+		n, err := scenario.ParseCount(s)
+		if err != nil {
+			return opt, fmt.Errorf("--seed %q: want a whole number such as 42", s)
+		}
+		opt.Seed = n
+	}
+	opt.Workers, _ = f.GetInt("workers")
+	if opt.Workers < 0 {
+		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
+	}
+	return opt, nil
+}
+
+// readPolicy gathers the policy from --policy and --fail-if; nil when
+// there is neither.
+func readPolicy(cmd *cobra.Command) (*compare.Policy, error) {
+	f := cmd.Flags()
+	file, _ := f.GetString("policy")
+	conds, _ := f.GetStringArray("fail-if")
+	if file == "" && len(conds) == 0 {
+		return nil, nil
+	}
+	pol := &compare.Policy{}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		if pol, err = compare.ParsePolicy(file, data); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range conds {
+		if err := pol.AddFailIf(c); err != nil {
+			return nil, err
+		}
+	}
+	return pol, nil
+}
+
+// alphaFlag is --alpha, else the policy's, else 0 (the default).
+func alphaFlag(cmd *cobra.Command, pol *compare.Policy) (float64, error) {
+	s, _ := cmd.Flags().GetString("alpha")
+	if s == "" {
+		if pol != nil {
+			return pol.Alpha, nil
+		}
+		return 0, nil
+	}
+	a, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(a > 0 && a < 1) {
+		return 0, fmt.Errorf("--alpha %q: want a significance level between 0 and 1, such as 0.05", s)
+	}
+	return a, nil
+}
+
+// compareFormat is the format asked for, or the one -o's extension
+// implies, or text.
+func compareFormat(format, out string) (string, error) {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(out)) {
+		case ".json":
+			return "json", nil
+		case ".md":
+			return "markdown", nil
+		}
+		return "text", nil
+	}
+	for _, f := range compare.Formats {
+		if f == format {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("--format %q: use one of %s", format, strings.Join(compare.Formats, ", "))
+}

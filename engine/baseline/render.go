@@ -1,0 +1,139 @@
+package baseline
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/engine/compare"
+)
+
+// Formats are the names accepted by Write.
+var Formats = []string{"text", "markdown", "json"}
+
+// Write renders r in the named format.
+func Write(w io.Writer, r *Report, format string) error {
+	switch format {
+	case "text", "table":
+		return WriteText(w, r)
+	case "markdown", "md":
+		return WriteMarkdown(w, r)
+	case "json":
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
+}
+
+func (r *Report) results() []*compare.Result {
+	var rs []*compare.Result
+	for _, c := range r.Cases {
+		if c.Result != nil {
+			rs = append(rs, c.Result)
+		}
+	}
+	return rs
+}
+
+// Counts summarises the cases in words: "3 scenarios: 1 identical, 2 failed".
+func (r *Report) Counts() string {
+	n := map[string]int{}
+	for _, c := range r.Cases {
+		n[countName(c.Status)]++
+	}
+	var parts []string
+	for _, k := range []string{"identical", "changed within policy", "updated", "failed", "broken"} {
+		if n[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
+		}
+	}
+	s := "scenarios"
+	if len(r.Cases) == 1 {
+		s = "scenario"
+	}
+	return fmt.Sprintf("%d %s: %s", len(r.Cases), s, strings.Join(parts, ", "))
+}
+
+func countName(s Status) string {
+	switch s {
+	case Identical:
+		return "identical"
+	case Changed:
+		return "changed within policy"
+	case Updated:
+		return "updated"
+	case Broken:
+		return "broken"
+	}
+	return "failed"
+}
+
+// WriteText writes r for a terminal: one table of every output of every
+// scenario compared, then a line per scenario with its status.
+func WriteText(w io.Writer, r *Report) error {
+	if rs := r.results(); len(rs) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "scenario\toutput\t%s\t\n", strings.Join(compare.Head, "\t"))
+		for _, c := range r.Cases {
+			if c.Result == nil {
+				continue
+			}
+			for _, row := range c.Result.Outputs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t\n", c.Scenario, row.Name, strings.Join(row.Cells(), "\t"))
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range r.Cases {
+		lines := strings.Split(c.Detail, "\n")
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.State, c.Scenario, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(tw, "\t\t%s\n", l)
+		}
+		if c.Result != nil {
+			for _, n := range c.Result.Notes {
+				fmt.Fprintf(tw, "\t\tnote: %s\n", n)
+			}
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, r.Counts())
+	if rs := r.results(); len(rs) > 0 {
+		fmt.Fprintln(w, compare.Wrap(compare.Explain(rs), 78))
+	}
+	return nil
+}
+
+// WriteMarkdown writes r as Markdown, for $GITHUB_STEP_SUMMARY and
+// pull-request comments.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	fmt.Fprintf(w, "### settle test: %s\n\n%s\n\n", r.Dir, r.Counts())
+	fmt.Fprintln(w, "| status | scenario | detail |\n|---|---|---|")
+	for _, c := range r.Cases {
+		state := c.State
+		if c.Status.Failing() {
+			state = "**" + state + "**"
+		}
+		detail := strings.ReplaceAll(c.Detail, "\n", "<br>")
+		detail = strings.ReplaceAll(detail, "|", `\|`)
+		fmt.Fprintf(w, "| %s | `%s` | %s |\n", state, c.Scenario, detail)
+	}
+	if rs := r.results(); len(rs) > 0 {
+		fmt.Fprintln(w)
+		compare.WriteMarkdownTable(w, "scenario", rs)
+		fmt.Fprintf(w, "\n<sub>%s</sub>\n", compare.Explain(rs))
+	}
+	return nil
+}
