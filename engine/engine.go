@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -44,16 +45,7 @@ func ParseSetting(s string) (Setting, error) {
 // compiles it. Problems in the files are returned together as a
 // *diag.ListError.
 func Load(path string, settings ...Setting) (*model.Program, error) {
-	sc, err := scenario.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range settings {
-		if err := sc.Set(s.Name, s.Value); err != nil {
-			return nil, err
-		}
-	}
-	return model.Compile(sc)
+	return Spec{Path: path, Settings: settings}.Load()
 }
 
 // Check loads and compiles the scenario or rule file at path without
@@ -61,9 +53,51 @@ func Load(path string, settings ...Setting) (*model.Program, error) {
 // errors), the notes found (such as one entry overriding another) and
 // every error at once as a *diag.ListError.
 func Check(path string) (*model.Program, diag.List, error) {
-	sc, err := scenario.Load(path)
+	return Spec{Path: path}.Check()
+}
+
+// Spec says what to run: a scenario, the position files to apply to it in
+// order, then settings, then an offer.
+type Spec struct {
+	Path      string
+	Positions []string  // position files, each replacing inputs and rules
+	Settings  []Setting // inputs replaced, as --set does
+	// Offer, when not empty, is the settlement figure to consider, such
+	// as "£400m": it replaces the input the scenario names as its
+	// settlement figure.
+	Offer string
+}
+
+// Load loads, modifies and compiles the scenario s describes.
+func (s Spec) Load() (*model.Program, error) {
+	p, _, err := s.Check()
+	return p, err
+}
+
+// Check is Load that also returns the notes: overrides, and what each
+// position replaces.
+func (s Spec) Check() (*model.Program, diag.List, error) {
+	sc, err := scenario.Load(s.Path)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, pos := range s.Positions {
+		if err := sc.Apply(pos); err != nil {
+			return nil, sc.Notes, err
+		}
+	}
+	for _, set := range s.Settings {
+		if err := sc.Set(set.Name, set.Value); err != nil {
+			return nil, sc.Notes, err
+		}
+	}
+	if s.Offer != "" {
+		if sc.Settlement == nil {
+			return nil, sc.Notes, fmt.Errorf("--offer %s: %s names no settlement figure; add settlement: {figure: NAME} naming the input that holds it", s.Offer, s.Path)
+		}
+		if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
+			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
+		}
 	}
 	p, err := model.Compile(sc)
 	return p, sc.Notes, err
@@ -74,6 +108,11 @@ type Options struct {
 	Trials  int    // number of trials, at least 1
 	Seed    uint64 // the seed from which every trial's stream derives
 	Workers int    // goroutines to use; 0 means one per CPU
+
+	// Sensitivity adds, for every output, Spearman rank correlations with
+	// each sampled input and a tornado from runs with each input held at
+	// its p10 and its p90.
+	Sensitivity bool
 
 	// Progress, if set, is called from the workers, possibly at the same
 	// time, with the number of trials done so far each time a chunk of
@@ -96,6 +135,15 @@ type Result struct {
 	Settings []Setting
 	Outputs  []*Column // in the scenario's order
 	Inputs   []*Column // the sampled inputs, in evaluation order
+
+	// Parties is the decision analysis of each party, and Range the
+	// settlement range, when the scenario names parties.
+	Parties []*PartyResult
+	Range   *decision.Range
+	// Sensitivity has one entry an output when Options.Sensitivity is
+	// set; TornadoTrials is the trials each tornado run took.
+	Sensitivity   []*OutputSensitivity
+	TornadoTrials int
 }
 
 // Default trial count and seed for scenarios that give none.
@@ -120,31 +168,27 @@ func Defaults(p *model.Program) Options {
 // chunk is the number of consecutive trials a worker takes at a time.
 const chunk = 1024
 
-// Run evaluates opt.Trials trials of p and summarises them.
+// Run evaluates opt.Trials trials of p and summarises every output and
+// every sampled input. When the scenario names parties and a settlement
+// figure, it adds their decision analysis; with opt.Sensitivity, the
+// inputs' rank correlations with each output and the tornado.
 func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings}
 
-	// Columns for the outputs and the sampled inputs; a var that is both
+	// One column for each output and sampled input; a var that is both
 	// shares one column.
+	var vars []*model.Var
 	byVar := map[*model.Var]*Column{}
 	column := func(v *model.Var) *Column {
 		if c, ok := byVar[v]; ok {
 			return c
 		}
-		c := &Column{Var: v, Values: make([]float64, opt.Trials)}
-		if !v.Random {
-			for i := range c.Values {
-				c.Values[i] = v.Const
-			}
-		}
+		c := &Column{Var: v}
 		byVar[v] = c
+		vars = append(vars, v)
 		return c
 	}
 	for _, v := range p.Outputs {
@@ -153,23 +197,82 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	for _, v := range p.Sampled {
 		res.Inputs = append(res.Inputs, column(v))
 	}
-	var tracked []*Column
-	var slots []int
-	for _, c := range append(append([]*Column{}, res.Outputs...), res.Inputs...) {
-		if c.Var.Random && !containsColumn(tracked, c) {
-			tracked = append(tracked, c)
-			slots = append(slots, c.Var.Slot)
+	for _, pt := range p.Parties {
+		column(pt.Net)
+		column(pt.Court)
+		column(pt.Settled)
+	}
+	values, err := simulate(ctx, p, opt, vars)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vars {
+		byVar[v].Values = values[i]
+	}
+	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
+	if len(p.Parties) > 0 {
+		if err := analyseParties(ctx, res, byVar, opt); err != nil {
+			return nil, err
 		}
 	}
+	if opt.Sensitivity {
+		if err := analyseSensitivity(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
 
+func workers(opt Options) int {
+	if opt.Workers > 0 {
+		return opt.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// simulate evaluates opt.Trials trials of p and returns, for each of vars,
+// its value in every trial. The values do not depend on opt.Workers; an
+// error names the earliest failing trial.
+func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([][]float64, error) {
+	cols := make([][]float64, len(vars))
+	var slots []int
+	var tracked [][]float64
+	var trackedVars []*model.Var
+	for i, v := range vars {
+		cols[i] = make([]float64, opt.Trials)
+		if !v.Random {
+			for t := range cols[i] {
+				cols[i][t] = v.Const
+			}
+			continue
+		}
+		slots = append(slots, v.Slot)
+		tracked = append(tracked, cols[i])
+		trackedVars = append(trackedVars, v)
+	}
+	err := forChunks(ctx, p, opt, func(s *model.State, _, start, end int) (int, error) {
+		return evalChunk(p, s, opt.Seed, start, end, tracked, slots, trackedVars)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cols, nil
+}
+
+// forChunks runs fn over the trials of opt in chunks on opt's workers,
+// each worker with its own State. fn returns the index of the trial
+// that failed with its error; forChunks returns the error of the
+// earliest failing trial, whatever the number of workers.
+func forChunks(ctx context.Context, p *model.Program, opt Options, fn func(s *model.State, k, start, end int) (int, error)) error {
+	n := workers(opt)
 	nchunks := (opt.Trials + chunk - 1) / chunk
 	var next, done atomic.Int64
 	var firstErr atomic.Int64
 	firstErr.Store(math.MaxInt64)
-	errs := make([]error, workers)
-	errAt := make([]int, workers)
+	errs := make([]error, n)
+	errAt := make([]int, n)
 	var wg sync.WaitGroup
-	for w := range workers {
+	for w := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -183,7 +286,7 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 				if int64(start) > firstErr.Load() {
 					continue // an earlier trial has failed already
 				}
-				if i, err := evalChunk(p, s, opt.Seed, start, end, tracked, slots); err != nil {
+				if i, err := fn(s, k, start, end); err != nil {
 					if errs[w] == nil || i < errAt[w] {
 						errs[w], errAt[w] = err, i
 					}
@@ -202,22 +305,21 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if first := firstErr.Load(); first != math.MaxInt64 {
 		for w, err := range errs {
 			if err != nil && int64(errAt[w]) == first {
-				return nil, err
+				return err
 			}
 		}
 	}
-	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers)
-	return res, nil
+	return nil
 }
 
 // evalChunk evaluates trials [start, end) and stores the tracked values.
 // It stops at the first failing trial and returns its index.
-func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, cols []*Column, slots []int) (int, error) {
+func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, cols [][]float64, slots []int, vars []*model.Var) (int, error) {
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
@@ -225,9 +327,9 @@ func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, co
 		for k, slot := range slots {
 			v := s.Slots[slot]
 			if v-v != 0 { // NaN or ±Inf
-				return i, nonFinite(cols[k].Var, i, v)
+				return i, nonFinite(vars[k], i, v)
 			}
-			cols[k].Values[i] = v
+			cols[k][i] = v
 		}
 	}
 	return 0, nil
@@ -236,15 +338,6 @@ func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, co
 func nonFinite(v *model.Var, trial int, x float64) error {
 	return &model.EvalError{Trial: trial, Name: v.Name, Pos: v.Pos,
 		Msg: fmt.Sprintf("value is %v; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x)}
-}
-
-func containsColumn(cs []*Column, c *Column) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // summarize computes every column's summary, columns in parallel.

@@ -50,9 +50,9 @@ func runJSON(t testing.TB, p *model.Program, opt engine.Options) []byte {
 // not a multiple of the chunk size.
 func TestWorkersDoNotChangeResult(t *testing.T) {
 	p := load(t, reference)
-	want := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: 1})
+	want := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: 1, Sensitivity: true})
 	for _, w := range []int{2, 3, 8, 0} {
-		got := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: w})
+		got := runJSON(t, p, engine.Options{Trials: 5_000, Seed: 7, Workers: w, Sensitivity: true})
 		if !bytes.Equal(got, want) {
 			t.Errorf("workers=%d: result differs from workers=1", w)
 		}
@@ -69,7 +69,7 @@ func TestWorkersDoNotChangeResult(t *testing.T) {
 // checking that the change is intended.
 func TestGoldenReference(t *testing.T) {
 	p := load(t, reference)
-	got := runJSON(t, p, engine.Options{Trials: 20_000, Seed: 20080527})
+	got := runJSON(t, p, engine.Options{Trials: 20_000, Seed: 20080527, Sensitivity: true})
 	golden := filepath.Join("testdata", "reference.golden.json")
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
@@ -289,6 +289,8 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		costRecovery    = 0.65
 		settledCostPart = 0.35
 		pSettle         = 0.8
+		discountRate    = 0.035
+		yearsToSettle   = 0.5
 	)
 	workDone := contractValue * (8.0 / 41.0)
 	unpaidWork := workDone * h.pert(site(src, "unpaid_work_share"), dist.Params{0.2, 0.35, 0.6})
@@ -315,15 +317,18 @@ func (h *hand) trial(src *rng.Stream) handOut {
 		bCourt = bCosts * (1 - costRecovery)
 	}
 	fraction := math.Min(math.Max(h.normal(site(src, "settlement_fraction"), dist.Params{0.28, 0.06}), 0), 1)
-	payment := fraction*claimPleaded - unpaidAdvances
+	payment := fraction*claim - unpaidAdvances
+	years := h.pert(site(src, "years_to_judgment"), dist.Params{1.5, 2, 3.5})
+	courtDiscount := math.Pow(1+discountRate, -years)
+	settleDiscount := math.Pow(1+discountRate, -yearsToSettle)
 	settles := h.bernoulli(site(src, "settles"), dist.Params{pSettle})
 	o := handOut{settles: settles, courtAward: award}
 	if settles == 1 {
-		o.supplierNet = payment - sCosts*settledCostPart
-		o.buyerCost = payment + bCosts*settledCostPart
+		o.supplierNet = payment*settleDiscount - sCosts*settledCostPart
+		o.buyerCost = -(-payment*settleDiscount - bCosts*settledCostPart)
 	} else {
-		o.supplierNet = courtNet - sCourt
-		o.buyerCost = courtNet + bCourt
+		o.supplierNet = (courtNet - sCourt) * courtDiscount
+		o.buyerCost = -(-(courtNet + bCourt) * courtDiscount)
 	}
 	return o
 }

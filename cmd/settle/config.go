@@ -1,8 +1,8 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -19,18 +19,24 @@ func config(cmd *cobra.Command) (*viper.Viper, error) {
 	if err := v.BindPFlags(cmd.Flags()); err != nil {
 		return nil, err
 	}
-	if file, _ := cmd.Flags().GetString("config"); file != "" {
-		v.SetConfigFile(file)
-	} else {
-		v.SetConfigName("settle")
-		v.SetConfigType("yaml")
-		v.AddConfigPath(".")
-	}
-	if err := v.ReadInConfig(); err != nil {
-		var notFound viper.ConfigFileNotFoundError
-		if !errors.As(err, &notFound) {
-			return nil, fmt.Errorf("configuration: %w", err)
+	file, _ := cmd.Flags().GetString("config")
+	if file == "" {
+		// Only settle.yaml or settle.yml: viper's own search would also
+		// take a file named plain "settle", such as the built command.
+		for _, name := range []string{"settle.yaml", "settle.yml"} {
+			if _, err := os.Stat(name); err == nil {
+				file = name
+				break
+			}
 		}
+	}
+	if file == "" {
+		return v, nil
+	}
+	v.SetConfigFile(file)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("configuration %s: %w", file, err)
 	}
 	return v, nil
 }

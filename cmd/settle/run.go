@@ -16,7 +16,6 @@ import (
 	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/progress"
 	"github.com/settle-sim/settle/engine/report"
-	"github.com/settle-sim/settle/engine/scenario"
 )
 
 func newRunCmd() *cobra.Command {
@@ -37,10 +36,8 @@ result document, whatever the number of workers.`,
 		RunE: run,
 	}
 	f := cmd.Flags()
-	f.String("trials", "", "number of trials, e.g. 200000, 200_000 or 200k (default: the scenario's, else 10,000)")
-	f.String("seed", "", "random seed (default: the scenario's, else 1)")
-	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
-	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
+	addScenarioFlags(f)
+	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (costs two extra passes an input)")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
@@ -54,14 +51,9 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	var settings []engine.Setting
-	sets, _ := cmd.Flags().GetStringArray("set")
-	for _, s := range sets {
-		st, err := engine.ParseSetting(s)
-		if err != nil {
-			return failed(exitBadInput, err)
-		}
-		settings = append(settings, st)
+	sp, err := spec(cmd, args[0])
+	if err != nil {
+		return failed(exitBadInput, err)
 	}
 	out := v.GetString("output")
 	format, err := outputFormat(v.GetString("format"), out)
@@ -69,29 +61,15 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
-	p, err := engine.Load(args[0], settings...)
+	p, err := sp.Load()
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	opt := engine.Defaults(p)
-	if v.IsSet("trials") && v.GetString("trials") != "" {
-		n, err := scenario.ParseCount(v.GetString("trials"))
-		if err != nil || n < 1 || n > maxTrials {
-			return failed(exitBadInput, fmt.Errorf("--trials %q: want a whole number of trials from 1 to %s, such as 200000, 200_000 or 200k", v.GetString("trials"), money.FormatNumber(maxTrials)))
-		}
-		opt.Trials = int(n)
+	opt, err := options(v, p)
+	if err != nil {
+		return failed(exitBadInput, err)
 	}
-	if v.IsSet("seed") && v.GetString("seed") != "" {
-		n, err := scenario.ParseCount(v.GetString("seed"))
-		if err != nil {
-			return failed(exitBadInput, fmt.Errorf("--seed %q: want a whole number such as 42", v.GetString("seed")))
-		}
-		opt.Seed = n
-	}
-	opt.Workers = v.GetInt("workers")
-	if opt.Workers < 0 {
-		return failed(exitBadInput, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers))
-	}
+	opt.Sensitivity = v.GetBool("sensitivity")
 
 	mode, err := progressMode(v)
 	if err != nil {
@@ -132,10 +110,6 @@ func run(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-// maxTrials bounds a run's trial count: each tracked value takes 8 bytes
-// a trial.
-const maxTrials = 100_000_000
 
 // outputFormat is the format asked for, or the one -o's extension
 // implies, or table.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/parquetfile"
 	"github.com/settle-sim/settle/engine/samples"
 )
 
@@ -29,7 +30,8 @@ func writeSamples(cmd *cobra.Command, res *engine.Result) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
 		write = func(w io.Writer) error { return samples.WriteCSV(w, set) }
-	// Further formats (".parquet") go here.
+	case ".parquet":
+		write = func(w io.Writer) error { return parquetfile.Write(w, parquetfile.FromSet(set)) }
 	default:
 		write = func(w io.Writer) error { return samples.Write(w, set) }
 	}

@@ -26,14 +26,21 @@ type Document struct {
 	Settings []engine.Setting `json:"set,omitempty"`
 	Outputs  Vars             `json:"outputs"`
 	Inputs   Vars             `json:"inputs"`
+
+	Parties     []Party       `json:"parties,omitempty"`
+	Settlement  *Settlement   `json:"settlement,omitempty"`
+	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
+	// TornadoTrials is how many of the trials each tornado run took.
+	TornadoTrials int `json:"tornado_trials,omitempty"`
 }
 
 // Scenario identifies what was run.
 type Scenario struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description,omitempty"`
-	SHA256      string            `json:"sha256"`
-	Sources     []scenario.Source `json:"sources,omitempty"`
+	Name        string              `json:"name"`
+	Description string              `json:"description,omitempty"`
+	SHA256      string              `json:"sha256"`
+	Sources     []scenario.Source   `json:"sources,omitempty"`
+	Positions   []scenario.Position `json:"positions,omitempty"`
 }
 
 // Var is the summary of one output or input.
@@ -69,7 +76,7 @@ func New(res *engine.Result) *Document {
 	d := &Document{
 		Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256,
-			Sources: sc.Sources},
+			Sources: sc.Sources, Positions: sc.Positions},
 		Seed: res.Seed, Trials: res.Trials, Settings: res.Settings,
 		Outputs: Vars{}, Inputs: Vars{},
 	}
@@ -79,6 +86,8 @@ func New(res *engine.Result) *Document {
 	for _, c := range res.Inputs {
 		d.Inputs = append(d.Inputs, newVar(c))
 	}
+	d.Parties, d.Settlement = newParties(res)
+	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
 	return d
 }
 

@@ -118,6 +118,8 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeParties(w, d, false)
+	writeSensitivity(w, d, false)
 	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
 	return err
 }

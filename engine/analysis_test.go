@@ -1,0 +1,126 @@
+package engine_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/decision"
+)
+
+const handWorked = `name: hand-worked dispute
+inputs:
+  win: bernoulli(0.5)
+  figure: 50
+rules:
+  court_s: "win ? 100 : 0"
+  settled_s: figure - 5
+  court_b: "win ? -110 : -10"
+  settled_b: -figure - 2
+outputs: [court_s, court_b]
+parties:
+  supplier: {net: court_s, court: court_s, settled: settled_s}
+  buyer: {net: court_b, court: court_b, settled: settled_b}
+settlement:
+  figure: figure
+`
+
+// TestPartiesHandWorked: the supplier wins 100 or nothing and settling
+// costs it 5; the buyer pays 110 or 10 and settling costs it 2. With w
+// the share of trials the supplier wins, both being risk-neutral, the
+// supplier needs 100w + 5 and the buyer pays up to 100w + 8.
+func TestPartiesHandWorked(t *testing.T) {
+	p := load(t, writeScenario(t, handWorked))
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 10_000, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Inputs[0].Summary.Mean
+	if len(res.Parties) != 2 || res.Range == nil {
+		t.Fatalf("parties %v range %v", res.Parties, res.Range)
+	}
+	s, b := res.Parties[0], res.Parties[1]
+	near := func(got, want float64) bool { return math.Abs(got-want) < 1e-9*math.Max(1, math.Abs(want)) }
+	if !near(s.Reservation.Value, 100*w+5) || s.Reservation.Side != decision.Payee {
+		t.Errorf("supplier reservation %+v, want payee at %v", s.Reservation, 100*w+5)
+	}
+	if !near(b.Reservation.Value, 100*w+8) || b.Reservation.Side != decision.Payer {
+		t.Errorf("buyer reservation %+v, want payer at %v", b.Reservation, 100*w+8)
+	}
+	if !res.Range.Exists || !near(res.Range.Width, 3) {
+		t.Errorf("range %+v, want 3 wide", res.Range)
+	}
+	if !near(s.Court.CE, 100*w) || !near(s.Net.PLoss, 0) || !near(b.Net.PLoss, 1) {
+		t.Errorf("supplier court CE %v, P(loss) %v, buyer P(loss) %v", s.Court.CE, s.Net.PLoss, b.Net.PLoss)
+	}
+	// The figure is one amount (50), so the offer is weighed: settling
+	// at 50 gives the supplier 45, better than court when it loses; it
+	// gives the buyer −52, better than court when the supplier wins.
+	if s.Offer == nil || !near(s.Offer.BeatsCourt, 1-w) || !near(b.Offer.BeatsCourt, w) {
+		t.Errorf("offers %+v %+v, want P(beats court) %v and %v", s.Offer, b.Offer, 1-w, w)
+	}
+	if s.Offer.Accepts || !b.Offer.Accepts {
+		t.Errorf("at 50 the supplier (needs %v) should refuse and the buyer accept", 100*w+5)
+	}
+}
+
+// TestOfferSetsFigure: --offer replaces the settlement figure.
+func TestOfferSetsFigure(t *testing.T) {
+	p, err := engine.Spec{Path: writeScenario(t, handWorked), Offer: "60"}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 1000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Parties[0].Offer.Figure != 60 {
+		t.Errorf("offer %v", res.Parties[0].Offer.Figure)
+	}
+	if _, err := (engine.Spec{Path: "../scenarios/reference.yaml", Offer: "lots"}).Load(); err == nil {
+		t.Error("a bad offer was accepted")
+	}
+}
+
+// TestTornadoKnownRanking: y = 3a + b + 0·c with a, b, c uniform on
+// [0, 1]: holding each at its p10 and p90 (0.1 and 0.9) moves the mean
+// of y by 2.4, 0.8 and 0.
+func TestTornadoKnownRanking(t *testing.T) {
+	p := load(t, writeScenario(t, `name: known drivers
+inputs:
+  a: uniform(0, 1)
+  b: uniform(0, 1)
+  c: uniform(0, 1)
+rules:
+  y: 3 * a + b + 0 * c
+outputs: [y]
+`))
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 100_000, Seed: 2, Sensitivity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Sensitivity) != 1 {
+		t.Fatalf("sensitivity %v", res.Sensitivity)
+	}
+	bars := res.Sensitivity[0].Tornado
+	want := []struct {
+		name  string
+		swing float64
+	}{{"a", 2.4}, {"b", 0.8}, {"c", 0}}
+	for i, w := range want {
+		// p10 and p90 are estimated: their se is √(0.09/n) ≈ 0.001, so
+		// a swing of k·(p90 − p10) is within 4·k·0.0014 of k·0.8.
+		if bars[i].Input != w.name || math.Abs(bars[i].Swing-w.swing) > 4*3*0.0014 {
+			t.Errorf("bar %d: %s swing %v, want %s %v", i, bars[i].Input, bars[i].Swing, w.name, w.swing)
+		}
+	}
+	// Spearman: a dominates; c is unrelated (|ρ| within 4/√n).
+	rho := map[string]float64{}
+	for _, c := range res.Sensitivity[0].Spearman {
+		rho[c.Input] = c.Rho
+	}
+	if !(rho["a"] > rho["b"] && rho["b"] > 0 && math.Abs(rho["c"]) < 4/math.Sqrt(100_000)) {
+		t.Errorf("spearman %v", rho)
+	}
+}

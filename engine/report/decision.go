@@ -1,0 +1,210 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/sensitivity"
+)
+
+// Party is one party's view in the result document.
+type Party struct {
+	Name          string  `json:"name"`
+	Attitude      string  `json:"attitude"` // "risk-neutral" or "exponential"
+	RiskTolerance float64 `json:"risk_tolerance,omitempty"`
+	Net           Outcome `json:"net"`   // however the dispute ends
+	Court         Outcome `json:"court"` // if it goes to judgment
+	// Side is "payee" for the party that receives the settlement figure,
+	// "payer" for the one that pays it.
+	Side string `json:"side"`
+	// Reservation is the settlement figure that leaves the party
+	// indifferent to court: a payee accepts no less, a payer pays no more.
+	Reservation       float64 `json:"reservation"`
+	ReservationMethod string  `json:"reservation_method"`
+	Offer             *Offer  `json:"offer,omitempty"`
+}
+
+// Outcome summarises a party's outcome.
+type Outcome struct {
+	Output    string    `json:"output"`
+	Mean      float64   `json:"mean"`
+	SD        float64   `json:"sd"`
+	CE        float64   `json:"ce"` // certainty equivalent
+	PLoss     float64   `json:"p_loss"`
+	Quantiles Quantiles `json:"quantiles"`
+}
+
+// Offer compares settling at one figure with court.
+type Offer struct {
+	Figure     float64 `json:"figure"`
+	SettledCE  float64 `json:"settled_ce"`
+	BeatsCourt float64 `json:"p_beats_court"`
+	Accepts    bool    `json:"prefers_to_court"`
+}
+
+// Settlement is the settlement range in the result document.
+type Settlement struct {
+	Figure string  `json:"figure"` // the input that is the settlement figure
+	Exists bool    `json:"range_exists"`
+	Low    float64 `json:"low"`   // the least the payee accepts
+	High   float64 `json:"high"`  // the most the payer pays
+	Width  float64 `json:"width"` // high − low; negative when there is no range
+}
+
+// Sensitivity says what drives one output.
+type Sensitivity struct {
+	Output   string               `json:"output"`
+	Spearman []engine.Correlation `json:"spearman"`
+	Tornado  []sensitivity.Bar    `json:"tornado"`
+}
+
+func newParties(res *engine.Result) ([]Party, *Settlement) {
+	var parties []Party
+	for i, pr := range res.Parties {
+		pp := res.Program.Parties[i]
+		p := Party{Name: pr.Name, Attitude: "risk-neutral", RiskTolerance: pr.Attitude.RiskTolerance,
+			Net: outcome(pp.Net.Name, pr.Net), Court: outcome(pp.Court.Name, pr.Court),
+			Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
+			ReservationMethod: pr.Reservation.Method}
+		if !pr.Attitude.Neutral() {
+			p.Attitude = "exponential"
+		}
+		if o := pr.Offer; o != nil {
+			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, BeatsCourt: o.BeatsCourt, Accepts: o.Accepts}
+		}
+		parties = append(parties, p)
+	}
+	var st *Settlement
+	if r := res.Range; r != nil {
+		st = &Settlement{Figure: res.Program.Figure.Name, Exists: r.Exists, Low: r.Low, High: r.High, Width: r.Width}
+	}
+	return parties, st
+}
+
+func outcome(name string, o engine.Outcome) Outcome {
+	return Outcome{Output: name, Mean: o.Mean, SD: o.SD, CE: o.CE, PLoss: o.PLoss, Quantiles: Quantiles(o.Quantiles)}
+}
+
+func newSensitivity(res *engine.Result) []Sensitivity {
+	var out []Sensitivity
+	for _, s := range res.Sensitivity {
+		out = append(out, Sensitivity{Output: s.Output, Spearman: s.Spearman, Tornado: s.Tornado})
+	}
+	return out
+}
+
+// describe says how a party values risk.
+func (p *Party) describe() string {
+	if p.Attitude == "exponential" {
+		return "risk tolerance " + money.Format(p.RiskTolerance)
+	}
+	return "risk-neutral"
+}
+
+// writeParties writes the decision analysis as aligned text, or as
+// Markdown when md is set.
+func writeParties(w io.Writer, d *Document, md bool) error {
+	if len(d.Parties) == 0 {
+		return nil
+	}
+	head := []string{"party", "attitude", "E[net]", "CE[net]", "P(loss)", "E[court]", "CE[court]", "reservation"}
+	rows := [][]string{}
+	for _, p := range d.Parties {
+		bound := "≥ "
+		if p.Side == "payer" {
+			bound = "≤ "
+		}
+		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), money.Format(p.Net.CE),
+			money.FormatPercent(p.Net.PLoss), money.Format(p.Court.Mean), money.Format(p.Court.CE),
+			bound + money.Format(p.Reservation)})
+	}
+	writeGrid(w, "parties", head, rows, md)
+	if st := d.Settlement; st != nil {
+		fmt.Fprintln(w)
+		if st.Exists {
+			fmt.Fprintf(w, "Settlement range (%s): %s to %s, %s wide: figures both sides prefer to court.\n",
+				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(st.Width))
+		} else {
+			fmt.Fprintf(w, "No settlement range (%s): the payee needs at least %s but the payer pays at most %s, a gap of %s.\n",
+				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(-st.Width))
+		}
+	}
+	for _, p := range d.Parties {
+		if o := p.Offer; o != nil {
+			verdict := "prefers court"
+			if o.Accepts {
+				verdict = "prefers it to court"
+			}
+			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
+				money.Format(o.Figure), p.Name, verdict, money.Format(o.SettledCE), money.Format(p.Court.CE),
+				money.FormatPercent(o.BeatsCourt))
+		}
+	}
+	return nil
+}
+
+// tornadoRows is how many inputs the table shows for each output.
+const tornadoRows = 5
+
+// writeSensitivity writes each output's tornado, largest swing first.
+func writeSensitivity(w io.Writer, d *Document, md bool) error {
+	for _, s := range d.Sensitivity {
+		v := d.Outputs.lookup(s.Output)
+		if v == nil {
+			continue
+		}
+		rho := map[string]float64{}
+		for _, c := range s.Spearman {
+			rho[c.Input] = c.Rho
+		}
+		head := []string{"input", "p10 → p90", "mean at p10", "mean at p90", "swing", "spearman"}
+		var rows [][]string
+		for i, b := range s.Tornado {
+			if i == tornadoRows {
+				break
+			}
+			in := d.Inputs.lookup(b.Input)
+			lo, hi := money.FormatNumber(b.Low), money.FormatNumber(b.High)
+			if in != nil {
+				lo, hi = in.Format(b.Low), in.Format(b.High)
+			}
+			rows = append(rows, []string{b.Input, lo + " → " + hi, v.Format(b.MeanLow), v.Format(b.MeanHigh),
+				v.Format(b.Swing), fmt.Sprintf("%+.2f", rho[b.Input])})
+		}
+		if len(rows) > 0 {
+			writeGrid(w, "drivers of "+s.Output, head, rows, md)
+		}
+	}
+	return nil
+}
+
+func (vs Vars) lookup(name string) *Var {
+	for i := range vs {
+		if vs[i].Name == name {
+			return &vs[i]
+		}
+	}
+	return nil
+}
+
+// writeGrid writes a titled table, aligned or as Markdown.
+func writeGrid(w io.Writer, title string, head []string, rows [][]string, md bool) {
+	fmt.Fprintln(w)
+	if md {
+		fmt.Fprintf(w, "| %s | %s |\n|---|%s\n", title, strings.Join(head[1:], " | "), strings.Repeat("---:|", len(head)-1))
+		for _, r := range rows {
+			fmt.Fprintf(w, "| `%s` | %s |\n", r[0], strings.Join(r[1:], " | "))
+		}
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\t%s\t\n", title, strings.Join(head[1:], "\t"))
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t\n", strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
