@@ -36,6 +36,8 @@ import (
 type Side struct {
 	Meta
 	Outputs report.Vars
+	// Parties are the parties' views, when the document has them.
+	Parties []report.Party
 	// Samples are the per-trial values of outputs by name, when known.
 	Samples map[string][]float64
 }
@@ -57,6 +59,7 @@ func FromDocument(file string, d *report.Document) *Side {
 	return &Side{
 		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
 		Outputs: d.Outputs,
+		Parties: d.Parties,
 	}
 }
 
@@ -123,7 +126,14 @@ type Result struct {
 	Alpha float64 `json:"alpha"`
 	// Outputs are the outputs compared, in the new side's order.
 	Outputs []*Row `json:"outputs"`
-	// NotCompared are the outputs that could not be compared, and why.
+	// Parties compares the parties present on both sides: their
+	// certainty equivalents and reservation values. These are functions
+	// of whole distributions with no standard error in the documents, so
+	// they are shown, not tested; the outputs they rest on are tested
+	// above.
+	Parties []PartyRow `json:"parties,omitempty"`
+	// NotCompared are the outputs (and parties, as "party NAME") that
+	// could not be compared, and why.
 	NotCompared []Mismatch `json:"not_compared"`
 	// Notes are differences in how the two were run: seeds, trials,
 	// versions.
@@ -138,6 +148,20 @@ type Result struct {
 type Mismatch struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
+}
+
+// PartyRow is the comparison of one party's view.
+type PartyRow struct {
+	Name           string `json:"name"`
+	Side           string `json:"side"`
+	CEOld          Num    `json:"ce_old"` // certainty equivalent of the net outcome
+	CENew          Num    `json:"ce_new"`
+	CEAbs          Num    `json:"ce_abs"`
+	CERel          Num    `json:"ce_rel"`
+	ReservationOld Num    `json:"reservation_old"` // the settlement figure that leaves the party indifferent to court
+	ReservationNew Num    `json:"reservation_new"`
+	ReservationAbs Num    `json:"reservation_abs"`
+	ReservationRel Num    `json:"reservation_rel"`
 }
 
 // Row is the comparison of one output.
@@ -253,6 +277,7 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 	if len(r.Outputs) == 0 {
 		return r, ErrNothingInCommon
 	}
+	r.parties(old, new)
 
 	ps := make([]float64, len(r.Outputs))
 	for i, w := range r.Outputs {
@@ -300,6 +325,32 @@ func (r *Result) notes(old, new *Side) {
 	}
 	if old.Sampled != new.Sampled {
 		r.Notes = append(r.Notes, "per-trial samples on one side only: means compared with Welch's t-test")
+	}
+}
+
+func (r *Result) parties(old, new *Side) {
+	oldBy := map[string]report.Party{}
+	for _, p := range old.Parties {
+		oldBy[p.Name] = p
+	}
+	seen := map[string]bool{}
+	for _, np := range new.Parties {
+		seen[np.Name] = true
+		op, ok := oldBy[np.Name]
+		if !ok {
+			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, "only in new"})
+			continue
+		}
+		pr := PartyRow{Name: np.Name, Side: np.Side, CEOld: Num(op.Net.CE), CENew: Num(np.Net.CE),
+			ReservationOld: Num(op.Reservation), ReservationNew: Num(np.Reservation)}
+		pr.CEAbs, pr.CERel = change(op.Net.CE, np.Net.CE)
+		pr.ReservationAbs, pr.ReservationRel = change(op.Reservation, np.Reservation)
+		r.Parties = append(r.Parties, pr)
+	}
+	for _, op := range old.Parties {
+		if !seen[op.Name] {
+			r.NotCompared = append(r.NotCompared, Mismatch{"party " + op.Name, "only in old"})
+		}
 	}
 }
 

@@ -318,6 +318,13 @@ func TestRenderGolden(t *testing.T) {
 		gbp("interest", 1e6, 1e3, 0, 1e6, 2e6),
 	))
 	nw.Version = "0.2.0"
+	old.Parties = []report.Party{
+		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -7.3e6}, Reservation: 94.2e6},
+		{Name: "buyer", Side: "payer", Net: report.Outcome{Output: "buyer_cost", CE: -25.4e6}, Reservation: 156.2e6},
+	}
+	nw.Parties = []report.Party{
+		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -14.0e6}, Reservation: 90.1e6},
+	}
 	pol, err := ParsePolicy("policy.yaml", []byte("fail_if: significant && abs(mean_rel) > 0.1\noutputs:\n  settles: significant && abs(mean_abs) > 0.01\n"))
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,21 @@ func (w *Row) Cells() []string {
 	return append(cells, formatP(float64(w.PAdj)), w.Verdict())
 }
 
+// PartyHead names the columns of PartyRow.Cells.
+var PartyHead = []string{"CE old", "CE new", "Δ CE", "reservation old", "reservation new", "Δ reservation"}
+
+// Cells are p's columns in a table; amounts are money.
+func (p PartyRow) Cells() []string {
+	d := func(x Num) string {
+		if x == 0 {
+			return "0"
+		}
+		return signed(money.Format(float64(x)))
+	}
+	return []string{money.Format(float64(p.CEOld)), money.Format(float64(p.CENew)), d(p.CEAbs),
+		money.Format(float64(p.ReservationOld)), money.Format(float64(p.ReservationNew)), d(p.ReservationAbs)}
+}
+
 // Verdict is "~" when the change is not significant, "significant"
 // when it is, followed by "FAIL" when a policy condition fired.
 func (w *Row) Verdict() string {
@@ -135,7 +150,7 @@ func formatP(p float64) string {
 // Explain says in words how r was computed: the tests used and the
 // significance rule.
 func (r *Result) Explain() string {
-	return explain(r.Alpha, r.tests(), len(r.Outputs))
+	return explain(r.Alpha, r.tests(), len(r.Parties) > 0)
 }
 
 func (r *Result) tests() map[string]bool {
@@ -152,19 +167,19 @@ func (r *Result) tests() map[string]bool {
 // Explain is the explanation for several comparisons together.
 func Explain(rs []*Result) string {
 	used := map[string]bool{}
-	n := 0
+	parties := false
 	alpha := 0.05
 	for _, r := range rs {
 		for t := range r.tests() {
 			used[t] = true
 		}
-		n += len(r.Outputs)
+		parties = parties || len(r.Parties) > 0
 		alpha = r.Alpha
 	}
-	return explain(alpha, used, n)
+	return explain(alpha, used, parties)
 }
 
-func explain(alpha float64, used map[string]bool, n int) string {
+func explain(alpha float64, used map[string]bool, parties bool) string {
 	conf := strconv.FormatFloat(100*(1-alpha), 'g', 10, 64) + "%"
 	var parts []string
 	if used[MeanPaired] {
@@ -182,6 +197,9 @@ func explain(alpha float64, used map[string]bool, n int) string {
 		per = "the smaller of the tests' p-values, doubled where there are two"
 	}
 	s += fmt.Sprintf(". p is %s, Holm-adjusted across the outputs compared; significant when p < %v. Δp5, Δp50 and Δp95 are relative changes of the percentiles; true/false values change in percentage points (pp).", per, alpha)
+	if parties {
+		s += " Parties' certainty equivalents (CE) and reservation values are shown, not tested: they rest on the outputs above."
+	}
 	return s
 }
 
@@ -213,6 +231,12 @@ func WriteText(out io.Writer, r *Result) error {
 	fmt.Fprintf(tw, "\noutput\t%s\t\n", strings.Join(Head, "\t"))
 	for _, w := range r.Outputs {
 		fmt.Fprintf(tw, "%s\t%s\t\n", w.Name, strings.Join(w.Cells(), "\t"))
+	}
+	if len(r.Parties) > 0 {
+		fmt.Fprintf(tw, "\nparty\t%s\t\n", strings.Join(PartyHead, "\t"))
+		for _, p := range r.Parties {
+			fmt.Fprintf(tw, "%s\t%s\t\n", p.Name, strings.Join(p.Cells(), "\t"))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -247,6 +271,12 @@ func WriteMarkdown(out io.Writer, r *Result) error {
 	}
 	fmt.Fprintln(out)
 	WriteMarkdownTable(out, "", []*Result{r})
+	if len(r.Parties) > 0 {
+		fmt.Fprintf(out, "\n| party | %s |\n|---|%s\n", strings.Join(PartyHead, " | "), strings.Repeat("---:|", len(PartyHead)))
+		for _, p := range r.Parties {
+			fmt.Fprintf(out, "| %s | %s |\n", p.Name, strings.Join(p.Cells(), " | "))
+		}
+	}
 	writeMarkdownTail(out, "", r)
 	_, err := fmt.Fprintf(out, "\n<sub>%s</sub>\n", r.Explain())
 	return err
