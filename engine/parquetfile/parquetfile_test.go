@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/settle-sim/settle/engine/samples"
 )
 
 func testSamples(n, ncols int) *Samples {
@@ -201,3 +203,23 @@ func BenchmarkWriteMillionByTwenty(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestFromSet(t *testing.T) {
+	set := &samples.Set{Header: samples.Header{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9, Trials: 2}}
+	set.Columns = []*samples.Column{
+		{ColumnHeader: samples.ColumnHeader{Name: "net", Section: samples.Output, Type: "number", Unit: "GBP"}, Values: []float64{1.5, -2}},
+		{ColumnHeader: samples.ColumnHeader{Name: "settles", Section: samples.Output, Type: "bool"}, Values: []float64{1, 0}},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, FromSet(set)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Meta != (Meta{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9}) || len(got.Columns) != 2 ||
+		got.Columns[0].Unit != "GBP" || !slices.Equal(got.Columns[0].Values, []float64{1.5, -2}) || !slices.Equal(got.Columns[1].Values, []float64{1, 0}) {
+		t.Errorf("read back %+v", got)
+	}
+}
