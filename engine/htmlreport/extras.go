@@ -1,19 +1,49 @@
 package htmlreport
 
-import "github.com/settle-sim/settle/engine/report"
+import (
+	"github.com/settle-sim/settle/engine/chart"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/report"
+)
 
 // ExtrasOf takes the parties, the settlement range and the tornadoes out
-// of a result document.
-//
-// HOOK: report.Document has no parties or sensitivity sections yet, so
-// this returns none and the report shows only distributions. When they
-// are added, fill Extras here from them: a Party per party (its
-// expected value, certainty equivalent, reservation value and the output
-// holding its net outcome), the Range from the two reservation values,
-// and a Tornado per output with a sensitivity section (base = the
-// output's mean; a chart.TornadoBar per input with the output's mean at
-// the input's low and high values). Write renders whatever is set.
+// of a result document's parties, settlement and sensitivity sections.
+// The settlement range is drawn on the distribution of the settlement
+// figure, the input or output the settlement section names.
 func ExtrasOf(d *report.Document) Extras {
-	_ = d
-	return Extras{}
+	var x Extras
+	for _, p := range d.Parties {
+		v := lookup(d.Outputs, p.Net.Output)
+		x.Parties = append(x.Parties, Party{
+			Name:   p.Name,
+			Output: p.Court.Output, Attitude: attitude(p),
+			ExpectedValue: p.Court.Mean, CertaintyEquivalent: p.Court.CE,
+			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
+			HasReservation: true, Reservation: p.Reservation,
+			Money: v == nil || v.Unit == model.Money,
+		})
+	}
+	if s := d.Settlement; s != nil {
+		x.Range = &Range{Output: s.Figure, Exists: s.Exists, Low: s.Low, High: s.High}
+	}
+	for _, s := range d.Sensitivity {
+		v := lookup(d.Outputs, s.Output)
+		if v == nil || len(s.Tornado) == 0 {
+			continue
+		}
+		t := Tornado{Output: s.Output, Base: v.Mean}
+		for _, b := range s.Tornado {
+			t.Bars = append(t.Bars, chart.TornadoBar{Input: b.Input, Low: b.MeanLow, High: b.MeanHigh})
+		}
+		x.Tornadoes = append(x.Tornadoes, t)
+	}
+	return x
+}
+
+func attitude(p report.Party) string {
+	if p.Attitude == "exponential" {
+		return "risk tolerance " + money.Format(p.RiskTolerance)
+	}
+	return "risk-neutral"
 }

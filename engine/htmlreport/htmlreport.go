@@ -43,18 +43,21 @@ type Result struct {
 
 // Party is what the report shows of one party.
 type Party struct {
-	Name                string
-	Output              string // the output holding the party's net outcome, if any
-	Attitude            string // "risk-neutral", or its risk tolerance
-	ExpectedValue       float64
-	CertaintyEquivalent float64
-	HasReservation      bool
-	Reservation         float64 // the figure at which the party is indifferent to court
-	Money               bool    // figures are money
+	Name     string
+	Output   string // the output holding the party's court outcome, if any
+	Attitude string // "risk-neutral", or its risk tolerance
+	// The expected value and certainty equivalent of going to court, and
+	// of the outcome however the dispute ends.
+	ExpectedValue, CertaintyEquivalent       float64
+	NetExpectedValue, NetCertaintyEquivalent float64
+	HasReservation                           bool
+	Reservation                              float64 // the figure at which the party is indifferent to court
+	Money                                    bool    // figures are money
 }
 
 // Range is the settlement range: the figures both parties prefer to
-// court, drawn on the distribution of Output.
+// court, drawn on the distribution of Output (an output or input: the
+// settlement figure).
 type Range struct {
 	Output    string
 	Exists    bool
@@ -139,7 +142,7 @@ type resultV struct {
 }
 
 type partyV struct {
-	Name, Attitude, EV, CE, Reservation string
+	Name, Attitude, EV, CE, NetEV, NetCE, Reservation string
 }
 
 type varV struct {
@@ -212,32 +215,40 @@ func resultView(i int, r Result) (resultV, error) {
 		if p.Money {
 			f = money.Format
 		}
-		pv := partyV{Name: p.Name, Attitude: p.Attitude, EV: f(p.ExpectedValue), CE: f(p.CertaintyEquivalent), Reservation: "—"}
+		pv := partyV{Name: p.Name, Attitude: p.Attitude, EV: f(p.ExpectedValue), CE: f(p.CertaintyEquivalent),
+			NetEV: f(p.NetExpectedValue), NetCE: f(p.NetCertaintyEquivalent), Reservation: "—"}
 		if p.HasReservation {
 			pv.Reservation = f(p.Reservation)
 		}
 		rv.Parties = append(rv.Parties, pv)
 	}
 	if rg := r.Extras.Range; rg != nil {
-		if v := lookup(d.Outputs, rg.Output); v != nil && !v.IsBool() {
+		v := lookup(d.Outputs, rg.Output)
+		if v == nil {
+			v = lookup(d.Inputs, rg.Output)
+		}
+		if v != nil && !v.IsBool() && len(v.Histogram.Counts) > 0 {
 			var marks []chart.Mark
 			for _, p := range r.Extras.Parties {
-				if p.Output == rg.Output {
-					marks = append(marks, chart.Mark{Label: p.Name + " expected value", X: p.ExpectedValue},
-						chart.Mark{Label: p.Name + " certainty equivalent", X: p.CertaintyEquivalent})
+				if p.HasReservation {
+					marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
 				}
 			}
 			c, err := chart.SettlementRange(v, "settlement range on "+v.Name, rg.Low, rg.High, rg.Exists, marks)
-			f, err := svg(c, err, "settlement-range", v.Name, "the settlement range drawn on "+v.Name)
+			f, err := svg(c, err, "settlement-range", v.Name, "the settlement range drawn on the distribution of "+v.Name)
 			if err != nil {
 				return rv, err
 			}
 			rv.Range = &f
 		}
+		format := money.Format
+		if v != nil {
+			format = v.Format
+		}
 		if rg.Exists {
-			rv.RangeNote = fmt.Sprintf("Both parties prefer settling anywhere from %s to %s to going to court.", money.Format(rg.Low), money.Format(rg.High))
+			rv.RangeNote = fmt.Sprintf("Both parties prefer settling anywhere from %s to %s to going to court.", format(rg.Low), format(rg.High))
 		} else {
-			rv.RangeNote = fmt.Sprintf("There is no settlement range: the payee wants at least %s, the payer will pay at most %s.", money.Format(rg.Low), money.Format(rg.High))
+			rv.RangeNote = fmt.Sprintf("There is no settlement range: the payee wants at least %s, the payer will pay at most %s.", format(rg.Low), format(rg.High))
 		}
 	}
 	for _, t := range r.Extras.Tornadoes {

@@ -33,10 +33,10 @@ func withExtras(t testing.TB) Result {
 	net := lookup(d.Outputs, "supplier_net")
 	r.Extras = Extras{
 		Parties: []Party{
-			{Name: "supplier", Output: "supplier_net", Attitude: "risk tolerance £100.0m", ExpectedValue: net.Mean, CertaintyEquivalent: net.Mean - 25e6, HasReservation: true, Reservation: 8e6, Money: true},
-			{Name: "buyer", Output: "buyer_cost", Attitude: "risk-neutral", ExpectedValue: 25.7e6, CertaintyEquivalent: 25.7e6, HasReservation: true, Reservation: 52e6, Money: true},
+			{Name: "supplier", Output: "supplier_net", Attitude: "risk tolerance £100.0m", ExpectedValue: net.Mean, CertaintyEquivalent: net.Mean - 25e6, NetExpectedValue: net.Mean, NetCertaintyEquivalent: net.Mean - 5e6, HasReservation: true, Reservation: 8e6, Money: true},
+			{Name: "buyer", Output: "buyer_cost", Attitude: "risk-neutral", ExpectedValue: 25.7e6, CertaintyEquivalent: 25.7e6, NetExpectedValue: 25.7e6, NetCertaintyEquivalent: 25.7e6, HasReservation: true, Reservation: 52e6, Money: true},
 		},
-		Range: &Range{Output: "supplier_net", Exists: true, Low: 8e6, High: 52e6},
+		Range: &Range{Output: "settlement_fraction", Exists: true, Low: 0.2, High: 0.3},
 		Tornadoes: []Tornado{{Output: "supplier_net", Base: net.Mean, Bars: []chart.TornadoBar{
 			{Input: "p_liability", Low: -48e6, High: 61e6}, {Input: "claim", Low: -9e6, High: 15e6}, {Input: "quantum_fraction", Low: -20e6, High: 27e6}}}},
 	}
@@ -98,8 +98,8 @@ func TestCharts(t *testing.T) {
 		t.Error("overlay for a single result")
 	}
 	for _, s := range []string{
-		"<td>supplier</td><td>risk tolerance £100.0m</td><td>£2.8m</td><td>-£22.2m</td><td>£8.0m</td>",
-		"Both parties prefer settling anywhere from £8.0m to £52.0m to going to court.",
+		"<td>supplier</td><td>risk tolerance £100.0m</td><td>£2.8m</td><td>-£22.2m</td><td>£2.8m</td><td>-£2.2m</td><td>£8.0m</td>",
+		"Both parties prefer settling anywhere from 20.0% to 30.0% to going to court.",
 		"true in 80.0% of trials",
 		"<th>p95</th>", "<td>£128.0m</td>",
 		"20,000 trials · seed 20080527 · settle 0.1.0",
@@ -159,5 +159,37 @@ func TestEscapes(t *testing.T) {
 func TestNoResults(t *testing.T) {
 	if err := Write(&bytes.Buffer{}, nil); err == nil {
 		t.Error("no error for no results")
+	}
+}
+
+// TestExtrasOf reads the parties, settlement range and sensitivity of a
+// result document (the reference case, 20,000 trials) and draws them.
+func TestExtrasOf(t *testing.T) {
+	f, err := os.Open("testdata/decision.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := ExtrasOf(d)
+	if len(x.Parties) != 2 || x.Parties[0].Name != "supplier" || x.Parties[0].Attitude != "risk tolerance £250.0m" || !x.Parties[0].Money {
+		t.Errorf("parties %+v", x.Parties)
+	}
+	if x.Range == nil || x.Range.Output != "settlement_figure" || !x.Range.Exists || x.Range.Low >= x.Range.High {
+		t.Errorf("range %+v", x.Range)
+	}
+	if len(x.Tornadoes) != len(d.Sensitivity) || len(x.Tornadoes[0].Bars) == 0 || x.Tornadoes[0].Base != d.Outputs[0].Mean {
+		t.Errorf("%d tornadoes for %d sensitivity sections", len(x.Tornadoes), len(d.Sensitivity))
+	}
+	html := write(t, New("decision.json", d))
+	got := chartKinds(html)
+	if got["settlement-range"] != 1 || got["tornado"] != len(d.Sensitivity) {
+		t.Errorf("charts %v", got)
+	}
+	if !strings.Contains(html, "<td>supplier</td><td>risk tolerance £250.0m</td>") || !strings.Contains(html, "Both parties prefer settling anywhere from £") {
+		t.Error("parties or range missing from the page")
 	}
 }
