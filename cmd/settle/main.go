@@ -85,6 +85,7 @@ against settlement.`,
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "read configuration from `FILE` instead of ./settle.yaml")
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd())
+	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())
 	return root
 }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/settle-sim/settle/engine/chart"
+	"github.com/settle-sim/settle/engine/htmlreport"
+	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/report"
+)
+
+// chartKinds are the charts plot draws.
+var chartKinds = []string{"s-curve", "histogram", "tornado", "settlement-range"}
+
+func newPlotCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "plot RESULT.json... --output NAME -o CHART.png|svg",
+		Short: "Draw one chart of a result document as PNG or SVG",
+		Long: `Plot draws one chart of an output (or sampled input) from result
+documents written by settle run --format json: its cumulative
+distribution with p5, p50 and p95 marked (s-curve, the default), its
+histogram, its tornado (when the document has sensitivity), or the
+settlement range drawn on the settlement figure's distribution. Given
+several documents it overlays their cumulative distributions.`,
+		Example: `  settle plot result.json --output supplier_net -o supplier_net.png
+  settle plot result.json --output supplier_net --chart histogram -o hist.svg
+  settle plot before.json after.json --output buyer_cost -o compared.png`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: runPlot,
+	}
+	f := cmd.Flags()
+	f.String("output", "", "the output (or sampled input) to draw, by `NAME`")
+	f.StringP("out", "o", "", "write the chart to `FILE`, PNG or SVG by its extension")
+	f.String("chart", "s-curve", "what to draw: "+strings.Join(chartKinds, ", "))
+	f.String("format", "", "png or svg (default: from -o's extension)")
+	return cmd
+}
+
+func runPlot(cmd *cobra.Command, args []string) error {
+	f := cmd.Flags()
+	name, _ := f.GetString("output")
+	out, _ := f.GetString("out")
+	kind, _ := f.GetString("chart")
+	format, _ := f.GetString("format")
+	if out == "" {
+		return failed(exitBadInput, fmt.Errorf("-o FILE is required: name a .png or .svg file to write"))
+	}
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+	}
+	if format != "png" && format != "svg" {
+		return failed(exitBadInput, fmt.Errorf("-o %s: write a .png or .svg file, or give --format png or svg", out))
+	}
+	docs, labels, err := readResults(args)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	c, err := plotChart(docs, labels, name, kind)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := outfile.Write(out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
+		return failed(exitBadInput, err)
+	}
+	return nil
+}
+
+// plotChart draws the chart kind of var name.
+func plotChart(docs []*report.Document, labels []string, name, kind string) (*chart.Chart, error) {
+	d := docs[0]
+	if kind == "settlement-range" {
+		if len(docs) > 1 {
+			return nil, fmt.Errorf("--chart settlement-range draws one result; give one file")
+		}
+		x := htmlreport.ExtrasOf(d)
+		if x.Range == nil {
+			return nil, fmt.Errorf("%s has no settlement range: the scenario names no parties and settlement figure", labels[0])
+		}
+		v := findVar(d, x.Range.Output)
+		if v == nil {
+			return nil, fmt.Errorf("%s: the settlement figure %s is not among its outputs or inputs", labels[0], x.Range.Output)
+		}
+		var marks []chart.Mark
+		for _, p := range x.Parties {
+			marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
+		}
+		return chart.SettlementRange(v, "settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
+	}
+	if name == "" {
+		return nil, fmt.Errorf("--output NAME is required; %s has outputs %s", labels[0], names(d.Outputs))
+	}
+	v := findVar(d, name)
+	if v == nil {
+		return nil, fmt.Errorf("%s has no output or input %q; its outputs are %s", labels[0], name, names(d.Outputs))
+	}
+	switch kind {
+	case "s-curve", "histogram":
+		if len(docs) > 1 {
+			var series []chart.Series
+			for i, od := range docs {
+				u := findVar(od, name)
+				if u == nil {
+					return nil, fmt.Errorf("%s has no output or input %q", labels[i], name)
+				}
+				series = append(series, chart.Series{Label: labels[i], Var: u})
+			}
+			return chart.Overlay(name, series)
+		}
+		if kind == "histogram" {
+			return chart.Histogram(v, name)
+		}
+		return chart.SCurve(v, name)
+	case "tornado":
+		for _, t := range htmlreport.ExtrasOf(d).Tornadoes {
+			if t.Output == name {
+				return chart.Tornado("what moves "+name, name, t.Base, t.Bars, v.Format)
+			}
+		}
+		return nil, fmt.Errorf("%s has no sensitivity for %s, so no tornado", labels[0], name)
+	}
+	return nil, fmt.Errorf("--chart %q: use one of %s", kind, strings.Join(chartKinds, ", "))
+}
+
+func findVar(d *report.Document, name string) *report.Var {
+	for _, vs := range []report.Vars{d.Outputs, d.Inputs} {
+		for i := range vs {
+			if vs[i].Name == name {
+				return &vs[i]
+			}
+		}
+	}
+	return nil
+}
+
+func names(vs report.Vars) string {
+	var s []string
+	for _, v := range vs {
+		s = append(s, v.Name)
+	}
+	return strings.Join(s, ", ")
+}
