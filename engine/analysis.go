@@ -62,7 +62,7 @@ func outcome(xs []float64, a decision.Attitude) Outcome {
 // outcome at a figure comes from the scenario compiled with the figure
 // input set to that amount and run on the same trials: each draw site has
 // its own stream, so every other input takes the same values.
-func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options) error {
+func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, known []decision.Reservation) error {
 	p := res.Program
 	opt.Progress = nil
 	opt.Sensitivity = false
@@ -101,6 +101,7 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 	}
 
 	lo, hi := searchInterval(res, cols)
+	var err error
 	for i, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
 		dp := &decision.Party{Name: pt.Name, Attitude: a, Court: cols[pt.Court].Values,
@@ -112,8 +113,10 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 				copy(dst, c[i])
 				return nil
 			}}
-		r, err := decision.ReservationValue(dp, lo, hi)
-		if err != nil {
+		var r decision.Reservation
+		if known != nil {
+			r = known[i]
+		} else if r, err = decision.ReservationValue(dp, lo, hi); err != nil {
 			return err
 		}
 		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Values, a),

@@ -173,6 +173,13 @@ const chunk = 1024
 // figure, it adds their decision analysis; with opt.Sensitivity, the
 // inputs' rank correlations with each output and the tornado.
 func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
+	return run(ctx, p, opt, true, nil)
+}
+
+// run is Run; without full, it computes only the parties' analysis.
+// known, when not nil, are the parties' reservation values, already
+// computed on a scenario whose court and settled outcomes are the same.
+func run(ctx context.Context, p *model.Program, opt Options, full bool, known []decision.Reservation) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
@@ -191,11 +198,13 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 		vars = append(vars, v)
 		return c
 	}
-	for _, v := range p.Outputs {
-		res.Outputs = append(res.Outputs, column(v))
-	}
-	for _, v := range p.Sampled {
-		res.Inputs = append(res.Inputs, column(v))
+	if full {
+		for _, v := range p.Outputs {
+			res.Outputs = append(res.Outputs, column(v))
+		}
+		for _, v := range p.Sampled {
+			res.Inputs = append(res.Inputs, column(v))
+		}
 	}
 	for _, pt := range p.Parties {
 		column(pt.Net)
@@ -211,11 +220,11 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	}
 	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
 	if len(p.Parties) > 0 {
-		if err := analyseParties(ctx, res, byVar, opt); err != nil {
+		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
 			return nil, err
 		}
 	}
-	if opt.Sensitivity {
+	if full && opt.Sensitivity {
 		if err := analyseSensitivity(ctx, res, opt); err != nil {
 			return nil, err
 		}

@@ -172,3 +172,30 @@ func (p *Program) Pin(name string, value float64) (*Program, error) {
 	}
 	return &q, nil
 }
+
+// DependsOn reports whether v's value depends on the var called name,
+// directly or through others.
+func (p *Program) DependsOn(v *Var, name string) bool {
+	seen := map[string]bool{}
+	var visit func(n string) bool
+	visit = func(n string) bool {
+		if n == name {
+			return true
+		}
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		d, ok := p.Lookup(n)
+		if !ok {
+			return false
+		}
+		for _, dep := range d.Deps {
+			if visit(dep) {
+				return true
+			}
+		}
+		return false
+	}
+	return visit(v.Name)
+}

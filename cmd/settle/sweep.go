@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/report"
+)
+
+func newSweepCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sweep SCENARIO --vary NAME=FROM..TO:STEP [--vary ...]",
+		Short: "Run a scenario over a grid of input values and compare the parties' outcomes",
+		Long: `Sweep runs the scenario at every point of the grid the --vary flags span
+and reports, per point, each party's expected value, certainty
+equivalent and reservation value, the settlement range, and, when the
+settlement figure is one amount, the chance that settling at it beats
+court.
+
+Every point runs on the same per-trial random streams (common random
+numbers), so differences between points come from the values varied and
+a point equals a plain run with --set at that value.`,
+		Example: `  settle sweep scenarios/reference.yaml --vary settlement_figure=£50m..£300m:£25m
+  settle sweep scenarios/reference.yaml --vary p_settle=0.5..0.9:0.1 --vary discount_rate=0.02..0.06:0.01 --format csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: sweep,
+	}
+	f := cmd.Flags()
+	addScenarioFlags(f)
+	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
+	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
+	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
+	f.BoolP("quiet", "q", false, "do not report timing on standard error")
+	return cmd
+}
+
+func sweep(cmd *cobra.Command, args []string) error {
+	v, err := config(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	sp, err := spec(cmd, args[0])
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	varies, _ := cmd.Flags().GetStringArray("vary")
+	if len(varies) == 0 {
+		return failed(exitBadInput, fmt.Errorf("sweep: give at least one --vary NAME=FROM..TO:STEP"))
+	}
+	var axes []engine.Axis
+	for _, s := range varies {
+		a, err := engine.ParseAxis(s)
+		if err != nil {
+			return failed(exitBadInput, err)
+		}
+		axes = append(axes, a)
+	}
+	out := v.GetString("output")
+	format, err := outputFormat(v.GetString("format"), out)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	p, err := sp.Load()
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	opt, err := options(v, p)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	res, err := engine.Sweep(ctx, sp, axes, opt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return failed(exitBadInput, fmt.Errorf("interrupted"))
+		}
+		return failed(exitBadInput, err)
+	}
+	elapsed := time.Since(start)
+	doc := report.NewSweep(res)
+	write := func(w io.Writer) error { return report.WriteSweep(w, doc, format) }
+	if out != "" {
+		err = outfile.Write(out, write)
+	} else {
+		err = write(cmd.OutOrStdout())
+	}
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if !v.GetBool("quiet") {
+		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %d points of %s trials in %s\n", len(res.Points),
+			money.FormatNumber(float64(opt.Trials)), elapsed.Round(time.Millisecond))
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/settle-sim/settle/engine/decision"
+	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/scenario"
+)
+
+// Axis is one input varied by a sweep: From, From+Step, …, up to To.
+type Axis struct {
+	Name           string
+	From, To, Step float64
+	Text           string // as written
+	Unit           string // the input's unit, filled in by Sweep
+}
+
+// ParseAxis parses NAME=FROM..TO:STEP, where the bounds and step are
+// numbers or amounts: "offer=£100m..£400m:£50m", "p_settle=0.5..0.9:0.1".
+func ParseAxis(s string) (Axis, error) {
+	usage := "write NAME=FROM..TO:STEP, e.g. --vary settlement_figure=£100m..£300m:£25m"
+	name, rng, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return Axis{}, fmt.Errorf("--vary %q: %s", s, usage)
+	}
+	span, step, ok := strings.Cut(rng, ":")
+	from, to, ok2 := strings.Cut(span, "..")
+	if !ok || !ok2 {
+		return Axis{}, fmt.Errorf("--vary %q: %s", s, usage)
+	}
+	a := Axis{Name: name, Text: s}
+	for _, f := range []struct {
+		text string
+		dst  *float64
+		what string
+	}{{from, &a.From, "FROM"}, {to, &a.To, "TO"}, {step, &a.Step, "STEP"}} {
+		lit, err := money.Parse(f.text)
+		if err != nil {
+			return Axis{}, fmt.Errorf("--vary %q: %s: %v", s, f.what, err)
+		}
+		*f.dst = lit.Float()
+	}
+	switch {
+	case a.Step <= 0:
+		return Axis{}, fmt.Errorf("--vary %q: STEP must be positive", s)
+	case a.To < a.From:
+		return Axis{}, fmt.Errorf("--vary %q: TO must not be less than FROM", s)
+	case len(a.Values()) > MaxSweepPoints:
+		return Axis{}, fmt.Errorf("--vary %q: %d points; at most %d", s, len(a.Values()), MaxSweepPoints)
+	}
+	return a, nil
+}
+
+// MaxSweepPoints bounds the points of one axis and of a whole grid.
+const MaxSweepPoints = 10_000
+
+// Values returns the axis's points: From + i·Step up to To, To included
+// when the steps reach it up to rounding.
+func (a Axis) Values() []float64 {
+	n := int(math.Floor((a.To-a.From)/a.Step + 1e-9))
+	if n+1 > MaxSweepPoints {
+		n = MaxSweepPoints
+	}
+	vs := make([]float64, n+1)
+	for i := range vs {
+		vs[i] = a.From + float64(i)*a.Step
+	}
+	return vs
+}
+
+// SweepPoint is the outcome at one point of a sweep.
+type SweepPoint struct {
+	Values  []float64 // one per axis
+	Parties []*PartyResult
+	Range   *decision.Range
+}
+
+// SweepResult is a whole sweep.
+type SweepResult struct {
+	Spec     Spec
+	Scenario *scenario.Scenario // as loaded, before the axes' settings
+	Axes     []Axis
+	Seed     uint64
+	Trials   int
+	Points   []*SweepPoint // the grid, the last axis varying fastest
+}
+
+// Sweep runs the scenario at every point of the grid the axes span, each
+// point being the scenario with the axes' inputs set to the point's
+// values. Every point runs on the same per-trial streams (common random
+// numbers), so differences between points come from the values, not
+// from noise, and a point equals a plain run with the same settings.
+// Points run in parallel, one worker each.
+func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResult, error) {
+	if len(axes) == 0 {
+		return nil, fmt.Errorf("sweep: vary at least one input")
+	}
+	grid := [][]float64{{}}
+	for _, a := range axes {
+		var next [][]float64
+		for _, g := range grid {
+			for _, v := range a.Values() {
+				next = append(next, append(append([]float64{}, g...), v))
+			}
+		}
+		grid = next
+		if len(grid) > MaxSweepPoints {
+			return nil, fmt.Errorf("sweep: the grid has more than %d points", MaxSweepPoints)
+		}
+	}
+	base, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	axes = append([]Axis{}, axes...)
+	for i, a := range axes {
+		v, ok := base.Lookup(a.Name)
+		if !ok || v.Kind != scenario.Input {
+			var inputs []string
+			for _, d := range base.Scenario.Defs {
+				if d.Kind == scenario.Input {
+					inputs = append(inputs, d.Name)
+				}
+			}
+			hint := diag.DidYouMean(a.Name, inputs)
+			if hint == "" {
+				hint = "a sweep varies inputs"
+			}
+			return nil, fmt.Errorf("--vary %s: no input named %q; %s", a.Text, a.Name, hint)
+		}
+		axes[i].Unit = v.Unit
+	}
+	// Load every point first so that bad input is reported before any
+	// work, and only once.
+	programs := make([]*model.Program, len(grid))
+	for i, g := range grid {
+		s := spec
+		s.Settings = append([]Setting{}, spec.Settings...)
+		for k, a := range axes {
+			s.Settings = append(s.Settings, Setting{Name: a.Name, Value: strconv.FormatFloat(g[k], 'g', -1, 64)})
+		}
+		p, err := s.Load()
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 && len(p.Parties) == 0 {
+			return nil, fmt.Errorf("sweep: %s names no parties; a sweep reports each party's expected value and certainty equivalent", spec.Path)
+		}
+		programs[i] = p
+	}
+	res := &SweepResult{Spec: spec, Scenario: base.Scenario, Axes: axes, Seed: opt.Seed, Trials: opt.Trials, Points: make([]*SweepPoint, len(grid))}
+	popt := opt
+	popt.Workers, popt.Sensitivity = 1, false
+	progress := opt.Progress
+	popt.Progress = nil
+	// When no axis reaches the parties' court or settled outcomes (other
+	// than through the settlement figure, which reservation values
+	// replace), their reservation values are the same at every point:
+	// compute them once.
+	var known []decision.Reservation
+	if !axesReachDecision(base, axes) {
+		r, err := run(ctx, base, opt, false, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, pr := range r.Parties {
+			known = append(known, pr.Reservation)
+		}
+	}
+	n := opt.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	errs := make([]error, len(grid))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next, done := 0, 0
+	for range min(n, len(grid)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(grid) || ctx.Err() != nil {
+					return
+				}
+				r, err := run(ctx, programs[i], popt, false, known)
+				if err != nil {
+					errs[i] = fmt.Errorf("sweep point %s: %w", describePoint(axes, grid[i]), err)
+					continue
+				}
+				res.Points[i] = &SweepPoint{Values: grid[i], Parties: r.Parties, Range: r.Range}
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done * opt.Trials)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func describePoint(axes []Axis, values []float64) string {
+	parts := make([]string, len(axes))
+	for i, a := range axes {
+		parts[i] = a.Name + "=" + strconv.FormatFloat(values[i], 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
+// axesReachDecision reports whether any axis other than the settlement
+// figure is among the inputs of a party's court or settled outcome.
+func axesReachDecision(p *model.Program, axes []Axis) bool {
+	for _, a := range axes {
+		if p.Figure != nil && a.Name == p.Figure.Name {
+			continue
+		}
+		for _, pt := range p.Parties {
+			if p.DependsOn(pt.Court, a.Name) || p.DependsOn(pt.Settled, a.Name) {
+				return true
+			}
+		}
+	}
+	return false
+}
