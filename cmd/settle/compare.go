@@ -14,6 +14,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/compare"
+	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/outfile"
@@ -144,8 +145,14 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		for _, w := range r.Outputs {
 			names = append(names, w.Name)
 		}
-		if err := pol.CheckOutputs(names); err != nil {
-			return failed(exitBadInput, err)
+		// A policy may be shared by several scenarios: an output it names
+		// that is not here is noted, not an error (settle test checks the
+		// names against all its scenarios).
+		var le *diag.ListError
+		if err := pol.CheckOutputs(names); errors.As(err, &le) {
+			for _, d := range le.List {
+				r.Notes = append(r.Notes, d.String())
+			}
 		}
 	}
 	write := func(w io.Writer) error { return compare.Write(w, r, format) }
