@@ -14,19 +14,22 @@ import (
 )
 
 func newCheckCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "check FILE...",
 		Short: "Load, compile and type-check scenario and rule files without running them",
 		Long: `Check reports every problem in each file, with its file, line and column,
 and notes where an entry overrides one from an included file. It exits
 with status 1 when it finds any problem.`,
-		Example: `  settle check scenarios/*.yaml rules/*.yaml`,
-		Args:    cobra.MinimumNArgs(1),
+		Example: `  settle check scenarios/*.yaml rules/*.yaml
+  settle check scenarios/reference.yaml --position rules/positions/buyer.yaml`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			bad := 0
+			positions, _ := cmd.Flags().GetStringArray("position")
 			for _, path := range args {
-				p, notes, err := engine.Check(path)
+				sp := engine.Spec{Path: path, Positions: positions}
+				p, notes, err := sp.Check()
 				for _, n := range notes {
 					fmt.Fprintln(out, n)
 				}
@@ -50,6 +53,8 @@ with status 1 when it finds any problem.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringArray("position", nil, "apply a position `FILE` to each scenario and list what it replaces; repeatable")
+	return cmd
 }
 
 func countKind(sc *scenario.Scenario, kind scenario.Kind) int {

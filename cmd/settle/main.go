@@ -84,7 +84,7 @@ against settlement.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "read configuration from `FILE` instead of ./settle.yaml")
-	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd())
+	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd(), newWatchCmd())
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())
 	return root
