@@ -401,6 +401,7 @@ func (c *compiler) parties() {
 		}
 		return v
 	}
+	var settledPos []diag.Pos // of each party in c.prog.Parties
 	for _, p := range c.sc.Parties {
 		pp := Party{Name: p.Name, RiskTolerance: p.RiskTolerance,
 			Net:     resolve(p.Net, "party "+p.Name+" net"),
@@ -408,6 +409,7 @@ func (c *compiler) parties() {
 			Settled: resolve(p.Settled, "party "+p.Name+" settled")}
 		if pp.Net != nil && pp.Court != nil && pp.Settled != nil {
 			c.prog.Parties = append(c.prog.Parties, pp)
+			settledPos = append(settledPos, p.Settled.Pos)
 		}
 	}
 	if st := c.sc.Settlement; st != nil {
@@ -416,6 +418,14 @@ func (c *compiler) parties() {
 				c.diags.Errorf(st.Figure.Pos, "make the figure an input, so that it can be varied", "settlement figure: %s is a rule", v.Name)
 			} else {
 				c.prog.Figure = v
+			}
+		}
+	}
+	if f := c.prog.Figure; f != nil {
+		for i, pp := range c.prog.Parties {
+			if !c.prog.DependsOn(pp.Settled, f.Name) {
+				c.diags.Errorf(settledPos[i], "the settled outcome must use the settlement figure "+f.Name,
+					"party %s: its settled outcome %s does not depend on the settlement figure", pp.Name, pp.Settled.Name)
 			}
 		}
 	}
