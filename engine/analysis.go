@@ -169,9 +169,10 @@ func searchInterval(res *Result, cols map[*model.Var]*Column) (lo, hi float64) {
 	return 0, math.Max(hi, 1)
 }
 
-// TornadoTrials is the most trials each tornado run takes: the first
-// trials of the run, on the same streams, so that the swing between the
-// two runs of an input is measured with common random numbers.
+// TornadoTrials is the most trials each tornado run takes, and the rank
+// correlations use: the first trials of the run, on the same streams, so
+// that the swing between the two runs of an input is measured with
+// common random numbers.
 const TornadoTrials = 50_000
 
 // simulateMeans is simulate that returns only each var's mean, summing
@@ -249,9 +250,12 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 			ins = append(ins, c)
 		}
 	}
+	// Rank correlations on the trials the tornado uses: their standard
+	// error is about 1/√n, 0.0045 at 50,000 trials.
+	n := topt.Trials
 	inRanks := make([][]float64, len(ins))
 	for i, c := range ins {
-		inRanks[i] = sensitivity.Ranks(c.Values)
+		inRanks[i] = sensitivity.Ranks(c.Values[:n])
 	}
 	outVars := make([]*model.Var, len(outs))
 	for i, c := range outs {
@@ -284,7 +288,7 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 	}
 	for j, out := range outs {
 		os := &OutputSensitivity{Output: out.Var.Name, Tornado: sensitivity.Tornado(bars[j])}
-		r := sensitivity.Ranks(out.Values)
+		r := sensitivity.Ranks(out.Values[:n])
 		for i, in := range ins {
 			os.Spearman = append(os.Spearman, Correlation{Input: in.Var.Name, Rho: sensitivity.Pearson(inRanks[i], r)})
 		}
