@@ -332,7 +332,6 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	case "normal", "uniform", "triangular", "pert":
 		unit = firstUnit(xs...)
 	}
-	sample := fam.Sample
 	site := c.site()
 	var p dist.Params
 	allConst := true
@@ -345,9 +344,10 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			c.errorf(n, "", "%v", err)
 			return cx{}, false
 		}
+		smp := dist.NewSampler(fam, p)
 		return cx{fn: func(s *State) float64 {
 			s.Src.Site(site)
-			return sample(&s.Src, p)
+			return smp.Sample(&s.Src)
 		}, typ: typ, unit: unit}, true
 	}
 	var fns [dist.MaxParams]evalFn
@@ -356,6 +356,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	}
 	k := len(xs)
 	name, pos := c.cur.def.Name, c.pos(c.cur, n)
+	smp := dist.NewSampler(fam, dist.Params{})
 	return cx{fn: func(s *State) float64 {
 		var p dist.Params
 		for i := range k {
@@ -365,7 +366,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			return s.fail(name, pos, err)
 		}
 		s.Src.Site(site)
-		return sample(&s.Src, p)
+		return smp.Draw(&s.Src, p)
 	}, typ: typ, unit: unit}, true
 }
 
