@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/settle-sim/settle/bench/peers/handgo"
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/rng"
 )
@@ -26,13 +27,13 @@ func BenchmarkTrial(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "trials/s")
 	})
 	b.Run("handwritten", func(b *testing.B) {
-		h := newHand()
+		h := handgo.New()
 		var src rng.Stream
 		var sink float64
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			src.Reset(1, uint64(i))
-			sink += h.trial(&src).supplierNet
+			sink += h.Trial(&src).SupplierNet
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "trials/s")
 		_ = sink

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/settle-sim/settle/bench/peers/handgo"
 	"github.com/settle-sim/settle/engine"
-	"github.com/settle-sim/settle/engine/dist"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/rng"
@@ -96,28 +96,26 @@ func TestGoldenReference(t *testing.T) {
 func TestReferenceMatchesHandWritten(t *testing.T) {
 	p := load(t, reference)
 	s := p.NewState()
-	h := newHand()
+	h := handgo.New()
 	var src rng.Stream
-	names := []string{"supplier_net", "buyer_cost", "settles", "court_award"}
-	slots := make([]int, len(names))
-	for i, n := range names {
+	slots := make([]int, len(handgo.Outputs))
+	for i, n := range handgo.Outputs {
 		v, ok := p.Lookup(n)
 		if !ok {
 			t.Fatalf("reference has no %s", n)
 		}
 		slots[i] = v.Slot
 	}
-	for trial := range 2_000 {
+	for trial := range 5_000 {
 		if err := p.Eval(s, 99, trial); err != nil {
 			t.Fatal(err)
 		}
 		src.Reset(99, uint64(trial))
-		o := h.trial(&src)
-		want := []float64{o.supplierNet, o.buyerCost, o.settles, o.courtAward}
-		for i, slot := range slots {
-			if s.Slots[slot] != want[i] {
-				t.Fatalf("trial %d: %s = %v, hand-written model gives %v; if scenarios/reference.yaml or rules/ changed, update hand in reference_test.go",
-					trial, names[i], s.Slots[slot], want[i])
+		o := h.Trial(&src)
+		for i, want := range o.Values() {
+			if got := s.Slots[slots[i]]; got != want {
+				t.Fatalf("trial %d: %s = %v, hand-written model gives %v; if scenarios/reference.yaml or rules/ changed, update bench/peers/handgo",
+					trial, handgo.Outputs[i], got, want)
 			}
 		}
 	}
@@ -256,81 +254,6 @@ func TestParseSetting(t *testing.T) {
 			t.Errorf("ParseSetting(%q) succeeded", bad)
 		}
 	}
-}
-
-// hand is the reference scenario written directly in Go: the peer the
-// engine is checked and benchmarked against.
-type hand struct {
-	pert, beta, bernoulli, normal func(src *rng.Stream, p dist.Params) float64
-}
-
-func newHand() *hand {
-	f := func(name string) func(*rng.Stream, dist.Params) float64 {
-		fam, _ := dist.Lookup(name)
-		return func(src *rng.Stream, p dist.Params) float64 { return fam.Sample(src, p) }
-	}
-	return &hand{pert: f("pert"), beta: f("beta"), bernoulli: f("bernoulli"), normal: f("normal")}
-}
-
-// site positions src at the stream of the one draw in input name.
-func site(src *rng.Stream, name string) *rng.Stream {
-	src.Site(rng.SiteID(name, 0))
-	return src
-}
-
-type handOut struct{ supplierNet, buyerCost, settles, courtAward float64 }
-
-func (h *hand) trial(src *rng.Stream) handOut {
-	const (
-		contractValue   = 1.1e9
-		unpaidAdvances  = 143e6
-		claimCap        = 700e6
-		lawfulRecovery  = 0.5
-		costRecovery    = 0.65
-		settledCostPart = 0.35
-		pSettle         = 0.8
-		discountRate    = 0.035
-		yearsToSettle   = 0.5
-	)
-	workDone := contractValue * (8.0 / 41.0)
-	unpaidWork := workDone * h.pert(site(src, "unpaid_work_share"), dist.Params{0.2, 0.35, 0.6})
-	claim := h.pert(site(src, "claim"), dist.Params{400e6, 600e6, 700e6})
-	claimPleaded := math.Min(claim, claimCap)
-	pLiability := h.beta(site(src, "p_liability"), dist.Params{4, 6})
-	liable := h.bernoulli(site(src, "liability"), dist.Params{pLiability}) == 1
-	quantum := h.pert(site(src, "quantum_fraction"), dist.Params{0.3, 0.5, 0.8})
-	var award float64
-	if liable {
-		award = math.Max(claimPleaded*quantum, unpaidWork)
-	} else {
-		award = unpaidWork * lawfulRecovery
-	}
-	courtNet := award - unpaidAdvances
-	sCosts := h.pert(site(src, "supplier_trial_costs"), dist.Params{15e6, 25e6, 45e6})
-	bCosts := h.pert(site(src, "buyer_trial_costs"), dist.Params{12e6, 20e6, 35e6})
-	var sCourt, bCourt float64
-	if liable {
-		sCourt = sCosts * (1 - costRecovery)
-		bCourt = bCosts + costRecovery*sCosts
-	} else {
-		sCourt = sCosts + costRecovery*bCosts
-		bCourt = bCosts * (1 - costRecovery)
-	}
-	fraction := math.Min(math.Max(h.normal(site(src, "settlement_fraction"), dist.Params{0.28, 0.06}), 0), 1)
-	payment := fraction*claim - unpaidAdvances
-	years := h.pert(site(src, "years_to_judgment"), dist.Params{1.5, 2, 3.5})
-	courtDiscount := math.Pow(1+discountRate, -years)
-	settleDiscount := math.Pow(1+discountRate, -yearsToSettle)
-	settles := h.bernoulli(site(src, "settles"), dist.Params{pSettle})
-	o := handOut{settles: settles, courtAward: award}
-	if settles == 1 {
-		o.supplierNet = payment*settleDiscount - sCosts*settledCostPart
-		o.buyerCost = -(-payment*settleDiscount - bCosts*settledCostPart)
-	} else {
-		o.supplierNet = (courtNet - sCourt) * courtDiscount
-		o.buyerCost = -(-(courtNet + bCourt) * courtDiscount)
-	}
-	return o
 }
 
 // TestCommonRandomNumbers: replacing or pinning one input leaves every

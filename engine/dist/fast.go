@@ -94,7 +94,7 @@ func (s *Sampler) Sample(src *rng.Stream) float64 {
 	p := &s.p
 	switch s.kind {
 	case kBernoulli:
-		if src.RandFloat64() < p[0] {
+		if rng.Unit(src.Uint64()) < p[0] {
 			return 1
 		}
 		return 0
@@ -165,17 +165,21 @@ func (g *gammaShape) draw(src *rng.Stream) float64 {
 	case gammaLMS:
 		return gammaFamily.Sample(src, Params{g.a, 1})
 	case gammaMTSmall:
-		m = math.Pow(src.RandFloat64(), 1/g.a)
+		m = math.Pow(rng.Unit(src.Uint64()), 1/g.a)
 	}
 	d, c := g.d, g.c
 	for {
-		x := src.NormFloat64()
+		n := src.Uint64()
+		x, ok := rng.NormFast(n)
+		if !ok {
+			x = src.NormFrom(n)
+		}
 		v := 1 + x*c
 		if v <= 0.0 {
 			continue
 		}
 		v = v * v * v
-		u := src.RandFloat64()
+		u := rng.Unit(src.Uint64())
 		if u < 1.0-0.0331*(x*x)*(x*x) {
 			return m * d * v / 1
 		}

@@ -147,6 +147,10 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		}
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
+		if l.konst {
+			pb := newPowBase(l.val)
+			fn = func(s *State) float64 { return pb.pow(b(s)) }
+		}
 	case "==":
 		fn, typ = func(s *State) float64 { return b2f(a(s) == b(s)) }, Bool
 	case "!=":
@@ -333,6 +337,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		unit = firstUnit(xs...)
 	}
 	site := c.site()
+	key := rng.SiteKey(site)
 	var p dist.Params
 	allConst := true
 	for i, x := range xs {
@@ -346,7 +351,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		}
 		smp := dist.NewSampler(fam, p)
 		return cx{fn: func(s *State) float64 {
-			s.Src.Site(site)
+			s.Src.SiteKeyed(key)
 			return smp.Sample(&s.Src)
 		}, typ: typ, unit: unit}, true
 	}
@@ -365,7 +370,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		if err := dist.Validate(fam, p); err != nil {
 			return s.fail(name, pos, err)
 		}
-		s.Src.Site(site)
+		s.Src.SiteKeyed(key)
 		return smp.Draw(&s.Src, p)
 	}, typ: typ, unit: unit}, true
 }
@@ -409,6 +414,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 	}
 	unit := firstUnit(vals...)
 	site := c.site()
+	key := rng.SiteKey(site)
 	allConst := true
 	for _, w := range ws {
 		allConst = allConst && w.konst
@@ -429,7 +435,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 			return cx{}, false
 		}
 		return cx{fn: func(s *State) float64 {
-			s.Src.Site(site)
+			s.Src.SiteKeyed(key)
 			return vfns[dist.Discrete(s.Src.Float64(), cum)](s)
 		}, typ: Number, unit: unit}, true
 	}
@@ -456,7 +462,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		if total <= 0 {
 			return s.fail(name, pos, fmt.Errorf("discrete: the weights add up to 0"))
 		}
-		s.Src.Site(site)
+		s.Src.SiteKeyed(key)
 		return vfns[dist.Discrete(s.Src.Float64(), cum[:len(wfns)])](s)
 	}, typ: Number, unit: unit}, true
 }

@@ -7,13 +7,40 @@
 // variants of a scenario sharp.
 package rng
 
-import "math/rand/v2"
+import "math/bits"
 
 // Stream is a random source for one trial at a time. It implements
 // rand.Source. The zero value is ready to Reset.
 type Stream struct {
-	pcg    rand.PCG
+	pcg    pcg
 	hi, lo uint64 // the trial's key
+}
+
+// pcg is math/rand/v2's PCG (128-bit LCG with the DXSM output), written
+// here so that the compiler can inline it into the samplers; it gives
+// exactly rand.PCG's numbers (TestPCGMatchesMathRand).
+type pcg struct{ hi, lo uint64 }
+
+func (p *pcg) Seed(seed1, seed2 uint64) { p.hi, p.lo = seed1, seed2 }
+
+func (p *pcg) Uint64() uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	hi, lo := bits.Mul64(p.lo, mulLo)
+	hi += p.hi*mulLo + p.lo*mulHi
+	lo, c := bits.Add64(lo, incLo, 0)
+	hi, _ = bits.Add64(hi, incHi, c)
+	p.lo, p.hi = lo, hi
+	hi ^= hi >> 32
+	hi *= cheapMul
+	hi ^= hi >> 48
+	hi *= lo | 1
+	return hi
 }
 
 // Reset positions s at the start of the stream for (seed, trial). It does
@@ -30,9 +57,15 @@ func (s *Stream) Reset(seed, trial uint64) {
 
 // Site positions s at the start of the stream of draw site site within the
 // trial of the last Reset. It does not allocate.
-func (s *Stream) Site(site uint64) {
-	k := mix(site ^ 0x2545f4914f6cdd1d)
-	s.pcg.Seed(mix(s.hi^k), mix(s.lo+k))
+func (s *Stream) Site(site uint64) { s.SiteKeyed(SiteKey(site)) }
+
+// SiteKey is the part of positioning at site that depends on the site
+// alone, computed once per draw site so that SiteKeyed does the rest.
+func SiteKey(site uint64) uint64 { return mix(site ^ 0x2545f4914f6cdd1d) }
+
+// SiteKeyed is Site(site) given SiteKey(site).
+func (s *Stream) SiteKeyed(key uint64) {
+	s.pcg.Seed(mix(s.hi^key), mix(s.lo+key))
 }
 
 // SiteID names a draw site by the definition it is in and its index among

@@ -2,6 +2,7 @@ package rng
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -103,5 +104,41 @@ func TestSites(t *testing.T) {
 	}
 	if c := lag / n * 12; math.Abs(c) > 4/math.Sqrt(n) {
 		t.Errorf("lag-1 correlation between sites = %v", c)
+	}
+}
+
+// TestPCGMatchesMathRand: the Stream's generator is math/rand/v2's PCG,
+// number for number, and its uniform, normal and exponential draws are
+// rand.Rand's on the same stream.
+func TestPCGMatchesMathRand(t *testing.T) {
+	for k := range uint64(100) {
+		var p pcg
+		q := rand.NewPCG(mix(k), mix(k+1))
+		p.Seed(mix(k), mix(k+1))
+		for range 1000 {
+			if got, want := p.Uint64(), q.Uint64(); got != want {
+				t.Fatalf("seed %d: %x, rand.PCG %x", k, got, want)
+			}
+		}
+	}
+	for trial := range uint64(200) {
+		var s, ref Stream
+		draws := []struct {
+			name      string
+			got, want func() float64
+		}{
+			{"RandFloat64", s.RandFloat64, rand.New(&ref).Float64},
+			{"NormFloat64", s.NormFloat64, rand.New(&ref).NormFloat64},
+			{"ExpFloat64", s.ExpFloat64, rand.New(&ref).ExpFloat64},
+		}
+		for _, d := range draws {
+			s.Reset(3, trial)
+			ref.Reset(3, trial)
+			for range 500 {
+				if got, want := d.got(), d.want(); got != want {
+					t.Fatalf("trial %d: %s %v, rand.Rand %v", trial, d.name, got, want)
+				}
+			}
+		}
 	}
 }

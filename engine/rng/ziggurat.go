@@ -20,20 +20,30 @@ const (
 // rand.New(s).Float64() would: a uniform in [0, 1) from the low 53 bits.
 // (Float64 uses the high 53 bits; both exist because samplers must give
 // the same numbers as gonum's distuv, which draws through rand.Rand.)
-func (s *Stream) RandFloat64() float64 {
-	return float64(s.pcg.Uint64()<<11>>11) / (1 << 53)
-}
+func (s *Stream) RandFloat64() float64 { return Unit(s.pcg.Uint64()) }
 
 // NormFloat64 returns a standard normal draw exactly as
 // rand.New(s).NormFloat64() would.
-func (s *Stream) NormFloat64() float64 {
+func (s *Stream) NormFloat64() float64 { return s.NormFrom(s.pcg.Uint64()) }
+
+// NormFast is the ziggurat's common case (more than 99% of draws), small
+// enough to be inlined: the normal that 64 random bits u give, if ok;
+// else the caller calls NormFrom(u).
+func NormFast(u uint64) (x float64, ok bool) {
+	j := int32(u) // possibly negative
+	i := u >> 32 & 0x7F
+	return float64(j) * float64(wn[i]), absInt32(j) < kn[i]
+}
+
+// NormFrom is NormFloat64 whose first 64 random bits, u, have been drawn
+// already.
+func (s *Stream) NormFrom(u uint64) float64 {
 	for {
-		u := s.pcg.Uint64()
 		j := int32(u) // possibly negative
 		i := u >> 32 & 0x7F
 		x := float64(j) * float64(wn[i])
 		if absInt32(j) < kn[i] {
-			return x // more than 99% of the time
+			return x
 		}
 		if i == 0 {
 			for {
@@ -51,8 +61,13 @@ func (s *Stream) NormFloat64() float64 {
 		if fn[i]+float32(s.RandFloat64())*(fn[i-1]-fn[i]) < float32(math.Exp(-.5*x*x)) {
 			return x
 		}
+		u = s.pcg.Uint64()
 	}
 }
+
+// Unit turns 64 random bits into a uniform in [0, 1) as rand.Rand's
+// Float64 does (the low 53 bits): RandFloat64 is Unit(s.Uint64()).
+func Unit(u uint64) float64 { return float64(u<<11>>11) / (1 << 53) }
 
 // ExpFloat64 returns a standard exponential draw exactly as
 // rand.New(s).ExpFloat64() would.
