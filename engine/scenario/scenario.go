@@ -141,6 +141,10 @@ type Scenario struct {
 	Parties    []Party
 	Settlement *Settlement
 
+	// Correlations are the rank correlations declared between inputs;
+	// nil when none are.
+	Correlations *Correlations
+
 	// Positions are the position files applied, in order.
 	Positions []Position
 
@@ -248,7 +252,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -402,6 +406,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.parties(path, v)
 		case "settlement":
 			l.settlement(path, v)
+		case "correlations":
+			l.correlations(path, v)
 		}
 	}
 	return pf
