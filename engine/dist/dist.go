@@ -35,6 +35,11 @@ type Family struct {
 	Sample func(src rand.Source, p Params) float64
 	// Mean and Var are the distribution's closed-form mean and variance.
 	Mean, Var func(p Params) float64
+	// CDF is the distribution function, and Quantile its inverse: the
+	// draw that a uniform u in (0, 1) stands for, used by Latin
+	// hypercube and Sobol' sampling, correlated inputs and truncation.
+	CDF      func(p Params, x float64) float64
+	Quantile func(p Params, u float64) float64
 }
 
 // Signature returns the family as it is called, e.g. "pert(min, mode, max)".

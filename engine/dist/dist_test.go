@@ -143,10 +143,7 @@ func TestSampleNoAlloc(t *testing.T) {
 	var s rng.Stream
 	s.Reset(1, 1)
 	for _, f := range Families() {
-		p := Params{0.2, 0.5, 0.9}
-		if f.Name == "gamma" || f.Name == "beta" {
-			p = Params{2, 3}
-		}
+		p := example(f)
 		if err := Validate(f, p); err != nil {
 			t.Fatalf("%s: %v", f.Name, err)
 		}
@@ -158,11 +155,8 @@ func TestSampleNoAlloc(t *testing.T) {
 
 func BenchmarkSample(b *testing.B) {
 	for _, f := range Families() {
-		p := Params{0.2, 0.5, 0.9}
-		if f.Name == "gamma" || f.Name == "beta" {
-			p = Params{2, 3}
-		}
-		b.Run(f.Name, func(b *testing.B) {
+		p := example(f)
+		b.Run(f.Signature(), func(b *testing.B) {
 			var s rng.Stream
 			s.Reset(1, 1)
 			b.ReportAllocs()

@@ -36,9 +36,9 @@ func FuncNames() []string {
 	for _, f := range dist.Families() {
 		names = append(names, f.Name)
 	}
-	names = append(names, "discrete")
+	names = append(names, drawFuncs...)
 	sort.Strings(names)
-	return names
+	return slices.Compact(names)
 }
 
 func isFunc(name string) bool { return slices.Contains(FuncNames(), name) }
@@ -63,14 +63,23 @@ func config(env map[string]any) *conf.Config {
 	for name, n := range mathFuncs {
 		opts = append(opts, expr.Function(name, stub, sigs[n]))
 	}
+	overloads := map[string][]any{} // pert takes 3 or 4 parameters
+	var famNames []string
 	for _, f := range dist.Families() {
 		sig := sigs[len(f.Params)]
 		if f.Bool {
 			sig = new(func(float64) bool)
 		}
-		opts = append(opts, expr.Function(f.Name, stub, sig))
+		if overloads[f.Name] == nil {
+			famNames = append(famNames, f.Name)
+		}
+		overloads[f.Name] = append(overloads[f.Name], sig)
+	}
+	for _, name := range famNames {
+		opts = append(opts, expr.Function(name, stub, overloads[name]...))
 	}
 	opts = append(opts, expr.Function("discrete", stub, new(func([]any, []any) float64)))
+	opts = append(opts, drawFuncConfig(stub)...)
 	opts = append(opts, expr.Function(modFunc, stub, sigs[2]))
 	c := conf.CreateNew()
 	for _, op := range opts {
@@ -122,6 +131,7 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	order := c.order()
 	c.compileAll(order)
 	c.outputs()
+	c.correlations()
 	c.diags.Sort()
 	if err := c.diags.Err(); err != nil {
 		return nil, err
@@ -192,7 +202,7 @@ func (c *compiler) parseAll() {
 						p.broken = true
 						continue
 					}
-					if _, isDist := dist.Lookup(id.Value); isDist || id.Value == "discrete" {
+					if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
 						p.draws = true
 						if d.Kind == scenario.Rule {
 							c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",

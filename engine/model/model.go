@@ -79,6 +79,7 @@ type Program struct {
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order
+	plan  plan      // how the draws' uniforms are chosen (sampling.go)
 }
 
 type step struct {
@@ -95,6 +96,7 @@ type State struct {
 	Slots []float64
 	Src   rng.Stream
 	err   *EvalError
+	qs    quantiles // the plan's uniforms for the trial
 }
 
 // EvalError is a failure while evaluating a trial, such as a
@@ -114,6 +116,7 @@ func (e *EvalError) Error() string {
 func (p *Program) NewState() *State {
 	s := &State{Slots: make([]float64, len(p.init))}
 	copy(s.Slots, p.init)
+	p.plan.newState(s)
 	return s
 }
 
@@ -122,6 +125,9 @@ func (p *Program) NewState() *State {
 // the trial, when a computation fails.
 func (p *Program) Eval(s *State, seed uint64, trial int) error {
 	s.Src.Reset(seed, uint64(trial))
+	if s.qs.q != nil {
+		p.plan.fill(s, seed, uint64(trial))
+	}
 	for _, st := range p.steps {
 		s.Slots[st.slot] = st.eval(s)
 	}

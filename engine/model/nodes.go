@@ -290,11 +290,14 @@ func (c *compiler) call(n *ast.CallNode) (cx, bool) {
 	if name == "discrete" {
 		return c.discrete(n)
 	}
+	if x, ok, handled := c.drawFunc(name, n); handled {
+		return x, ok
+	}
 	xs, ok := c.args(n.Arguments)
 	if !ok {
 		return cx{}, false
 	}
-	if fam, ok := dist.Lookup(name); ok {
+	if fam, ok := dist.LookupArity(name, len(xs)); ok {
 		return c.draw(n, fam, xs)
 	}
 	a := xs[0].fn
@@ -332,11 +335,11 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	if fam.Bool {
 		typ = Bool
 	}
-	switch fam.Name {
-	case "normal", "uniform", "triangular", "pert":
+	if scaleFamily(fam.Name) {
 		unit = firstUnit(xs...)
 	}
 	site := c.site()
+	dim, quant := c.dim(site), fam.Quantile
 	key := rng.SiteKey(site)
 	var p dist.Params
 	allConst := true
@@ -351,6 +354,9 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		}
 		smp := dist.NewSampler(fam, p)
 		return cx{fn: func(s *State) float64 {
+			if u, ok := s.quasi(dim); ok {
+				return quant(p, u)
+			}
 			s.Src.SiteKeyed(key)
 			return smp.Sample(&s.Src)
 		}, typ: typ, unit: unit}, true
@@ -369,6 +375,9 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		}
 		if err := dist.Validate(fam, p); err != nil {
 			return s.fail(name, pos, err)
+		}
+		if u, ok := s.quasi(dim); ok {
+			return quant(p, u)
 		}
 		s.Src.SiteKeyed(key)
 		return smp.Draw(&s.Src, p)
@@ -414,6 +423,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 	}
 	unit := firstUnit(vals...)
 	site := c.site()
+	dim := c.dim(site)
 	key := rng.SiteKey(site)
 	allConst := true
 	for _, w := range ws {
@@ -436,7 +446,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		}
 		return cx{fn: func(s *State) float64 {
 			s.Src.SiteKeyed(key)
-			return vfns[dist.Discrete(s.Src.Float64(), cum)](s)
+			return vfns[dist.Discrete(s.uniformHere(dim), cum)](s)
 		}, typ: Number, unit: unit}, true
 	}
 	if len(ws) > maxVarWeights {
@@ -463,7 +473,7 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 			return s.fail(name, pos, fmt.Errorf("discrete: the weights add up to 0"))
 		}
 		s.Src.SiteKeyed(key)
-		return vfns[dist.Discrete(s.Src.Float64(), cum[:len(wfns)])](s)
+		return vfns[dist.Discrete(s.uniformHere(dim), cum[:len(wfns)])](s)
 	}, typ: Number, unit: unit}, true
 }
 
