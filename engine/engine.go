@@ -114,6 +114,14 @@ type Options struct {
 	// its p10 and its p90.
 	Sensitivity bool
 
+	// ExactLimit is the most trials whose every value a run keeps, for
+	// exact quantiles; above it outputs and sampled inputs are summarised
+	// with a quantile sketch in bounded memory (quantiles within
+	// stats.SketchAccuracy, relatively) and the parties' and sensitivity
+	// analyses, which need every value, are left out. 0 means
+	// DefaultExactLimit.
+	ExactLimit int
+
 	// Progress, if set, is called from the workers, possibly at the same
 	// time, with the number of trials done so far each time a chunk of
 	// trials finishes. It never affects the result.
@@ -144,6 +152,10 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// QuantileError is 0 when quantiles are exact, else the largest
+	// relative error of the sketch they come from (more trials than
+	// Options.ExactLimit).
+	QuantileError float64
 }
 
 // Default trial count and seed for scenarios that give none.
@@ -184,6 +196,9 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known []
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
 	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings}
+	if full && opt.Trials > exactLimit(opt) {
+		return runSketched(ctx, p, opt, res)
+	}
 
 	// One column for each output and sampled input; a var that is both
 	// shares one column.

@@ -19,6 +19,7 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.String("trials", "", "number of trials, e.g. 200000, 200_000 or 200k (default: the scenario's, else 10,000)")
 	f.String("seed", "", "random seed (default: the scenario's, else 1)")
 	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
+	f.String("exact-limit", "", "most trials whose every value is kept for exact quantiles; above it quantiles come from a sketch within 0.1% and the parties' analysis is left out (default 10m)")
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")
@@ -62,9 +63,16 @@ func options(v *viper.Viper, p *model.Program) (engine.Options, error) {
 	if opt.Workers < 0 {
 		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
 	}
+	if s := v.GetString("exact-limit"); s != "" {
+		n, err := scenario.ParseCount(s)
+		if err != nil || n < 1 {
+			return opt, fmt.Errorf("--exact-limit %q: want a whole number of trials such as 10m or 50_000_000", s)
+		}
+		opt.ExactLimit = int(n)
+	}
 	return opt, nil
 }
 
-// maxTrials bounds a run's trial count: each tracked value takes 8 bytes
-// a trial.
-const maxTrials = 100_000_000
+// maxTrials bounds a run's trial count. Up to the exact limit each
+// tracked value takes 8 bytes a trial; above it memory is bounded.
+const maxTrials = 1_000_000_000_000

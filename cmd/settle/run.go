@@ -90,6 +90,13 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	elapsed := time.Since(start)
+	if res.QuantileError > 0 {
+		if s, _ := cmd.Flags().GetString("samples"); s != "" {
+			return failed(exitBadInput, fmt.Errorf("--samples %s: %s trials is above the exact limit, so not every value is kept; raise --exact-limit", s, money.FormatNumber(float64(opt.Trials))))
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %s trials is above the exact limit (--exact-limit): quantiles come from a sketch, within %.2g%%; the parties' and sensitivity analyses need every value and are left out\n",
+			money.FormatNumber(float64(opt.Trials)), 100*res.QuantileError)
+	}
 	if err := writeSamples(cmd, res); err != nil {
 		return err
 	}

@@ -62,6 +62,10 @@ func NewSampler(f *Family, p Params) Sampler {
 	return s
 }
 
+// PlainSampler is a Sampler that draws through f.Sample (gonum's distuv,
+// through rand.Source): the plain path that NewSampler's must equal.
+func PlainSampler(f *Family, p Params) Sampler { return Sampler{kind: generic, fam: f, p: p} }
+
 // Draw draws with parameters p, computed for this draw: the Sampler's
 // family with p in place of the parameters it was made with.
 func (s *Sampler) Draw(src *rng.Stream, p Params) float64 {

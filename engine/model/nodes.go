@@ -147,7 +147,7 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		}
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
-		if l.konst {
+		if l.konst && !plainPath {
 			pb := newPowBase(l.val)
 			fn = func(s *State) float64 { return pb.pow(b(s)) }
 		}
@@ -352,7 +352,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			c.errorf(n, "", "%v", err)
 			return cx{}, false
 		}
-		smp := dist.NewSampler(fam, p)
+		smp := newSampler(fam, p)
 		return cx{fn: func(s *State) float64 {
 			if u, ok := s.quasi(dim); ok {
 				return quant(p, u)
@@ -367,7 +367,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	}
 	k := len(xs)
 	name, pos := c.cur.def.Name, c.pos(c.cur, n)
-	smp := dist.NewSampler(fam, dist.Params{})
+	smp := newSampler(fam, dist.Params{})
 	return cx{fn: func(s *State) float64 {
 		var p dist.Params
 		for i := range k {

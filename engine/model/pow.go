@@ -4,7 +4,23 @@
 
 package model
 
-import "math"
+import (
+	"math"
+
+	"github.com/settle-sim/settle/engine/dist"
+)
+
+// plainPath, set only by tests, compiles draws to the families' Sample
+// (gonum, through rand.Source) and ** to math.Pow: the plain path that
+// the fast one (dist.Sampler, powBase) must equal exactly.
+var plainPath = false
+
+func newSampler(f *dist.Family, p dist.Params) dist.Sampler {
+	if plainPath {
+		return dist.PlainSampler(f, p)
+	}
+	return dist.NewSampler(f, p)
+}
 
 // powBase computes x**y for a base x fixed when the rule is compiled,
 // such as (1 + discount_rate) ** -years: exactly math.Pow(x, y)

@@ -1,0 +1,240 @@
+package stats
+
+import "math"
+
+// SketchBits is the number of mantissa bits a Sketch keeps: values are
+// counted in buckets 2^-SketchBits wide relative to their magnitude, so
+// every value is represented within a relative error of SketchAccuracy.
+const SketchBits = 9
+
+// SketchAccuracy is the largest relative error of a value as a Sketch
+// represents it: half a bucket, 2^-(SketchBits+1) ≈ 0.098%.
+const SketchAccuracy = 1.0 / (2 << SketchBits)
+
+const sketchShift = 52 - SketchBits
+
+// Sketch is a mergeable quantile sketch: a log-linear histogram of the
+// values' float64 bit patterns (sign, exponent and the top SketchBits
+// bits of the mantissa), as HDR histograms do. Counts are integers, so
+// merging is exact and independent of order: the quantiles depend only
+// on the multiset of values, never on how trials were shared between
+// workers. Memory grows with the range of the values seen, not their
+// number: at most 2^21 buckets a sign, and for values spanning a factor
+// of 1000 about 5,000.
+type Sketch struct {
+	pos, neg buckets // by the bit pattern of x and of -x
+	zero     uint64
+}
+
+type buckets struct {
+	lo     uint64   // key of counts[0]
+	counts []uint64 // dense from lo
+}
+
+func (b *buckets) add(key, n uint64) {
+	if len(b.counts) == 0 {
+		b.lo = key
+		b.counts = make([]uint64, 1, 64)
+	}
+	if key < b.lo {
+		grow := b.lo - key
+		c := make([]uint64, uint64(len(b.counts))+grow, uint64(cap(b.counts))+grow)
+		copy(c[grow:], b.counts)
+		b.counts, b.lo = c, key
+	}
+	i := key - b.lo
+	if i >= uint64(len(b.counts)) {
+		b.counts = append(b.counts, make([]uint64, i+1-uint64(len(b.counts)))...)
+	}
+	b.counts[i] += n
+}
+
+// Add counts x, which must not be NaN.
+func (s *Sketch) Add(x float64) {
+	switch {
+	case x > 0:
+		s.pos.add(math.Float64bits(x)>>sketchShift, 1)
+	case x < 0:
+		s.neg.add(math.Float64bits(-x)>>sketchShift, 1)
+	default:
+		s.zero++
+	}
+}
+
+// Merge adds o's counts to s.
+func (s *Sketch) Merge(o *Sketch) {
+	for i, c := range o.pos.counts {
+		if c != 0 {
+			s.pos.add(o.pos.lo+uint64(i), c)
+		}
+	}
+	for i, c := range o.neg.counts {
+		if c != 0 {
+			s.neg.add(o.neg.lo+uint64(i), c)
+		}
+	}
+	s.zero += o.zero
+}
+
+// mid is the value a bucket stands for: the middle of its range.
+func mid(key uint64) float64 {
+	lo := math.Float64frombits(key << sketchShift)
+	hi := math.Float64frombits((key + 1) << sketchShift)
+	return lo + (hi-lo)/2
+}
+
+// cells returns the buckets in increasing order of value.
+func (s *Sketch) cells() (vals []float64, counts []uint64) {
+	for i := len(s.neg.counts) - 1; i >= 0; i-- {
+		if c := s.neg.counts[i]; c != 0 {
+			vals, counts = append(vals, -mid(s.neg.lo+uint64(i))), append(counts, c)
+		}
+	}
+	if s.zero != 0 {
+		vals, counts = append(vals, 0), append(counts, s.zero)
+	}
+	for i, c := range s.pos.counts {
+		if c != 0 {
+			vals, counts = append(vals, mid(s.pos.lo+uint64(i))), append(counts, c)
+		}
+	}
+	return vals, counts
+}
+
+// Quantiles returns the quantiles at probs as Quantile would from the
+// sorted values (definition 7 of Hyndman and Fan), each order statistic
+// replaced by its bucket's value clamped to [min, max]: within
+// SketchAccuracy of it, relatively.
+func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
+	vals, counts := s.cells()
+	var n uint64
+	for _, c := range counts {
+		n += c
+	}
+	out := make([]float64, len(probs))
+	if n == 0 {
+		for i := range out {
+			out[i] = math.NaN()
+		}
+		return out
+	}
+	// at returns the value of order statistic r (0-based).
+	at := func(r uint64) float64 {
+		var seen uint64
+		for i, c := range counts {
+			seen += c
+			if r < seen {
+				return math.Min(math.Max(vals[i], min), max)
+			}
+		}
+		return max
+	}
+	for i, p := range probs {
+		h := float64(n-1) * p
+		lo := uint64(math.Floor(h))
+		if lo >= n-1 {
+			out[i] = max
+			continue
+		}
+		a, b := at(lo), at(lo+1)
+		out[i] = a + (h-float64(lo))*(b-a)
+	}
+	return out
+}
+
+// Histogram returns bins equal-width bins between min and max, each
+// bucket counted in the bin holding its value: bins are exact but for
+// buckets that straddle a bin edge (a relative width of 2^-SketchBits).
+func (s *Sketch) Histogram(bins int, min, max float64) Histogram {
+	vals, counts := s.cells()
+	h := Histogram{Min: min, Max: max}
+	if len(vals) == 0 || bins < 1 {
+		return Histogram{}
+	}
+	if min == max {
+		var n int
+		for _, c := range counts {
+			n += int(c)
+		}
+		h.Counts = []int{n}
+		return h
+	}
+	h.Counts = make([]int, bins)
+	w := (max - min) / float64(bins)
+	for i, v := range vals {
+		k := int((math.Min(math.Max(v, min), max) - min) / w)
+		if k >= bins {
+			k = bins - 1
+		}
+		h.Counts[k] += int(counts[i])
+	}
+	return h
+}
+
+// Moments accumulate a mean and the sum of squared deviations one value
+// at a time (Welford) and merge in a given order (Chan et al.), so that
+// a summary made chunk by chunk and merged in trial order does not
+// depend on the number of workers.
+type Moments struct {
+	N        int
+	Mean, M2 float64
+	Pos      int // values > 0
+	Min, Max float64
+}
+
+// Add adds x.
+func (m *Moments) Add(x float64) {
+	if m.N == 0 || x < m.Min {
+		m.Min = x
+	}
+	if m.N == 0 || x > m.Max {
+		m.Max = x
+	}
+	m.N++
+	d := x - m.Mean
+	m.Mean += d / float64(m.N)
+	m.M2 += d * (x - m.Mean)
+	if x > 0 {
+		m.Pos++
+	}
+}
+
+// Merge adds o, the moments of the values that follow m's.
+func (m *Moments) Merge(o Moments) {
+	if o.N == 0 {
+		return
+	}
+	if m.N == 0 {
+		*m = o
+		return
+	}
+	n := float64(m.N + o.N)
+	d := o.Mean - m.Mean
+	m.Mean += d * float64(o.N) / n
+	m.M2 += o.M2 + d*d*float64(m.N)*float64(o.N)/n
+	m.N += o.N
+	m.Pos += o.Pos
+	m.Min, m.Max = math.Min(m.Min, o.Min), math.Max(m.Max, o.Max)
+}
+
+// SD returns the sample standard deviation (n−1).
+func (m *Moments) SD() float64 {
+	if m.N < 2 {
+		return 0
+	}
+	return math.Sqrt(m.M2 / float64(m.N-1))
+}
+
+// SketchSummary is Summarize from moments and a sketch, for runs too
+// large to keep every value: N, mean, SD, SE, min, max and P(>0) are as
+// exact as Moments; quantiles and histogram come from the sketch (see
+// Sketch.Quantiles and Sketch.Histogram).
+func SketchSummary(m Moments, s *Sketch, bins int) Summary {
+	if m.N == 0 {
+		return Summarize(nil, bins, nil)
+	}
+	sd := m.SD()
+	return Summary{N: m.N, Mean: m.Mean, SD: sd, SE: sd / math.Sqrt(float64(m.N)), Min: m.Min, Max: m.Max,
+		PPositive: float64(m.Pos) / float64(m.N), Quantiles: s.Quantiles(Probs, m.Min, m.Max),
+		Histogram: s.Histogram(bins, m.Min, m.Max)}
+}
