@@ -21,6 +21,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -114,6 +115,13 @@ type Options struct {
 	// its p10 and its p90.
 	Sensitivity bool
 
+	// Sampler chooses the draws' uniforms: pseudo-random (the zero
+	// value), Latin hypercube or scrambled Sobol'.
+	Sampler sampling.Method
+	// Target, when not nil, runs batches of trials until the standard
+	// error of the outputs' means is under it.
+	Target *Target
+
 	// ExactLimit is the most trials whose every value a run keeps, for
 	// exact quantiles; above it outputs and sampled inputs are summarised
 	// with a quantile sketch in bounded memory (quantiles within
@@ -152,6 +160,15 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+
+	// Sampler is how the draws were made; Correlations the declared rank
+	// correlations with those achieved (CorrelationsRepaired when the
+	// declared matrix was replaced by the nearest valid one); Convergence
+	// the batches of a run to a target standard error.
+	Sampler              sampling.Method
+	Correlations         []PairCorrelation
+	CorrelationsRepaired bool
+	Convergence          *Convergence
 	// QuantileError is 0 when quantiles are exact, else the largest
 	// relative error of the sketch they come from (more trials than
 	// Options.ExactLimit).
@@ -185,6 +202,9 @@ const chunk = 1024
 // figure, it adds their decision analysis; with opt.Sensitivity, the
 // inputs' rank correlations with each output and the tornado.
 func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
+	if opt.Target != nil {
+		return runToTarget(ctx, p, opt)
+	}
 	return run(ctx, p, opt, true, nil)
 }
 
@@ -195,7 +215,11 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known []
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
-	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings}
+	p, err := p.WithSampler(opt.Sampler, opt.Trials)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler}
 	if full && opt.Trials > exactLimit(opt) {
 		return runSketched(ctx, p, opt, res)
 	}
@@ -234,6 +258,7 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known []
 		byVar[v].Values = values[i]
 	}
 	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
+	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
 	if len(p.Parties) > 0 {
 		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
 			return nil, err

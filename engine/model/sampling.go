@@ -225,8 +225,8 @@ func (c *compiler) correlations() {
 	}
 	if !psd && !sc.Repair {
 		c.diags.Errorf(sc.Pos, "lower the correlations that contradict each other, or add repair: nearest to use the nearest valid matrix (the repair is reported)",
-			"correlations: the matrix is not positive semi-definite (smallest eigenvalue %.3g), so no inputs can have these rank correlations together%s",
-			minEig, conflict(sc))
+			"correlations: the matrix%s is not positive semi-definite (smallest eigenvalue %.3g): no inputs can have these rank correlations together",
+			conflict(sc), minEig)
 		return
 	}
 	corr.Used = sc.Matrix
@@ -258,5 +258,5 @@ func conflict(sc *scenario.Correlations) string {
 	for i, r := range sc.Inputs {
 		names[i] = r.Name
 	}
-	return " (" + strings.Join(names, ", ") + ")"
+	return " of " + strings.Join(names, ", ")
 }

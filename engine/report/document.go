@@ -32,6 +32,11 @@ type Document struct {
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// TornadoTrials is how many of the trials each tornado run took.
 	TornadoTrials int `json:"tornado_trials,omitempty"`
+
+	// Sampler is lhs or sobol; empty for pseudo-random sampling.
+	Sampler      string        `json:"sampler,omitempty"`
+	Correlations *Correlations `json:"correlations,omitempty"`
+	Convergence  *Convergence  `json:"convergence,omitempty"`
 }
 
 // Scenario identifies what was run.
@@ -88,6 +93,7 @@ func New(res *engine.Result) *Document {
 	}
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
+	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
 	return d
 }
 

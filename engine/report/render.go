@@ -75,7 +75,7 @@ func (d *Document) heading() string {
 	for _, set := range d.Settings {
 		s += fmt.Sprintf(" · %s=%s", set.Name, set.Value)
 	}
-	return s
+	return s + d.samplingHeading()
 }
 
 // histWidth is the number of characters of a var's histogram in the
