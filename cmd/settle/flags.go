@@ -19,6 +19,7 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.String("trials", "", "number of trials, e.g. 200000, 200_000 or 200k (default: the scenario's, else 10,000)")
 	f.String("seed", "", "random seed (default: the scenario's, else 1)")
 	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
+	f.String("sampler", "", "how draws are made: random (pseudo-random, the default), lhs (Latin hypercube) or sobol (scrambled Sobol')")
 	f.String("exact-limit", "", "most trials whose every value is kept for exact quantiles; above it quantiles come from a sketch within 0.1% and the parties' analysis is left out (default 10m)")
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
@@ -62,6 +63,9 @@ func options(v *viper.Viper, p *model.Program) (engine.Options, error) {
 	opt.Workers = v.GetInt("workers")
 	if opt.Workers < 0 {
 		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
+	}
+	if err := sampler(v, &opt); err != nil {
+		return opt, err
 	}
 	if s := v.GetString("exact-limit"); s != "" {
 		n, err := scenario.ParseCount(s)

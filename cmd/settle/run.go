@@ -37,6 +37,7 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
+	addTargetFlags(f)
 	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (costs two extra passes an input)")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
@@ -70,6 +71,9 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	opt.Sensitivity = v.GetBool("sensitivity")
+	if err := target(cmd, v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
 
 	mode, err := progressMode(v)
 	if err != nil {
@@ -90,6 +94,7 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	elapsed := time.Since(start)
+	opt.Trials = res.Trials // a run to a target standard error chooses its trials
 	if res.QuantileError > 0 {
 		if s, _ := cmd.Flags().GetString("samples"); s != "" {
 			return failed(exitBadInput, fmt.Errorf("--samples %s: %s trials is above the exact limit, so not every value is kept; raise --exact-limit", s, money.FormatNumber(float64(opt.Trials))))
