@@ -154,8 +154,8 @@ const tornadoRows = 5
 func writeSensitivity(w io.Writer, d *Document, md bool) error {
 	for _, s := range d.Sensitivity {
 		v := d.Outputs.lookup(s.Output)
-		if v == nil {
-			continue
+		if v == nil || v.IsBool() {
+			continue // a true/false output's drivers are in the document
 		}
 		rho := map[string]float64{}
 		for _, c := range s.Spearman {
@@ -163,9 +163,9 @@ func writeSensitivity(w io.Writer, d *Document, md bool) error {
 		}
 		head := []string{"input", "p10 → p90", "mean at p10", "mean at p90", "swing", "spearman"}
 		var rows [][]string
-		for i, b := range s.Tornado {
-			if i == tornadoRows {
-				break
+		for _, b := range s.Tornado {
+			if len(rows) == tornadoRows || b.Swing == 0 {
+				break // sorted by swing: the rest move it less
 			}
 			in := d.Inputs.lookup(b.Input)
 			lo, hi := money.FormatNumber(b.Low), money.FormatNumber(b.High)

@@ -25,7 +25,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 
 func TestApplyPosition(t *testing.T) {
 	dir := writeTree(t, map[string]string{
-		"s.yaml": "name: s\ninputs:\n  claim:\n    value: £500m\n    unit: GBP\n    doc: the claim\n  p: 0.5\nrules:\n  award: claim * p\noutputs: [award]\n",
+		"s.yaml":        "name: s\ninputs:\n  claim:\n    value: £500m\n    unit: GBP\n    doc: the claim\n  p: 0.5\nrules:\n  award: claim * p\noutputs: [award]\n",
 		"pos/good.yaml": "description: a view\ninputs:\n  p: 0.2\nrules:\n  award: claim * p * 0.9\n",
 		"pos/bad.yaml":  "inputs:\n  q: 0.2\n  clam: £1m\nrules:\n  awrd: 1\nseed: 3\n",
 	})
