@@ -37,8 +37,9 @@ type Summary struct {
 	Histogram Histogram
 }
 
-// Summarize summarises xs with a histogram of bins bins. scratch, if at
-// least len(xs) long, is used to sort a copy of xs; xs is not changed.
+// Summarize summarises xs, which must be finite, with a histogram of bins
+// bins. scratch, if at least len(xs) long, holds a copy of xs that is
+// rearranged to find the quantiles; xs is not changed.
 func Summarize(xs []float64, bins int, scratch []float64) Summary {
 	n := len(xs)
 	s := Summary{N: n, Quantiles: make([]float64, len(Probs))}
@@ -69,18 +70,29 @@ func Summarize(xs []float64, bins int, scratch []float64) Summary {
 	}
 	s.PPositive = float64(pos) / float64(n)
 
-	sorted := scratch
-	if len(sorted) < n {
-		sorted = make([]float64, n)
+	work := scratch
+	if len(work) < n {
+		work = make([]float64, n)
 	}
-	sorted = sorted[:n]
-	copy(sorted, xs)
-	slices.Sort(sorted)
-	s.Min, s.Max = sorted[0], sorted[n-1]
+	work = work[:n]
+	copy(work, xs)
+	// The order statistics the quantiles interpolate between, found by
+	// selection rather than a full sort: the same values, much sooner.
+	ks := make([]int, 0, 2*len(Probs)+2)
+	ks = append(ks, 0)
+	for _, p := range Probs {
+		lo := int(float64(n-1) * p)
+		ks = append(ks, lo, min(lo+1, n-1))
+	}
+	ks = append(ks, n-1)
+	slices.Sort(ks)
+	ks = slices.Compact(ks)
+	orderStats(work, ks)
+	s.Min, s.Max = work[0], work[n-1]
 	for i, p := range Probs {
-		s.Quantiles[i] = Quantile(sorted, p)
+		s.Quantiles[i] = Quantile(work, p)
 	}
-	s.Histogram = NewHistogram(sorted, bins)
+	s.Histogram = histogram(xs, s.Min, s.Max, bins)
 	return s
 }
 
@@ -106,18 +118,25 @@ func Quantile(sorted []float64, p float64) float64 {
 // NewHistogram counts sorted values into bins equal-width bins spanning
 // their range. When all values are equal there is one bin.
 func NewHistogram(sorted []float64, bins int) Histogram {
-	if len(sorted) == 0 || bins < 1 {
+	if len(sorted) == 0 {
 		return Histogram{}
 	}
-	lo, hi := sorted[0], sorted[len(sorted)-1]
+	return histogram(sorted, sorted[0], sorted[len(sorted)-1], bins)
+}
+
+// histogram counts xs, all within [lo, hi], into bins equal-width bins.
+func histogram(xs []float64, lo, hi float64, bins int) Histogram {
+	if len(xs) == 0 || bins < 1 {
+		return Histogram{}
+	}
 	h := Histogram{Min: lo, Max: hi}
 	if lo == hi {
-		h.Counts = []int{len(sorted)}
+		h.Counts = []int{len(xs)}
 		return h
 	}
 	h.Counts = make([]int, bins)
 	w := (hi - lo) / float64(bins)
-	for _, x := range sorted {
+	for _, x := range xs {
 		k := int((x - lo) / w)
 		if k >= bins {
 			k = bins - 1
