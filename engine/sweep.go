@@ -177,6 +177,10 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 			known = append(known, pr.Reservation)
 		}
 	}
+	restricted, err := restrict(ctx, base, programs, axes, opt)
+	if err != nil {
+		return nil, err
+	}
 	n := opt.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -197,7 +201,11 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 				if i >= len(grid) || ctx.Err() != nil {
 					return
 				}
-				r, err := run(ctx, programs[i], popt, false, known)
+				q := programs[i]
+				if restricted != nil {
+					q = restricted[i]
+				}
+				r, err := run(ctx, q, popt, false, known)
 				if err != nil {
 					errs[i] = fmt.Errorf("sweep point %s: %w", describePoint(axes, grid[i]), err)
 					continue
@@ -246,4 +254,40 @@ func axesReachDecision(p *model.Program, axes []Axis) bool {
 		}
 	}
 	return false
+}
+
+// restrict prepares incremental evaluation of the points: only the vars
+// downstream of the axes are evaluated at each point, the others' values
+// (the same at every point, trial by trial, on common random numbers)
+// being computed once. It returns nil when the points' draws are planned
+// jointly, and they are evaluated in full.
+func restrict(ctx context.Context, base *model.Program, programs []*model.Program, axes []Axis, opt Options) ([]*model.Program, error) {
+	names := make([]string, len(axes))
+	for i, a := range axes {
+		names[i] = a.Name
+	}
+	var needed []*model.Var
+	for _, pt := range base.Parties {
+		needed = append(needed, pt.Net, pt.Court, pt.Settled)
+	}
+	affected, frontier := base.Affected(names, needed)
+	if _, err := base.Restrict(affected, nil); err != nil {
+		return nil, nil // planned draws: evaluate in full
+	}
+	opt.Progress, opt.Sensitivity = nil, false
+	values, err := simulate(ctx, base, opt, frontier)
+	if err != nil {
+		return nil, err
+	}
+	cols := make(map[string][]float64, len(frontier))
+	for i, v := range frontier {
+		cols[v.Name] = values[i]
+	}
+	out := make([]*model.Program, len(programs))
+	for i, p := range programs {
+		if out[i], err = p.Restrict(affected, cols); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -38,43 +38,67 @@ func TestParseAxis(t *testing.T) {
 }
 
 // TestSweepPointEqualsRun: each point of a sweep is the plain run with
-// the input set to the point's value, exactly (common random numbers).
+// the inputs set to the point's values, exactly (common random numbers),
+// whether the axes reach the parties' court and settled outcomes or not,
+// and whichever way the points are evaluated.
 func TestSweepPointEqualsRun(t *testing.T) {
-	spec := engine.Spec{Path: reference, Offer: "£150m"}
-	a, _ := engine.ParseAxis("p_settle=0.5..0.9:0.2")
-	b, _ := engine.ParseAxis("discount_rate=0.02..0.05:0.03")
-	opt := engine.Options{Trials: 3000, Seed: 9}
-	res, err := engine.Sweep(context.Background(), spec, []engine.Axis{a, b}, opt)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name  string
+		spec  engine.Spec
+		axes  []string
+		check func(t *testing.T, res *engine.SweepResult)
+	}{
+		{"p_settle and discount rate", engine.Spec{Path: reference, Offer: "£150m"},
+			[]string{"p_settle=0.5..0.9:0.2", "discount_rate=0.02..0.05:0.03"},
+			func(t *testing.T, res *engine.SweepResult) {
+				// A higher chance of settling moves the supplier's
+				// expected outcome monotonically, with no noise to
+				// reverse it.
+				if !(res.Points[0].Parties[0].Net.Mean < res.Points[2].Parties[0].Net.Mean &&
+					res.Points[2].Parties[0].Net.Mean < res.Points[4].Parties[0].Net.Mean) {
+					t.Error("supplier's expected outcome does not rise with p_settle")
+				}
+			}},
+		{"the settlement figure", engine.Spec{Path: reference},
+			[]string{"settlement_figure=£50m..£250m:£100m"}, nil},
+		{"claim, reaching court", engine.Spec{Path: reference, Positions: []string{"../rules/positions/buyer.yaml"}},
+			[]string{"claim=£400m..£700m:£300m"}, nil},
 	}
-	if len(res.Points) != 3*2 {
-		t.Fatalf("%d points, want 6", len(res.Points))
-	}
-	for _, pt := range res.Points {
-		s := spec
-		s.Settings = []engine.Setting{
-			{Name: "p_settle", Value: strconv.FormatFloat(pt.Values[0], 'g', -1, 64)},
-			{Name: "discount_rate", Value: strconv.FormatFloat(pt.Values[1], 'g', -1, 64)},
-		}
-		p, err := s.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		one, err := engine.Run(context.Background(), p, engine.Options{Trials: 3000, Seed: 9, Workers: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(one.Parties, pt.Parties) || !reflect.DeepEqual(one.Range, pt.Range) {
-			t.Errorf("point %v differs from a plain run:\n%+v\n%+v", pt.Values, one.Parties[0], pt.Parties[0])
-		}
-	}
-	// Common random numbers: a higher chance of settling moves the
-	// supplier's expected outcome monotonically (settling beats its
-	// court CE on average at £150m), with no noise to reverse it.
-	if !(res.Points[0].Parties[0].Net.Mean < res.Points[2].Parties[0].Net.Mean &&
-		res.Points[2].Parties[0].Net.Mean < res.Points[4].Parties[0].Net.Mean) {
-		t.Error("supplier's expected outcome does not rise with p_settle")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var axes []engine.Axis
+			for _, s := range tt.axes {
+				a, err := engine.ParseAxis(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				axes = append(axes, a)
+			}
+			res, err := engine.Sweep(context.Background(), tt.spec, axes, engine.Options{Trials: 3000, Seed: 9})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pt := range res.Points {
+				s := tt.spec
+				for k, a := range axes {
+					s.Settings = append(s.Settings, engine.Setting{Name: a.Name, Value: strconv.FormatFloat(pt.Values[k], 'g', -1, 64)})
+				}
+				p, err := s.Load()
+				if err != nil {
+					t.Fatal(err)
+				}
+				one, err := engine.Run(context.Background(), p, engine.Options{Trials: 3000, Seed: 9, Workers: 3})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(one.Parties, pt.Parties) || !reflect.DeepEqual(one.Range, pt.Range) {
+					t.Errorf("point %v differs from a plain run:\n%+v\n%+v", pt.Values, one.Parties[0], pt.Parties[0])
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, res)
+			}
+		})
 	}
 }
 

@@ -95,6 +95,7 @@ type evalFn func(s *State) float64
 type State struct {
 	Slots []float64
 	Src   rng.Stream
+	trial int // the trial being evaluated
 	err   *EvalError
 	qs    quantiles // the plan's uniforms for the trial
 }
@@ -124,6 +125,7 @@ func (p *Program) NewState() *State {
 // trial) and computes every random var. It returns an error, naming
 // the trial, when a computation fails.
 func (p *Program) Eval(s *State, seed uint64, trial int) error {
+	s.trial = trial
 	s.Src.Reset(seed, uint64(trial))
 	if s.qs.q != nil {
 		p.plan.fill(s, seed, uint64(trial))
