@@ -38,7 +38,7 @@ result document, whatever the number of workers.`,
 	f := cmd.Flags()
 	addScenarioFlags(f)
 	addTargetFlags(f)
-	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (costs two extra passes an input)")
+	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (two extra passes of up to 50,000 trials an input)")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
