@@ -18,6 +18,10 @@ type cx struct {
 	unit  string
 	konst bool    // the same in every trial
 	val   float64 // the value when konst
+	// isSlot: the value is read from Slots[slot]; negSlot: it is
+	// -Slots[slot]. They let operations fuse slot reads (fuse.go).
+	isSlot, negSlot bool
+	slot            int
 }
 
 func constant(v float64, t Type, unit string) cx {
@@ -57,7 +61,7 @@ func (c *compiler) node(n ast.Node) (cx, bool) {
 			return constant(v.Const, v.Type, v.Unit), true
 		}
 		slot := v.Slot
-		return cx{fn: func(s *State) float64 { return s.Slots[slot] }, typ: v.Type, unit: v.Unit}, true
+		return cx{fn: func(s *State) float64 { return s.Slots[slot] }, typ: v.Type, unit: v.Unit, isSlot: true, slot: slot}, true
 	case *ast.UnaryNode:
 		return c.unary(n)
 	case *ast.BinaryNode:
@@ -110,6 +114,9 @@ func (c *compiler) unary(n *ast.UnaryNode) (cx, bool) {
 	switch n.Operator {
 	case "-":
 		out = cx{fn: func(s *State) float64 { return -f(s) }, typ: Number, unit: x.unit}
+		if g := fuseNeg(x); g != nil {
+			out.fn, out.negSlot, out.slot = g, true, x.slot
+		}
 	case "+":
 		out = x
 	case "!", "not":
@@ -149,7 +156,15 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
 		if l.konst && !plainPath {
 			pb := newPowBase(l.val)
-			fn = func(s *State) float64 { return pb.pow(b(s)) }
+			j := r.slot
+			switch {
+			case r.isSlot:
+				fn = func(s *State) float64 { return pb.pow(s.Slots[j]) }
+			case r.negSlot:
+				fn = func(s *State) float64 { return pb.pow(-s.Slots[j]) }
+			default:
+				fn = func(s *State) float64 { return pb.pow(b(s)) }
+			}
 		}
 	case "==":
 		fn, typ = func(s *State) float64 { return b2f(a(s) == b(s)) }, Bool
@@ -180,6 +195,9 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 	default:
 		c.errorf(n, "", "operator %s is not supported in rules", n.Operator)
 		return cx{}, false
+	}
+	if f := fuseArith(n.Operator, l, r); f != nil {
+		fn = f
 	}
 	return fold(cx{fn: fn, typ: typ, unit: unit}, l, r), true
 }
@@ -214,6 +232,9 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (cx, bool) {
 			return x, true
 		}
 		return y, true
+	}
+	if f := fuseCond(cond, x, y); f != nil {
+		return cx{fn: f, typ: x.typ, unit: firstUnit(x, y)}, true
 	}
 	k, a, b := cond.fn, x.fn, y.fn
 	return cx{fn: func(s *State) float64 {
@@ -261,6 +282,9 @@ func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
 		if len(fns) == 2 {
 			b := fns[1]
 			fn = func(s *State) float64 { return pick(a(s), b(s)) }
+			if f := fuseMinMax(n.Name == "max", xs[0], xs[1]); f != nil {
+				fn = f
+			}
 		} else {
 			fn = func(s *State) float64 {
 				m := a(s)
@@ -367,6 +391,9 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	}
 	k := len(xs)
 	name, pos := c.cur.def.Name, c.pos(c.cur, n)
+	if fam.Name == "bernoulli" && !plainPath {
+		return cx{fn: bernoulliDraw(xs[0], fam, key, dim, name, pos), typ: typ, unit: unit}, true
+	}
 	smp := newSampler(fam, dist.Params{})
 	return cx{fn: func(s *State) float64 {
 		var p dist.Params
