@@ -194,9 +194,14 @@ func (m *Moments) Add(x float64) {
 	d := x - m.Mean
 	m.Mean += d / float64(m.N)
 	m.M2 += d * (x - m.Mean)
+	// Counted without a branch (a set, not a jump): whether a value is
+	// positive is a coin toss for most outputs, and a mispredicted jump
+	// for each of them cost 5% of a streamed trial.
+	var pos int
 	if x > 0 {
-		m.Pos++
+		pos = 1
 	}
+	m.Pos += pos
 }
 
 // Merge adds o, the moments of the values that follow m's.
