@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/settle-sim/settle/engine/sampling"
 )
 
 // TestFusedShapesEqualPlain: rules in every shape fuse.go fuses (slot and
@@ -57,5 +59,15 @@ func TestFusedShapesEqualPlain(t *testing.T) {
 			t.Fatalf("generated scenario does not compile:\n%s", b.String())
 		}
 		sameTrials(t, fmt.Sprintf("fused scenario %d:\n%s", k, b.String()), fast, plain, 400)
+		if k%10 == 0 { // the plans' uniforms, for the draws' quasi branch
+			for _, m := range []sampling.Method{sampling.LHS, sampling.Sobol} {
+				f, err1 := fast.WithSampler(m, 400)
+				pl, err2 := plain.WithSampler(m, 400)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				sameTrials(t, fmt.Sprintf("fused scenario %d, %v:\n%s", k, m, b.String()), f, pl, 400)
+			}
+		}
 	}
 }
