@@ -17,7 +17,6 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/samples"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -155,14 +154,8 @@ func runCompare(cmd *cobra.Command, args []string) error {
 			}
 		}
 	}
-	write := func(w io.Writer) error { return compare.Write(w, r, format) }
-	if out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return compare.Write(w, r, format) }); err != nil {
+		return err
 	}
 	if r.Failed {
 		n := 0
@@ -295,19 +288,5 @@ func alphaFlag(cmd *cobra.Command, pol *compare.Policy) (float64, error) {
 // compareFormat is the format asked for, or the one -o's extension
 // implies, or text.
 func compareFormat(format, out string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(out)) {
-		case ".json":
-			return "json", nil
-		case ".md":
-			return "markdown", nil
-		}
-		return "text", nil
-	}
-	for _, f := range compare.Formats {
-		if f == format {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("--format %q: use one of %s", format, strings.Join(compare.Formats, ", "))
+	return pickFormat(format, out, compare.Formats, "text")
 }

@@ -42,6 +42,21 @@ func spec(cmd *cobra.Command, path string) (engine.Spec, error) {
 	return s, nil
 }
 
+// load reads what to run and how from the flags and the configuration,
+// and loads it.
+func load(cmd *cobra.Command, v *viper.Viper, path string) (engine.Spec, *model.Program, engine.Options, error) {
+	sp, err := spec(cmd, path)
+	if err != nil {
+		return sp, nil, engine.Options{}, err
+	}
+	p, err := sp.Load()
+	if err != nil {
+		return sp, nil, engine.Options{}, err
+	}
+	opt, err := options(v, p)
+	return sp, p, opt, err
+}
+
 // options reads how to run p from the configuration: flags, environment,
 // settle.yaml, then the scenario's own defaults.
 func options(v *viper.Viper, p *model.Program) (engine.Options, error) {

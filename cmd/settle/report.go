@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine/htmlreport"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -43,14 +42,9 @@ func runReport(cmd *cobra.Command, args []string) error {
 	for i, d := range docs {
 		results = append(results, htmlreport.New(labels[i], d))
 	}
-	write := func(w io.Writer) error { return htmlreport.Write(w, results) }
-	if out, _ := cmd.Flags().GetString("output"); out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
-		return failed(exitBadInput, err)
+	out, _ := cmd.Flags().GetString("output")
+	if err := emit(cmd, out, func(w io.Writer) error { return htmlreport.Write(w, results) }); err != nil {
+		return err
 	}
 	return nil
 }

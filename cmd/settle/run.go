@@ -5,15 +5,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/progress"
 	"github.com/settle-sim/settle/engine/report"
 )
@@ -52,21 +49,12 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	sp, err := spec(cmd, args[0])
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
 	out := v.GetString("output")
 	format, err := outputFormat(v.GetString("format"), out)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-
-	p, err := sp.Load()
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
-	opt, err := options(v, p)
+	_, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -106,14 +94,8 @@ func run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	doc := report.New(res)
-	write := func(w io.Writer) error { return report.Write(w, doc, format) }
-	if out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return report.Write(w, doc, format) }); err != nil {
+		return err
 	}
 	if !v.GetBool("quiet") {
 		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %s trials in %s (%s trials/s)\n",
@@ -121,26 +103,4 @@ func run(cmd *cobra.Command, args []string) error {
 			money.FormatNumber(float64(opt.Trials)/elapsed.Seconds()))
 	}
 	return nil
-}
-
-// outputFormat is the format asked for, or the one -o's extension
-// implies, or table.
-func outputFormat(format, out string) (string, error) {
-	if format == "" {
-		switch strings.ToLower(filepath.Ext(out)) {
-		case ".json":
-			return "json", nil
-		case ".csv":
-			return "csv", nil
-		case ".md":
-			return "markdown", nil
-		}
-		return "table", nil
-	}
-	for _, f := range report.Formats {
-		if f == format {
-			return f, nil
-		}
-	}
-	return "", fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -47,10 +46,6 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	sp, err := spec(cmd, args[0])
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
 	varies, _ := cmd.Flags().GetStringArray("vary")
 	if len(varies) == 0 {
 		return failed(exitBadInput, fmt.Errorf("sweep: give at least one --vary NAME=FROM..TO:STEP"))
@@ -68,11 +63,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	p, err := sp.Load()
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
-	opt, err := options(v, p)
+	sp, _, opt, err := load(cmd, v, args[0])
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -88,14 +79,8 @@ func sweep(cmd *cobra.Command, args []string) error {
 	}
 	elapsed := time.Since(start)
 	doc := report.NewSweep(res)
-	write := func(w io.Writer) error { return report.WriteSweep(w, doc, format) }
-	if out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return report.WriteSweep(w, doc, format) }); err != nil {
+		return err
 	}
 	if !v.GetBool("quiet") {
 		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %d points of %s trials in %s\n", len(res.Points),

@@ -10,7 +10,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/baseline"
 	"github.com/settle-sim/settle/engine/compare"
-	"github.com/settle-sim/settle/engine/outfile"
 )
 
 func newTestCmd() *cobra.Command {
@@ -106,14 +105,8 @@ func runTest(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	write := func(w io.Writer) error { return baseline.Write(w, rep, format) }
-	if out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return baseline.Write(w, rep, format) }); err != nil {
+		return err
 	}
 	switch worst := rep.Worst(); {
 	case worst == baseline.Broken:
