@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
@@ -26,6 +28,9 @@ type PartyResult struct {
 	// Offer is set when the settlement figure is a single amount (an
 	// --offer): how settling at it compares with court.
 	Offer *Offer
+	// View is the position files this party's analysis was made under,
+	// when it has a view of its own (see ApplyViews).
+	View []string
 }
 
 // Outcome summarises a party's outcome for decisions.
@@ -132,6 +137,11 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 		res.Parties = append(res.Parties, pr)
 	}
 
+	return settlementRange(res)
+}
+
+// settlementRange sets res.Range from the parties' reservation values.
+func settlementRange(res *Result) error {
 	// The range runs from the most any payee needs to the least any
 	// payer will pay.
 	var payee, payer *decision.Reservation
@@ -295,4 +305,52 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 		res.Sensitivity = append(res.Sensitivity, os)
 	}
 	return nil
+}
+
+// ApplyViews replaces each named party's analysis in res with its analysis
+// under its own view of the case: the scenario of spec with that party's
+// position files applied after spec's own. The settlement range is then
+// between the reservation values each side holds on its own beliefs,
+// which is the range that decides whether the parties can settle: when
+// each is more optimistic about court than the other allows, there is
+// none. Every view runs on the same trials and seed.
+func ApplyViews(ctx context.Context, res *Result, spec Spec, views map[string][]string, opt Options) error {
+	if len(views) == 0 {
+		return nil
+	}
+	opt.Progress, opt.Sensitivity = nil, false
+	opt.Trials, opt.Seed = res.Trials, res.Seed
+	for name := range views {
+		if !slices.ContainsFunc(res.Parties, func(p *PartyResult) bool { return p.Name == name }) {
+			var names []string
+			for _, p := range res.Parties {
+				names = append(names, p.Name)
+			}
+			return fmt.Errorf("--view %s: the scenario has no party %q; its parties are %s", name, name, strings.Join(names, ", "))
+		}
+	}
+	for i, pr := range res.Parties {
+		files, ok := views[pr.Name]
+		if !ok {
+			continue
+		}
+		s := spec
+		s.Positions = append(append([]string{}, spec.Positions...), files...)
+		p, err := s.Load()
+		if err != nil {
+			return fmt.Errorf("%s's view: %w", pr.Name, err)
+		}
+		r, err := run(ctx, p, opt, false, nil)
+		if err != nil {
+			return fmt.Errorf("%s's view: %w", pr.Name, err)
+		}
+		for _, vr := range r.Parties {
+			if vr.Name == pr.Name {
+				vr.View = files
+				res.Parties[i] = vr
+			}
+		}
+	}
+	res.Range = nil
+	return settlementRange(res)
 }

@@ -3,6 +3,9 @@ package engine_test
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
@@ -122,5 +125,65 @@ outputs: [y]
 	}
 	if !(rho["a"] > rho["b"] && rho["b"] > 0 && math.Abs(rho["c"]) < 4/math.Sqrt(100_000)) {
 		t.Errorf("spearman %v", rho)
+	}
+}
+
+// TestApplyViews: each party's figures on its own position equal those
+// of a plain run with that position, and the range is between them.
+func TestApplyViews(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.yaml")
+	os.WriteFile(path, []byte(handWorked), 0o644)
+	os.WriteFile(filepath.Join(dir, "optimist.yaml"), []byte("inputs:\n  win: bernoulli(0.9)\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pessimist.yaml"), []byte("inputs:\n  win: bernoulli(0.1)\n"), 0o644)
+	opt := engine.Options{Trials: 20_000, Seed: 6}
+	spec := engine.Spec{Path: path}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := map[string][]string{
+		"supplier": {filepath.Join(dir, "optimist.yaml")},
+		"buyer":    {filepath.Join(dir, "pessimist.yaml")},
+	}
+	if err := engine.ApplyViews(context.Background(), res, spec, views, opt); err != nil {
+		t.Fatal(err)
+	}
+	own := func(party, file string) engine.PartyResult {
+		q, err := engine.Spec{Path: path, Positions: []string{filepath.Join(dir, file)}}.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := engine.Run(context.Background(), q, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range r.Parties {
+			if pr.Name == party {
+				return *pr
+			}
+		}
+		t.Fatalf("no party %s", party)
+		return engine.PartyResult{}
+	}
+	s, b := own("supplier", "optimist.yaml"), own("buyer", "pessimist.yaml")
+	if res.Parties[0].Reservation != s.Reservation || res.Parties[1].Reservation != b.Reservation {
+		t.Errorf("views: %+v %+v, own runs: %+v %+v", res.Parties[0].Reservation, res.Parties[1].Reservation, s.Reservation, b.Reservation)
+	}
+	// The supplier expects to win 90% of the time and needs about 95; the
+	// buyer expects to lose 10% and pays at most about 18: no range.
+	if res.Range == nil || res.Range.Exists || res.Range.Low != s.Reservation.Value || res.Range.High != b.Reservation.Value {
+		t.Errorf("range %+v", res.Range)
+	}
+	if len(res.Parties[0].View) != 1 {
+		t.Errorf("view not recorded: %v", res.Parties[0].View)
+	}
+	if err := engine.ApplyViews(context.Background(), res, spec, map[string][]string{"seller": {"x.yaml"}}, opt); err == nil ||
+		!strings.Contains(err.Error(), `no party "seller"; its parties are supplier, buyer`) {
+		t.Errorf("unknown party: %v", err)
 	}
 }

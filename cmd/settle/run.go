@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,7 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
+	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
 	addTargetFlags(f)
 	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (two extra passes of up to 50,000 trials an input)")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
@@ -54,7 +56,7 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	_, p, opt, err := load(cmd, v, args[0])
+	sp, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -63,6 +65,10 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
+	views, err := parseViews(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
 	mode, err := progressMode(v)
 	if err != nil {
 		return failed(exitBadInput, err)
@@ -74,6 +80,9 @@ func run(cmd *cobra.Command, args []string) error {
 	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
+	if err == nil {
+		err = engine.ApplyViews(ctx, res, sp, views, opt)
+	}
 	bar.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -103,4 +112,19 @@ func run(cmd *cobra.Command, args []string) error {
 			money.FormatNumber(float64(opt.Trials)/elapsed.Seconds()))
 	}
 	return nil
+}
+
+// parseViews reads --view PARTY=FILE flags: each party's own position
+// files, in order.
+func parseViews(cmd *cobra.Command) (map[string][]string, error) {
+	flags, _ := cmd.Flags().GetStringArray("view")
+	views := map[string][]string{}
+	for _, f := range flags {
+		party, file, ok := strings.Cut(f, "=")
+		if !ok || party == "" || file == "" {
+			return nil, fmt.Errorf("--view %q: write PARTY=FILE, e.g. --view supplier=rules/positions/supplier.yaml", f)
+		}
+		views[party] = append(views[party], file)
+	}
+	return views, nil
 }

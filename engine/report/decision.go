@@ -26,6 +26,9 @@ type Party struct {
 	Reservation       float64 `json:"reservation"`
 	ReservationMethod string  `json:"reservation_method"`
 	Offer             *Offer  `json:"offer,omitempty"`
+	// View is the position files the party's figures were computed
+	// under, when it has a view of its own.
+	View []string `json:"view,omitempty"`
 }
 
 // Outcome summarises a party's outcome.
@@ -69,7 +72,7 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 		p := Party{Name: pr.Name, Attitude: "risk-neutral", RiskTolerance: pr.Attitude.RiskTolerance,
 			Net: outcome(pp.Net.Name, pr.Net), Court: outcome(pp.Court.Name, pr.Court),
 			Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
-			ReservationMethod: pr.Reservation.Method}
+			ReservationMethod: pr.Reservation.Method, View: pr.View}
 		if !pr.Attitude.Neutral() {
 			p.Attitude = "exponential"
 		}
@@ -123,6 +126,15 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 			bound + money.Format(p.Reservation)})
 	}
 	writeGrid(w, "parties", head, rows, md)
+	var views []string
+	for _, p := range d.Parties {
+		if len(p.View) > 0 {
+			views = append(views, fmt.Sprintf("%s on its own view (%s)", p.Name, strings.Join(p.View, ", ")))
+		}
+	}
+	if len(views) > 0 {
+		fmt.Fprintf(w, "\nEach side's figures are on its own beliefs: %s.\n", strings.Join(views, "; "))
+	}
 	if st := d.Settlement; st != nil {
 		fmt.Fprintln(w)
 		if st.Exists {
