@@ -300,7 +300,11 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 		os := &OutputSensitivity{Output: out.Var.Name, Tornado: sensitivity.Tornado(bars[j])}
 		r := sensitivity.Ranks(out.Values[:n])
 		for i, in := range ins {
-			os.Spearman = append(os.Spearman, Correlation{Input: in.Var.Name, Rho: sensitivity.Pearson(inRanks[i], r)})
+			rho := sensitivity.Pearson(inRanks[i], r)
+			if math.IsNaN(rho) {
+				continue // constant over the trials used: no correlation to report
+			}
+			os.Spearman = append(os.Spearman, Correlation{Input: in.Var.Name, Rho: rho})
 		}
 		res.Sensitivity = append(res.Sensitivity, os)
 	}

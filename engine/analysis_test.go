@@ -5,11 +5,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/decision"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 const handWorked = `name: hand-worked dispute
@@ -185,5 +187,36 @@ func TestApplyViews(t *testing.T) {
 	if err := engine.ApplyViews(context.Background(), res, spec, map[string][]string{"seller": {"x.yaml"}}, opt); err == nil ||
 		!strings.Contains(err.Error(), `no party "seller"; its parties are supplier, buyer`) {
 		t.Errorf("unknown party: %v", err)
+	}
+}
+
+// TestSensitivityRareInput: an input that varies over the run but not
+// over the trials the rank correlations use leaves no NaN in the result
+// (which JSON cannot hold).
+func TestSensitivityRareInput(t *testing.T) {
+	p := load(t, writeScenario(t, `name: rare
+inputs:
+  rare: bernoulli(0.00002)
+  x: uniform(0, 1)
+rules:
+  y: "x + (rare ? 1 : 0)"
+outputs: [y]
+`))
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 120_000, Seed: 5, Sensitivity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := func(vs []float64) bool { return slices.Contains(vs, 1) }
+	if rare := res.Inputs[0].Values; !fired(rare) || fired(rare[:engine.TornadoTrials]) {
+		t.Fatal("the seed no longer makes the rare input fire only after the tornado's trials; pick another")
+	}
+	for _, c := range res.Sensitivity[0].Spearman {
+		if math.IsNaN(c.Rho) {
+			t.Errorf("%s: ρ is NaN", c.Input)
+		}
+	}
+	var b strings.Builder
+	if err := report.WriteJSON(&b, report.New(res)); err != nil {
+		t.Errorf("result cannot be written: %v", err)
 	}
 }
