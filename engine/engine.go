@@ -224,37 +224,18 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known []
 		return runSketched(ctx, p, opt, res)
 	}
 
-	// One column for each output and sampled input; a var that is both
-	// shares one column.
-	var vars []*model.Var
-	byVar := map[*model.Var]*Column{}
-	column := func(v *model.Var) *Column {
-		if c, ok := byVar[v]; ok {
-			return c
-		}
-		c := &Column{Var: v}
-		byVar[v] = c
-		vars = append(vars, v)
-		return c
-	}
-	if full {
-		for _, v := range p.Outputs {
-			res.Outputs = append(res.Outputs, column(v))
-		}
-		for _, v := range p.Sampled {
-			res.Inputs = append(res.Inputs, column(v))
-		}
-	}
+	cols := newColumns(res, p, full)
 	for _, pt := range p.Parties {
-		column(pt.Net)
-		column(pt.Court)
-		column(pt.Settled)
+		cols.add(pt.Net)
+		cols.add(pt.Court)
+		cols.add(pt.Settled)
 	}
-	values, err := simulate(ctx, p, opt, vars)
+	values, err := simulate(ctx, p, opt, cols.vars)
 	if err != nil {
 		return nil, err
 	}
-	for i, v := range vars {
+	byVar := cols.byVar
+	for i, v := range cols.vars {
 		byVar[v].Values = values[i]
 	}
 	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
@@ -270,6 +251,48 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known []
 		}
 	}
 	return res, nil
+}
+
+// columns are a run's columns, one a var: a var that is both an output
+// and a sampled input shares one.
+type columns struct {
+	vars  []*model.Var // in the order first added
+	byVar map[*model.Var]*Column
+}
+
+// newColumns makes, when summaries are wanted, the columns of p's outputs
+// and sampled inputs, listing them in res.Outputs and res.Inputs.
+func newColumns(res *Result, p *model.Program, summaries bool) *columns {
+	c := &columns{byVar: map[*model.Var]*Column{}}
+	if summaries {
+		for _, v := range p.Outputs {
+			res.Outputs = append(res.Outputs, c.add(v))
+		}
+		for _, v := range p.Sampled {
+			res.Inputs = append(res.Inputs, c.add(v))
+		}
+	}
+	return c
+}
+
+// add returns v's column, making it the first time.
+func (c *columns) add(v *model.Var) *Column {
+	if col, ok := c.byVar[v]; ok {
+		return col
+	}
+	col := &Column{Var: v}
+	c.byVar[v] = col
+	c.vars = append(c.vars, v)
+	return col
+}
+
+// histogramBins is how many bins a var's histogram has: two for
+// true/false values.
+func histogramBins(v *model.Var) int {
+	if v.Type == model.Bool {
+		return 2
+	}
+	return 20
 }
 
 func workers(opt Options) int {
@@ -415,11 +438,7 @@ func summarize(cols []*Column, workers int) {
 				if scratch == nil {
 					scratch = make([]float64, len(c.Values))
 				}
-				bins := 20
-				if c.Var.Type == model.Bool {
-					bins = 2
-				}
-				c.Summary = stats.Summarize(c.Values, bins, scratch)
+				c.Summary = stats.Summarize(c.Values, histogramBins(c.Var), scratch)
 			}
 		}()
 	}

@@ -151,33 +151,13 @@ func Moments(ctx context.Context, p *model.Program, opt Options, vars []*model.V
 // with the trial count. The parties' analysis and the sensitivity
 // analysis need every trial's values and are not made.
 func runSketched(ctx context.Context, p *model.Program, opt Options, res *Result) (*Result, error) {
-	var vars []*model.Var
-	seen := map[*model.Var]*Column{}
-	col := func(v *model.Var) *Column {
-		if c, ok := seen[v]; ok {
-			return c
-		}
-		c := &Column{Var: v}
-		seen[v] = c
-		vars = append(vars, v)
-		return c
-	}
-	for _, v := range p.Outputs {
-		res.Outputs = append(res.Outputs, col(v))
-	}
-	for _, v := range p.Sampled {
-		res.Inputs = append(res.Inputs, col(v))
-	}
-	ms, sks, err := stream(ctx, p, opt, vars, true)
+	cols := newColumns(res, p, true)
+	ms, sks, err := stream(ctx, p, opt, cols.vars, true)
 	if err != nil {
 		return nil, err
 	}
-	for j, v := range vars {
-		bins := 20
-		if v.Type == model.Bool {
-			bins = 2
-		}
-		seen[v].Summary = stats.SketchSummary(ms[j], sks[j], bins)
+	for j, v := range cols.vars {
+		cols.byVar[v].Summary = stats.SketchSummary(ms[j], sks[j], histogramBins(v))
 	}
 	res.QuantileError = stats.SketchAccuracy
 	return res, nil
