@@ -24,8 +24,11 @@ var samplerCases = []struct {
 
 // TestSamplerMatchesSample: the fast samplers give exactly the numbers
 // of the families' Sample (gonum's distuv), draw after draw, with fixed
-// parameters and with parameters given at each draw.
+// parameters and with parameters given at each draw; beta and pert with
+// fixed shapes ≥ 1, drawn by the strip method, give those of
+// PlainSampler (TestStripDistribution tests them against the beta).
 func TestSamplerMatchesSample(t *testing.T) {
+	strips := 0
 	for _, c := range samplerCases {
 		f, ok := Lookup(c.name)
 		if !ok {
@@ -35,18 +38,27 @@ func TestSamplerMatchesSample(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := NewSampler(f, c.p)
+		plain := PlainSampler(f, c.p)
+		if s.st != nil {
+			strips++
+		}
 		other := NewSampler(f, Params{})
 		if c.name == "pert" || c.name == "triangular" {
 			other = NewSampler(f, Params{0, 0.5, 1})
 		}
-		var a, b, d rng.Stream
+		var a, b, d, e rng.Stream
 		for trial := range 20_000 {
 			a.Reset(7, uint64(trial))
 			b.Reset(7, uint64(trial))
 			d.Reset(7, uint64(trial))
+			e.Reset(7, uint64(trial))
 			for k := range 3 { // several draws on one stream
 				want := f.Sample(&a, c.p)
-				if got := s.Sample(&b); got != want && !(got != got && want != want) {
+				if s.st != nil {
+					if got, want := s.Sample(&b), plain.Sample(&e); got != want {
+						t.Fatalf("%s%v trial %d draw %d: Sampler %v, PlainSampler %v", c.name, c.p, trial, k, got, want)
+					}
+				} else if got := s.Sample(&b); got != want && !(got != got && want != want) {
 					t.Fatalf("%s%v trial %d draw %d: Sampler %v, Sample %v", c.name, c.p, trial, k, got, want)
 				}
 				if got := other.Draw(&d, c.p); got != want {
@@ -54,6 +66,9 @@ func TestSamplerMatchesSample(t *testing.T) {
 				}
 			}
 		}
+	}
+	if strips != 5 {
+		t.Errorf("%d cases drawn by the strip method, want 5 (beta(4, 6), beta(1, 3) and the perts)", strips)
 	}
 }
 

@@ -197,8 +197,8 @@ func chi2Critical(df int) float64 {
 	return k * math.Pow(1-2/(9*k)+z*math.Sqrt(2/(9*k)), 3)
 }
 
-// TestKolmogorovSmirnov draws from every family, both with its sampler
-// and through its quantile function (as Latin hypercube and Sobol'
+// TestKolmogorovSmirnov draws from every family, with its Sample, its
+// Sampler and through its quantile function (as Latin hypercube and Sobol'
 // sampling do), and tests the draws against gonum's CDF: the KS
 // statistic for continuous families, Pearson's chi-square for counts.
 func TestKolmogorovSmirnov(t *testing.T) {
@@ -214,17 +214,20 @@ func TestKolmogorovSmirnov(t *testing.T) {
 			t.Fatal(err)
 		}
 		var s rng.Stream
-		sampled, inverted := make([]float64, n), make([]float64, n)
+		sampled, inverted, fast := make([]float64, n), make([]float64, n), make([]float64, n)
 		r := rand.New(rand.NewPCG(11, 13))
+		smp := NewSampler(f, ref.p)
 		for i := range n {
 			s.Reset(2024, uint64(i))
 			sampled[i] = f.Sample(&s, ref.p)
+			s.Reset(2024, uint64(i))
+			fast[i] = smp.Sample(&s)
 			inverted[i] = f.Quantile(ref.p, r.Float64())
 		}
 		for _, c := range []struct {
 			how string
 			xs  []float64
-		}{{"Sample", sampled}, {"Quantile", inverted}} {
+		}{{"Sample", sampled}, {"Sampler", fast}, {"Quantile", inverted}} {
 			if ref.discrete {
 				stat, df := chi2(c.xs, ref.prob)
 				if crit := chi2Critical(df); stat > crit {
