@@ -22,7 +22,7 @@ type Sampler struct {
 	kind   kind
 	fam    *Family
 	p      Params
-	st     *strips    // beta and pert with fixed shapes ≥ 1: the strip method
+	st     *Strips    // beta and pert with fixed shapes ≥ 1: the strip method
 	ga, gb gammaShape // beta and pert: the two gammas; gamma: ga
 	lo, r  float64    // pert: min and max - min; triangular: a and b - a
 	f, ca  float64    // triangular: (c-a)/(b-a) and c - a
@@ -76,6 +76,12 @@ func PlainSampler(f *Family, p Params) Sampler {
 	s.kind = generic
 	return s
 }
+
+// Strips returns the table of a beta or pert drawn by the strip method,
+// and the range it is mapped to: Sample's draw is
+// lo + float64(r*x), x being the table's draw (Fast, or From when Fast
+// is not ok). t is nil for every other Sampler.
+func (s *Sampler) Strips() (t *Strips, lo, r float64) { return s.st, s.lo, s.r }
 
 // useStrips sets s.st (and pert's range) where the strip method applies.
 func (s *Sampler) useStrips() {
@@ -140,7 +146,7 @@ func (s *Sampler) Sample(src *rng.Stream) float64 {
 		return src.NormFloat64()*p[1] + p[0]
 	case kPert:
 		if s.st != nil {
-			return s.lo + s.r*s.st.draw(src)
+			return s.lo + float64(s.r*s.st.draw(src))
 		}
 		ga := s.ga.draw(src)
 		gb := s.gb.draw(src)
@@ -155,7 +161,7 @@ func (s *Sampler) Sample(src *rng.Stream) float64 {
 		return src.RandFloat64()*(p[1]-p[0]) + p[0]
 	}
 	if s.st != nil { // PlainSampler's beta and pert
-		return s.lo + s.r*s.st.draw(src)
+		return s.lo + float64(s.r*s.st.draw(src))
 	}
 	return s.fam.Sample(src, *p)
 }

@@ -48,8 +48,9 @@ type strip struct {
 	width float64
 }
 
-// strips is the table for one pair of shapes.
-type strips struct {
+// Strips is the strip method's table for one pair of shapes, shared
+// (read-only) by every Sampler of that beta.
+type Strips struct {
 	s        [stripN]strip
 	logMax   [stripN]float64 // log of the envelope on each strip, unnormalised density
 	am1, bm1 float64         // a-1, b-1
@@ -60,21 +61,33 @@ type strips struct {
 	slope [2]float64
 }
 
-// draw returns a beta draw: the common case, small enough to inline.
-func (t *strips) draw(src *rng.Stream) float64 {
+// draw returns a beta draw.
+func (t *Strips) draw(src *rng.Stream) float64 {
 	u := src.Uint64()
-	i := u >> (64 - stripBits)
-	v := float64(u<<11>>11) * (1.0 / (1 << 53))
-	st := &t.s[i]
-	if v < st.r {
-		return st.left + v*st.scale
+	if x, ok := t.Fast(u); ok {
+		return x
 	}
-	return t.reject(src, int(i), v)
+	return t.From(src, u)
+}
+
+// Fast is the common case of a draw whose first 64 random bits are u,
+// small enough to be inlined: the beta draw, if ok; else the caller
+// calls From(src, u).
+func (t *Strips) Fast(u uint64) (x float64, ok bool) {
+	st := &t.s[u>>(64-stripBits)]
+	v := float64(u<<11>>11) * (1.0 / (1 << 53))
+	return st.left + float64(v*st.scale), v < st.r
+}
+
+// From is the draw whose first 64 random bits, u, have been drawn
+// already and Fast did not take.
+func (t *Strips) From(src *rng.Stream, u uint64) float64 {
+	return t.reject(src, int(u>>(64-stripBits)), float64(u<<11>>11)*(1.0/(1<<53)))
 }
 
 // reject samples strip i by rejection, starting with v (≥ the squeeze)
 // as the first candidate's height.
-func (t *strips) reject(src *rng.Stream, i int, v float64) float64 {
+func (t *Strips) reject(src *rng.Stream, i int, v float64) float64 {
 	st := &t.s[i]
 	var c float64
 	switch i {
@@ -88,9 +101,9 @@ func (t *strips) reject(src *rng.Stream, i int, v float64) float64 {
 	}
 	for {
 		if v < st.r {
-			return st.left + v*st.scale
+			return st.left + float64(v*st.scale)
 		}
-		x := st.left + src.Float64()*st.width
+		x := st.left + float64(src.Float64()*st.width)
 		if math.Log(v)+t.logMax[i] <= t.logf(x) {
 			return x
 		}
@@ -103,7 +116,7 @@ func (t *strips) reject(src *rng.Stream, i int, v float64) float64 {
 // being concave for shapes ≥ 1. Candidates are drawn from the envelope
 // (a truncated exponential of rate |c| away from z) and accepted with
 // probability f(x) / envelope(x), v giving the first one's test.
-func (t *strips) tail(src *rng.Stream, st *strip, c, v float64) float64 {
+func (t *Strips) tail(src *rng.Stream, st *strip, c, v float64) float64 {
 	z, dir := st.left+st.width, -1.0
 	if c < 0 {
 		z, dir = st.left, 1
@@ -123,7 +136,7 @@ func (t *strips) tail(src *rng.Stream, st *strip, c, v float64) float64 {
 }
 
 // logf is the log of the unnormalised density x^(a-1) (1-x)^(b-1).
-func (t *strips) logf(x float64) float64 {
+func (t *Strips) logf(x float64) float64 {
 	var l float64
 	if t.am1 != 0 {
 		l += t.am1 * math.Log(x)
@@ -135,12 +148,12 @@ func (t *strips) logf(x float64) float64 {
 }
 
 // dlogf is the derivative of logf.
-func (t *strips) dlogf(x float64) float64 { return t.am1/x - t.bm1/(1-x) }
+func (t *Strips) dlogf(x float64) float64 { return t.am1/x - t.bm1/(1-x) }
 
 var stripCache = struct {
 	sync.Mutex
-	m map[[2]float64]*strips
-}{m: map[[2]float64]*strips{}}
+	m map[[2]float64]*Strips
+}{m: map[[2]float64]*Strips{}}
 
 // stripCacheMax bounds the cache: a sweep over a shape makes a table per
 // point, and tables are 10 KB each.
@@ -150,7 +163,7 @@ const stripCacheMax = 512
 // gamma ratio must be used instead (a or b below 1, too peaked, or
 // quantiles not accurate enough). Tables are made once per pair of
 // shapes and shared.
-func stripsFor(a, b float64) *strips {
+func stripsFor(a, b float64) *Strips {
 	key := [2]float64{a, b}
 	stripCache.Lock()
 	t, ok := stripCache.m[key]
@@ -167,11 +180,11 @@ func stripsFor(a, b float64) *strips {
 	return t
 }
 
-func newStrips(a, b float64) *strips {
+func newStrips(a, b float64) *Strips {
 	if !(a >= 1 && b >= 1) || math.IsInf(a, 0) || math.IsInf(b, 0) {
 		return nil
 	}
-	t := &strips{am1: a - 1, bm1: b - 1}
+	t := &Strips{am1: a - 1, bm1: b - 1}
 	beta := distuv.Beta{Alpha: a, Beta: b}
 	var q [stripN + 1]float64
 	q[stripN] = 1

@@ -143,7 +143,7 @@ func TestStripWithinDetectsFlatStrip(t *testing.T) {
 
 // stripKS draws n values of strip i as draw does once it has chosen the
 // strip, and returns their KS statistic against the conditional CDF.
-func stripKS(tb *strips, ab [2]float64, i, n int) float64 {
+func stripKS(tb *Strips, ab [2]float64, i, n int) float64 {
 	var src rng.Stream
 	xs := make([]float64, n)
 	st := &tb.s[i]
@@ -163,7 +163,7 @@ func stripKS(tb *strips, ab [2]float64, i, n int) float64 {
 	})
 }
 
-func stripOf(tb *strips, x float64) int {
+func stripOf(tb *Strips, x float64) int {
 	lo, hi := 0, stripN-1
 	for lo < hi {
 		m := (lo + hi + 1) / 2

@@ -384,7 +384,7 @@ func TestEvalError(t *testing.T) {
 			"y", "s.yaml:3:10", []string{"normal(mean, sd): sd (-", "must not be negative"}},
 		{"discrete weight", "inputs:\n  w: uniform(-1, 1)\n  d: discrete([1, 2], [w, 1])\noutputs: [d]\n",
 			"d", "s.yaml:3:6", []string{"discrete: weight 1 is -", "weights must be 0 or more"}},
-		{"pert order", "inputs:\n  lo: uniform(0, 2)\n  v:\n    value: pert(lo, 1.5, 2)\noutputs: [v]\n",
+		{"pert order", "inputs:\n  lo: uniform(1, 2)\n  v:\n    value: pert(lo, 1.5, 2)\noutputs: [v]\n",
 			"v", "s.yaml:4:12", []string{"pert(min, mode, max): mode (1.5) must lie between min (1."}},
 		{"non-finite parameter", "inputs:\n  x: uniform(-1, 1)\n  y: bernoulli(sqrt(x) / 2)\noutputs: [y]\n",
 			"y", "s.yaml:3:6", []string{"bernoulli(p): p is NaN; parameters must be finite numbers"}},

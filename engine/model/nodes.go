@@ -377,6 +377,20 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			return cx{}, false
 		}
 		smp := newSampler(fam, p)
+		if t, lo, r := smp.Strips(); t != nil && !plainPath {
+			// beta and pert by the strip method, inlined: Sample's numbers.
+			return cx{fn: func(s *State) float64 {
+				if u, ok := s.quasi(dim); ok {
+					return quant(p, u)
+				}
+				s.Src.SiteKeyed(key)
+				u := s.Src.Uint64()
+				if x, ok := t.Fast(u); ok {
+					return lo + float64(r*x)
+				}
+				return lo + float64(r*t.From(&s.Src, u))
+			}, typ: typ, unit: unit}, true
+		}
 		return cx{fn: func(s *State) float64 {
 			if u, ok := s.quasi(dim); ok {
 				return quant(p, u)

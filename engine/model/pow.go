@@ -86,5 +86,9 @@ func (b *powBase) pow(y float64) float64 {
 		a1 = 1 / a1
 		ae = -ae
 	}
+	if a1 > 0x1p-60 && a1 < 0x1p60 && ae > -900 && ae < 900 {
+		// A normal result: times 2^ae, which is exact, is Ldexp.
+		return a1 * math.Float64frombits(uint64(1023+ae)<<52)
+	}
 	return math.Ldexp(a1, ae)
 }

@@ -63,9 +63,13 @@ func (s *Stream) Site(site uint64) { s.SiteKeyed(SiteKey(site)) }
 // alone, computed once per draw site so that SiteKeyed does the rest.
 func SiteKey(site uint64) uint64 { return mix(site ^ 0x2545f4914f6cdd1d) }
 
-// SiteKeyed is Site(site) given SiteKey(site).
+// SiteKeyed is Site(site) given SiteKey(site). The trial's key and the
+// site's are both SplitMix outputs; one more mix of the low word, which
+// PCG's first step multiplies into the high one, makes the pair of
+// states of two sites unrelated from trial to trial
+// (TestSitesIndependentAcrossTrials).
 func (s *Stream) SiteKeyed(key uint64) {
-	s.pcg.Seed(mix(s.hi^key), mix(s.lo+key))
+	s.pcg.Seed(s.hi^key, mix(s.lo+key))
 }
 
 // SiteID names a draw site by the definition it is in and its index among

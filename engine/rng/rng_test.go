@@ -107,6 +107,56 @@ func TestSites(t *testing.T) {
 	}
 }
 
+// TestSitesIndependentAcrossTrials: the draws of two sites, trial by
+// trial, are uncorrelated, for neighbouring site IDs and for the sites
+// of one definition, in the first and the second draw of each; and a
+// site's first draws are uncorrelated from one trial to the next.
+func TestSitesIndependentAcrossTrials(t *testing.T) {
+	const n = 200_000
+	sites := []uint64{0, 1, 2, SiteID("claim", 0), SiteID("claim", 1), SiteID("quantum_fraction", 0)}
+	keys := make([]uint64, len(sites))
+	for i, site := range sites {
+		keys[i] = SiteKey(site)
+	}
+	var s Stream
+	xs := make([][2][]float64, len(sites))
+	for i := range xs {
+		xs[i] = [2][]float64{make([]float64, n), make([]float64, n)}
+	}
+	for trial := range n {
+		s.Reset(20080527, uint64(trial))
+		for i, k := range keys {
+			s.SiteKeyed(k)
+			xs[i][0][trial], xs[i][1][trial] = s.Float64(), s.Float64()
+		}
+	}
+	limit := 4 / math.Sqrt(n)
+	corr := func(a, b []float64, lag int) float64 {
+		var c float64
+		for i := lag; i < len(a); i++ {
+			c += (a[i] - 0.5) * (b[i-lag] - 0.5)
+		}
+		return c / float64(len(a)-lag) * 12
+	}
+	for i := range sites {
+		for j := range sites {
+			for di := range 2 {
+				for dj := range 2 {
+					if i == j && di == dj {
+						continue
+					}
+					if r := corr(xs[i][di], xs[j][dj], 0); math.Abs(r) > limit {
+						t.Errorf("sites %d and %d, draws %d and %d: correlation %.5f across trials, want |r| < %.5f", i, j, di, dj, r, limit)
+					}
+				}
+			}
+		}
+		if r := corr(xs[i][0], xs[i][0], 1); math.Abs(r) > limit {
+			t.Errorf("site %d: lag-1 correlation %.5f across trials", i, r)
+		}
+	}
+}
+
 // TestPCGMatchesMathRand: the Stream's generator is math/rand/v2's PCG,
 // number for number, and its uniform, normal and exponential draws are
 // rand.Rand's on the same stream.
