@@ -54,3 +54,19 @@ func BenchmarkRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(trials*b.N)/b.Elapsed().Seconds(), "trials/s")
 }
+
+// BenchmarkMoments measures what the bench harness times for settle:
+// engine.Moments, every trial evaluated and the mean and SE of the
+// reference scenario's outputs streamed, on one worker.
+//
+//	go test ./engine -run '^$' -bench Moments -benchtime 5x
+func BenchmarkMoments(b *testing.B) {
+	p := load(b, reference)
+	const trials = 1_000_000
+	for b.Loop() {
+		if _, err := engine.Moments(context.Background(), p, engine.Options{Trials: trials, Seed: 1, Workers: 1}, p.Outputs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(trials*b.N)/b.Elapsed().Seconds(), "trials/s")
+}
