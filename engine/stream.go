@@ -115,21 +115,30 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 }
 
 func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, ms []stats.Moments, sk []stats.Sketch) (int, error) {
+	// A var's slot holds its value, constant or computed in the trial.
+	var buf [16]int
+	slots := buf[:0]
+	for _, v := range vars {
+		slots = append(slots, v.Slot)
+	}
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
 		}
-		for j, v := range vars {
-			x := v.Const
-			if v.Random {
-				x = s.Slots[v.Slot]
-			}
+		if len(slots) == 0 {
+			continue
+		}
+		inv := 1 / float64(ms[0].N+1) // every var has the same count
+		for j, slot := range slots {
+			x := s.Slots[slot]
 			if x-x != 0 {
-				return i, nonFinite(v, i, x)
+				return i, nonFinite(vars[j], i, x)
 			}
-			ms[j].Add(x)
-			if sk != nil {
-				sk[j].Add(x)
+			ms[j].AddInv(x, inv)
+		}
+		if sk != nil {
+			for j, slot := range slots {
+				sk[j].Add(s.Slots[slot])
 			}
 		}
 	}

@@ -183,7 +183,12 @@ type Moments struct {
 }
 
 // Add adds x.
-func (m *Moments) Add(x float64) {
+func (m *Moments) Add(x float64) { m.AddInv(x, 1/float64(m.N+1)) }
+
+// AddInv is Add given inv = 1/(m.N+1), for a caller that adds one value
+// to each of several Moments of the same count and so needs one
+// division, not one each.
+func (m *Moments) AddInv(x, inv float64) {
 	if m.N == 0 || x < m.Min {
 		m.Min = x
 	}
@@ -192,7 +197,7 @@ func (m *Moments) Add(x float64) {
 	}
 	m.N++
 	d := x - m.Mean
-	m.Mean += d / float64(m.N)
+	m.Mean += d * inv
 	m.M2 += d * (x - m.Mean)
 	// Counted without a branch (a set, not a jump): whether a value is
 	// positive is a coin toss for most outputs, and a mispredicted jump
