@@ -202,13 +202,25 @@ rules:
   y: "x + (rare ? 1 : 0)"
 outputs: [y]
 `))
-	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 120_000, Seed: 5, Sensitivity: true})
+	// The first seed whose rare input fires, but only after the tornado's
+	// trials (about one seed in four).
+	fired := func(vs []float64) bool { return slices.Contains(vs, 1) }
+	seed := uint64(0)
+	for s := uint64(1); s <= 100 && seed == 0; s++ {
+		res, err := engine.Run(context.Background(), p, engine.Options{Trials: 120_000, Seed: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rare := res.Inputs[0].Values; fired(rare) && !fired(rare[:engine.TornadoTrials]) {
+			seed = s
+		}
+	}
+	if seed == 0 {
+		t.Fatal("no seed of 100 makes the rare input fire only after the tornado's trials")
+	}
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 120_000, Seed: seed, Sensitivity: true})
 	if err != nil {
 		t.Fatal(err)
-	}
-	fired := func(vs []float64) bool { return slices.Contains(vs, 1) }
-	if rare := res.Inputs[0].Values; !fired(rare) || fired(rare[:engine.TornadoTrials]) {
-		t.Fatal("the seed no longer makes the rare input fire only after the tornado's trials; pick another")
 	}
 	for _, c := range res.Sensitivity[0].Spearman {
 		if math.IsNaN(c.Rho) {

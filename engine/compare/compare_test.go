@@ -153,8 +153,11 @@ func TestPlantedShift(t *testing.T) {
 }
 
 // Two runs of the same scenario with different seeds are flagged as
-// significantly different in at most 5 of 100 comparisons, with
-// samples (paired tests do not apply: Welch and KS) and with documents.
+// significantly different in about 5 of 100 comparisons (the tests'
+// familywise level), with samples (paired tests do not apply: Welch and
+// KS) and with documents. The count of false alarms in 100 is then
+// binomial(100, 0.05): at most 12 but for one seed in 700, where a test
+// at 10% or more would exceed it more often than not.
 func TestFalseAlarmRate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("200 runs")
@@ -191,8 +194,8 @@ func TestFalseAlarmRate(t *testing.T) {
 		}
 	}
 	t.Logf("false alarms in %d comparisons of 5 outputs: %d with samples (Welch+KS), %d with documents (Welch)", reps, flaggedSamples, flaggedDocs)
-	if flaggedSamples > 5 || flaggedDocs > 5 {
-		t.Errorf("false alarms: %d with samples, %d with documents; want at most 5 of %d each", flaggedSamples, flaggedDocs, reps)
+	if flaggedSamples > 12 || flaggedDocs > 12 {
+		t.Errorf("false alarms: %d with samples, %d with documents; want at most 12 of %d each", flaggedSamples, flaggedDocs, reps)
 	}
 }
 

@@ -241,10 +241,44 @@ func bernoulliDraw(px cx, fam *dist.Family, key uint64, dim int, name string, po
 		if u, ok := s.quasi(dim); ok {
 			return quant(dist.Params{p}, u)
 		}
-		s.Src.SiteKeyed(key)
-		if rng.Unit(s.Src.Uint64()) < p {
+		if rng.Unit(s.Src.SiteFirst(key)) < p {
 			return 1
 		}
 		return 0
 	}
+}
+
+// firstDraw compiles a draw with fixed parameters that usually needs one
+// random number, the site's first (rng.Stream.SiteFirst): bernoulli and
+// normal, giving exactly dist.Sampler's numbers. It returns nil for
+// other families.
+func firstDraw(fam *dist.Family, p dist.Params, key uint64, dim int) evalFn {
+	quant := fam.Quantile
+	switch fam.Name {
+	case "bernoulli":
+		pr := p[0]
+		return func(s *State) float64 {
+			if u, ok := s.quasi(dim); ok {
+				return quant(p, u)
+			}
+			if rng.Unit(s.Src.SiteFirst(key)) < pr {
+				return 1
+			}
+			return 0
+		}
+	case "normal":
+		mean, sd := p[0], p[1]
+		return func(s *State) float64 {
+			if u, ok := s.quasi(dim); ok {
+				return quant(p, u)
+			}
+			u := s.Src.SiteFirst(key)
+			x, ok := rng.NormFast(u)
+			if !ok {
+				x = s.Src.NormFrom(u)
+			}
+			return x*sd + mean
+		}
+	}
+	return nil
 }

@@ -377,14 +377,16 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			return cx{}, false
 		}
 		smp := newSampler(fam, p)
+		if fn := firstDraw(fam, p, key, dim); fn != nil && !plainPath {
+			return cx{fn: fn, typ: typ, unit: unit}, true
+		}
 		if t, lo, r := smp.Strips(); t != nil && !plainPath {
 			// beta and pert by the strip method, inlined: Sample's numbers.
 			return cx{fn: func(s *State) float64 {
 				if u, ok := s.quasi(dim); ok {
 					return quant(p, u)
 				}
-				s.Src.SiteKeyed(key)
-				u := s.Src.Uint64()
+				u := s.Src.SiteFirst(key)
 				if x, ok := t.Fast(u); ok {
 					return lo + float64(r*x)
 				}

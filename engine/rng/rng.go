@@ -14,6 +14,8 @@ import "math/bits"
 type Stream struct {
 	pcg    pcg
 	hi, lo uint64 // the trial's key
+	first  uint64 // a site's first number, not yet drawn while fresh
+	fresh  bool
 }
 
 // pcg is math/rand/v2's PCG (128-bit LCG with the DXSM output), written
@@ -53,6 +55,7 @@ func (s *Stream) Reset(seed, trial uint64) {
 	lo := mix(hi ^ 0xd1b54a32d192ed03 ^ trial)
 	s.hi, s.lo = hi, lo
 	s.pcg.Seed(hi, lo)
+	s.fresh = false
 }
 
 // Site positions s at the start of the stream of draw site site within the
@@ -63,13 +66,27 @@ func (s *Stream) Site(site uint64) { s.SiteKeyed(SiteKey(site)) }
 // alone, computed once per draw site so that SiteKeyed does the rest.
 func SiteKey(site uint64) uint64 { return mix(site ^ 0x2545f4914f6cdd1d) }
 
-// SiteKeyed is Site(site) given SiteKey(site). The trial's key and the
-// site's are both SplitMix outputs; one more mix of the low word, which
-// PCG's first step multiplies into the high one, makes the pair of
-// states of two sites unrelated from trial to trial
-// (TestSitesIndependentAcrossTrials).
+// SiteKeyed is Site(site) given SiteKey(site). A site's stream starts
+// with h = SplitMix(the trial's low word + key), its first 64 bits, and
+// goes on with PCG from the state (the trial's high word ^ key, h). The
+// trial's key and the site's are SplitMix outputs, and PCG's first step
+// multiplies the whole state, so the streams of two sites are unrelated
+// from trial to trial (TestSitesIndependentAcrossTrials); and a draw that
+// needs one number (most draws of the strip method, bernoulli, the
+// ziggurat's common case) costs one SplitMix and no PCG step.
 func (s *Stream) SiteKeyed(key uint64) {
-	s.pcg.Seed(s.hi^key, mix(s.lo+key))
+	h := mix(s.lo + key)
+	s.pcg.Seed(s.hi^key, h)
+	s.first, s.fresh = h, true
+}
+
+// SiteFirst is SiteKeyed(key) then Uint64: the first 64 bits of the
+// site's stream, which goes on from there.
+func (s *Stream) SiteFirst(key uint64) uint64 {
+	h := mix(s.lo + key)
+	s.pcg.Seed(s.hi^key, h)
+	s.fresh = false
+	return h
 }
 
 // SiteID names a draw site by the definition it is in and its index among
@@ -85,11 +102,17 @@ func SiteID(name string, index int) uint64 {
 }
 
 // Uint64 returns the next 64 random bits of the stream.
-func (s *Stream) Uint64() uint64 { return s.pcg.Uint64() }
+func (s *Stream) Uint64() uint64 {
+	if !s.fresh {
+		return s.pcg.Uint64()
+	}
+	s.fresh = false
+	return s.first
+}
 
 // Float64 returns a uniform number in [0, 1) with 53 random bits.
 func (s *Stream) Float64() float64 {
-	return float64(s.pcg.Uint64()>>11) * (1.0 / (1 << 53))
+	return float64(s.Uint64()>>11) * (1.0 / (1 << 53))
 }
 
 // mix is the SplitMix64 finaliser.

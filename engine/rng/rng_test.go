@@ -82,6 +82,26 @@ func TestSites(t *testing.T) {
 	if got := b.Uint64(); got != x {
 		t.Errorf("site stream depends on earlier draws: %d != %d", got, x)
 	}
+	// SiteFirst is SiteKeyed then Uint64, and the stream goes on alike,
+	// through every kind of draw.
+	for trial := range uint64(1000) {
+		key := SiteKey(SiteID("claim", int(trial%3)))
+		a.Reset(9, trial)
+		a.SiteKeyed(key)
+		b.Reset(9, trial)
+		if x, y := a.Uint64(), b.SiteFirst(key); x != y {
+			t.Fatalf("trial %d: SiteKeyed then Uint64 %d, SiteFirst %d", trial, x, y)
+		}
+		if a.NormFloat64() != b.NormFloat64() || a.ExpFloat64() != b.ExpFloat64() || a.Float64() != b.Float64() {
+			t.Fatalf("trial %d: the streams part after the first number", trial)
+		}
+		// Each draw method takes the site's first number.
+		a.SiteKeyed(key)
+		b.SiteKeyed(key)
+		if x, y := a.RandFloat64(), Unit(b.SiteFirst(key)); x != y {
+			t.Fatalf("trial %d: RandFloat64 %v after SiteKeyed, want the first number's %v", trial, x, y)
+		}
+	}
 	if SiteID("claim", 0) == SiteID("claim", 1) || SiteID("claim", 0) == SiteID("clain", 0) {
 		t.Error("site IDs collide")
 	}

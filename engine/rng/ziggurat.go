@@ -19,11 +19,11 @@ const (
 // rand.New(s).Float64() would: a uniform in [0, 1) from the low 53 bits.
 // (Float64 uses the high 53 bits; both exist because samplers must give
 // the same numbers as gonum's distuv, which draws through rand.Rand.)
-func (s *Stream) RandFloat64() float64 { return Unit(s.pcg.Uint64()) }
+func (s *Stream) RandFloat64() float64 { return Unit(s.Uint64()) }
 
 // NormFloat64 returns a standard normal draw exactly as
 // rand.New(s).NormFloat64() would.
-func (s *Stream) NormFloat64() float64 { return s.NormFrom(s.pcg.Uint64()) }
+func (s *Stream) NormFloat64() float64 { return s.NormFrom(s.Uint64()) }
 
 // NormFast is the ziggurat's common case (more than 99% of draws), small
 // enough to be inlined: the normal that 64 random bits u give, if ok;
@@ -60,7 +60,7 @@ func (s *Stream) NormFrom(u uint64) float64 {
 		if fn[i]+float32(s.RandFloat64())*(fn[i-1]-fn[i]) < float32(math.Exp(-.5*x*x)) {
 			return x
 		}
-		u = s.pcg.Uint64()
+		u = s.Uint64()
 	}
 }
 
@@ -72,7 +72,7 @@ func Unit(u uint64) float64 { return float64(u<<11>>11) / (1 << 53) }
 // rand.New(s).ExpFloat64() would.
 func (s *Stream) ExpFloat64() float64 {
 	for {
-		u := s.pcg.Uint64()
+		u := s.Uint64()
 		j := uint32(u)
 		i := uint8(u >> 32)
 		x := float64(j) * float64(we[i])
