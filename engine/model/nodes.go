@@ -154,10 +154,12 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		}
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
-		if l.konst && !plainPath {
+		if l.konst {
 			pb := newPowBase(l.val)
 			j := r.slot
 			switch {
+			case plainPath:
+				fn = func(s *State) float64 { return pb.pow(b(s)) }
 			case r.isSlot:
 				fn = func(s *State) float64 { return pb.pow(s.Slots[j]) }
 			case r.negSlot:

@@ -19,7 +19,7 @@ import (
 type Model struct {
 	unpaidWorkShare, claim, pLiability, quantum, sCosts, bCosts, years draw
 	liability, fraction, settles                                       draw
-	settleDiscount                                                     float64
+	settleDiscount, logDiscount                                        float64
 }
 
 type draw struct {
@@ -64,6 +64,7 @@ func New() *Model {
 		years:           site("years_to_judgment", "pert", dist.Params{1.5, 2, 3.5}),
 		settles:         site("settles", "bernoulli", dist.Params{pSettle}),
 		settleDiscount:  math.Pow(1+discountRate, -yearsToSettle),
+		logDiscount:     math.Log(1 + discountRate),
 	}
 }
 
@@ -122,7 +123,7 @@ func (m *Model) Trial(src *rng.Stream) Out {
 	payment := fraction*claim - unpaidAdvances
 	src.SiteKeyed(m.years.key)
 	years := m.years.s.Sample(src)
-	courtDiscount := math.Pow(1+discountRate, -years)
+	courtDiscount := math.Exp(-years * m.logDiscount) // (1+r)^-years, as settle computes it
 	src.SiteKeyed(m.settles.key)
 	settles := m.settles.s.Sample(src)
 
