@@ -55,10 +55,17 @@ type Strips struct {
 	logMax   [stripN]float64 // log of the envelope on each strip, unnormalised density
 	am1, bm1 float64         // a-1, b-1
 	// The end strips, when the mode is not in them, have an exponential
-	// envelope, the tangent of the log-concave density at the strip's
-	// inner end: slope[0] > 0 and slope[1] < 0 of log f there (0: a flat
-	// envelope).
-	slope [2]float64
+	// envelope (k > 0; else a flat one).
+	tails [2]tail
+}
+
+// tail is an end strip's exponential envelope: the tangent of the
+// log-concave density at the strip's inner end z, e^(log f(z) - k y) at
+// y = |x - z| ≥ f(x), x = z + dir·y.
+type tail struct {
+	z, dir, k float64
+	mass      float64 // 1 - e^(-k·width): the envelope's share of an exponential of rate k
+	logz      float64 // log f(z)
 }
 
 // draw returns a beta draw.
@@ -89,15 +96,11 @@ func (t *Strips) From(src *rng.Stream, u uint64) float64 {
 // as the first candidate's height.
 func (t *Strips) reject(src *rng.Stream, i int, v float64) float64 {
 	st := &t.s[i]
-	var c float64
-	switch i {
-	case 0:
-		c = t.slope[0]
-	case stripN - 1:
-		c = t.slope[1]
-	}
-	if c != 0 {
-		return t.tail(src, st, c, v)
+	switch {
+	case i == 0 && t.tails[0].k > 0:
+		return t.tail(src, &t.tails[0], st.width, v)
+	case i == stripN-1 && t.tails[1].k > 0:
+		return t.tail(src, &t.tails[1], st.width, v)
 	}
 	for {
 		if v < st.r {
@@ -111,24 +114,16 @@ func (t *Strips) reject(src *rng.Stream, i int, v float64) float64 {
 	}
 }
 
-// tail samples an end strip under the exponential envelope of slope c
-// from the strip's inner end z: e^(log f(z) + c (x - z)) ≥ f(x), log f
-// being concave for shapes ≥ 1. Candidates are drawn from the envelope
-// (a truncated exponential of rate |c| away from z) and accepted with
-// probability f(x) / envelope(x), v giving the first one's test.
-func (t *Strips) tail(src *rng.Stream, st *strip, c, v float64) float64 {
-	z, dir := st.left+st.width, -1.0
-	if c < 0 {
-		z, dir = st.left, 1
-	}
-	k := math.Abs(c)
-	mass := -math.Expm1(-k * st.width) // the envelope's share on [0, width] of an exponential of rate k
-	logz := t.logf(z)
+// tail samples an end strip of width w under its exponential envelope
+// e: candidates are drawn from the envelope (a truncated exponential of
+// rate k away from z) and accepted with probability f(x) / envelope(x),
+// v giving the first one's test.
+func (t *Strips) tail(src *rng.Stream, e *tail, w, v float64) float64 {
 	for {
-		y := -math.Log1p(-src.Float64()*mass) / k
-		y = math.Min(y, st.width)
-		x := z + dir*y
-		if math.Log(v) <= t.logf(x)-logz+k*y {
+		y := -math.Log1p(-src.Float64()*e.mass) / e.k
+		y = math.Min(y, w)
+		x := e.z + e.dir*y
+		if math.Log(v) <= t.logf(x)-e.logz+e.k*y {
 			return x
 		}
 		v = src.Float64()
@@ -232,12 +227,15 @@ func newStrips(a, b float64) *Strips {
 		if mode >= l && mode <= r {
 			continue
 		}
-		c := t.dlogf(z)
-		k := math.Abs(c)
+		k := math.Abs(t.dlogf(z))
 		if !(k*(r-l) > 1) || math.IsInf(k, 0) {
 			continue
 		}
-		t.slope[end] = c
+		dir := -1.0 // from the right end, in the first strip
+		if end == 1 {
+			dir = 1
+		}
+		t.tails[end] = tail{z: z, dir: dir, k: k, mass: -math.Expm1(-k * (r - l)), logz: t.logf(z)}
 		t.s[i].r, t.s[i].scale = 0, 0 // every draw in the strip goes to tail
 		area -= math.Exp(t.logMax[i]+logNorm) * (r - l)
 		area += math.Exp(t.logf(z)+logNorm) * -math.Expm1(-k*(r-l)) / k
