@@ -1,9 +1,11 @@
 // Package dist holds the probability distributions that rules can call,
 // such as pert(min, mode, max), with their parameter checks and samplers.
 //
-// Sampling is done by gonum's distuv with a caller's random source; a
-// family's parameters travel as a fixed-size array so that drawing does
-// not allocate.
+// A family's Sample draws through gonum's distuv with a caller's random
+// source; a Sampler (fast.go) draws the common families on an
+// *rng.Stream directly, with beta and pert of fixed shapes by the strip
+// method (strip.go). A family's parameters travel as a fixed-size array
+// so that drawing does not allocate.
 package dist
 
 import (
