@@ -53,10 +53,25 @@ type strip struct {
 type Strips struct {
 	s        [stripN]strip
 	logMax   [stripN]float64 // log of the envelope on each strip, unnormalised density
+	bound    [stripN]bounds  // cheap bounds on the density, for the rejection
 	am1, bm1 float64         // a-1, b-1
 	// The end strips, when the mode is not in them, have an exponential
 	// envelope (k > 0; else a flat one).
 	tails [2]tail
+}
+
+// bounds bound the density on a strip, as a share of the envelope, by
+// lines in s, the position from the strip's end z0 where the density is
+// least (s = 0) to its other end (s = 1): the density lies above
+// q0 (1 + d s), below the chord of log f (concave) and hence of e^(ln q0
+// + d s) with d = log f(z1)/f(z0); and below q0 (1 + e s), the chord of
+// the tangent of log f at z0, e = e^(c w) - 1. Both are rounded outwards,
+// so that a candidate they decide is decided as the exact test would.
+// Where they cannot be computed (f(z0) = 0), ok is false.
+type bounds struct {
+	q0, d, e  float64
+	fromRight bool // z0 is the strip's right end
+	ok        bool
 }
 
 // tail is an end strip's exponential envelope: the tangent of the
@@ -102,11 +117,26 @@ func (t *Strips) reject(src *rng.Stream, i int, v float64) float64 {
 	case i == stripN-1 && t.tails[1].k > 0:
 		return t.tail(src, &t.tails[1], st.width, v)
 	}
+	b := &t.bound[i]
 	for {
 		if v < st.r {
 			return st.left + float64(v*st.scale)
 		}
-		x := st.left + float64(src.Float64()*st.width)
+		u := src.Float64()
+		x := st.left + float64(u*st.width)
+		if b.ok {
+			sp := u
+			if b.fromRight {
+				sp = 1 - u
+			}
+			if v <= b.q0*(1+sp*b.d)*(1-1e-9) {
+				return x
+			}
+			if v > b.q0*(1+sp*b.e)*(1+1e-9) {
+				v = src.Float64()
+				continue
+			}
+		}
 		if math.Log(v)+t.logMax[i] <= t.logf(x) {
 			return x
 		}
@@ -140,6 +170,23 @@ func (t *Strips) logf(x float64) float64 {
 		l += t.bm1 * math.Log1p(-x)
 	}
 	return l
+}
+
+// bounds returns the bounds of the strip [l, r], given log f at its ends
+// and the log of its envelope.
+func (t *Strips) bounds(l, r, fl, fr, logMax float64) bounds {
+	b := bounds{}
+	z0, l0, l1, dir := l, fl, fr, 1.0
+	if fr < fl {
+		z0, l0, l1, dir = r, fr, fl, -1
+		b.fromRight = true
+	}
+	c := dir * t.dlogf(z0) // log f's slope from z0 into the strip
+	b.q0 = math.Exp(l0 - logMax)
+	b.d = l1 - l0
+	b.e = math.Expm1(math.Max(c, 0) * (r - l))
+	b.ok = b.q0 > 0 && !math.IsInf(b.d, 0) && !math.IsNaN(b.d) && !math.IsInf(b.e, 0) && !math.IsNaN(b.e)
+	return b
 }
 
 // dlogf is the derivative of logf.
@@ -215,6 +262,7 @@ func newStrips(a, b float64) *Strips {
 			t.s[i].scale = w / sq
 		}
 		area += math.Exp(hi+logNorm) * w
+		t.bound[i] = t.bounds(l, r, fl, fr, hi)
 	}
 	// Exponential envelopes for the end strips, when the mode is outside
 	// them (and the slope is steep enough to gain over the flat one).

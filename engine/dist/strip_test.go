@@ -41,6 +41,49 @@ func TestStripBoundaries(t *testing.T) {
 	}
 }
 
+// TestStripBounds: in every strip, the density lies between the cheap
+// bounds that decide most of the rejection's candidates, at 1,001 points
+// of the strip, and the bounds are close: on average less than 1% of the
+// envelope apart.
+func TestStripBounds(t *testing.T) {
+	for _, ab := range stripShapes {
+		tb := newStrips(ab[0], ab[1])
+		used, gap, points := 0, 0.0, 0
+		for i := range stripN {
+			b, st := tb.bound[i], tb.s[i]
+			if !b.ok {
+				continue
+			}
+			used++
+			for k := 0; k <= 1000; k++ {
+				u := float64(k) / 1000
+				x := st.left + u*st.width
+				sp := u
+				if b.fromRight {
+					sp = 1 - u
+				}
+				f := math.Exp(tb.logf(x) - tb.logMax[i])
+				lo, hi := b.q0*(1+sp*b.d)*(1-1e-9), b.q0*(1+sp*b.e)*(1+1e-9)
+				if !(lo <= f && f <= hi) {
+					t.Fatalf("beta%v strip %d at %v: density %v outside its bounds [%v, %v]", ab, i, x, f, lo, hi)
+				}
+				gap += hi - lo
+				points++
+			}
+		}
+		if used < stripN-2 {
+			t.Errorf("beta%v: bounds on %d strips, want all but the ends", ab, used)
+		}
+		// The gap between the bounds, as a share of the envelope, is the
+		// share of rejection candidates left to the exact test.
+		if g := gap / float64(points); g > 0.01 {
+			t.Errorf("beta%v: the bounds are %.4f of the envelope apart on average, want under 0.01", ab, g)
+		} else if testing.Verbose() {
+			t.Logf("beta%v: bounds %.5f apart on average", ab, g)
+		}
+	}
+}
+
 // TestStripFallsBack: shapes below 1 (unbounded density) and shapes too
 // large for the quantiles' accuracy get no table, and their Sampler
 // draws the gamma ratio, exactly as gonum does.
