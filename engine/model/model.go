@@ -130,8 +130,9 @@ func (p *Program) Eval(s *State, seed uint64, trial int) error {
 	if s.qs.q != nil {
 		p.plan.fill(s, seed, uint64(trial))
 	}
+	slots := s.Slots // the closures read it, never replace it
 	for _, st := range p.steps {
-		s.Slots[st.slot] = st.eval(s)
+		slots[st.slot] = st.eval(s)
 	}
 	if s.err != nil {
 		err := s.err
