@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math"
-
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/dist"
 	"github.com/settle-sim/settle/engine/rng"
@@ -148,38 +146,38 @@ func fuseNeg(x cx) evalFn {
 }
 
 // fuseMinMax returns the closure of min(l, r) or max(l, r), or nil.
-func fuseMinMax(max bool, l, r cx) evalFn {
+func fuseMinMax(isMax bool, l, r cx) evalFn {
 	if plainPath {
 		return nil
 	}
 	a, b, i, j, m := l.fn, r.fn, l.slot, r.slot, r.val
 	sl, sr := shape(l), shape(r)
-	if max {
+	if isMax {
 		switch {
 		case sl == opSlot && sr == opSlot:
-			return func(s *State) float64 { return math.Max(s.Slots[i], s.Slots[j]) }
+			return func(s *State) float64 { return max(s.Slots[i], s.Slots[j]) }
 		case sl == opSlot && sr == opConst:
-			return func(s *State) float64 { return math.Max(s.Slots[i], m) }
+			return func(s *State) float64 { return max(s.Slots[i], m) }
 		case sl == opFn && sr == opSlot:
-			return func(s *State) float64 { return math.Max(a(s), s.Slots[j]) }
+			return func(s *State) float64 { return max(a(s), s.Slots[j]) }
 		case sl == opFn && sr == opConst:
-			return func(s *State) float64 { return math.Max(a(s), m) }
+			return func(s *State) float64 { return max(a(s), m) }
 		case sl == opSlot && sr == opFn:
-			return func(s *State) float64 { return math.Max(s.Slots[i], b(s)) }
+			return func(s *State) float64 { return max(s.Slots[i], b(s)) }
 		}
 		return nil
 	}
 	switch {
 	case sl == opSlot && sr == opSlot:
-		return func(s *State) float64 { return math.Min(s.Slots[i], s.Slots[j]) }
+		return func(s *State) float64 { return min(s.Slots[i], s.Slots[j]) }
 	case sl == opSlot && sr == opConst:
-		return func(s *State) float64 { return math.Min(s.Slots[i], m) }
+		return func(s *State) float64 { return min(s.Slots[i], m) }
 	case sl == opFn && sr == opSlot:
-		return func(s *State) float64 { return math.Min(a(s), s.Slots[j]) }
+		return func(s *State) float64 { return min(a(s), s.Slots[j]) }
 	case sl == opFn && sr == opConst:
-		return func(s *State) float64 { return math.Min(a(s), m) }
+		return func(s *State) float64 { return min(a(s), m) }
 	case sl == opSlot && sr == opFn:
-		return func(s *State) float64 { return math.Min(s.Slots[i], b(s)) }
+		return func(s *State) float64 { return min(s.Slots[i], b(s)) }
 	}
 	return nil
 }

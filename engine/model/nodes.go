@@ -277,9 +277,12 @@ func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
 			fns[i] = x.fn
 		}
 		unit = firstUnit(xs...)
-		pick := math.Min
+		// The built-in min and max: math.Min's and math.Max's results
+		// but that a NaN always wins (math.Max(+Inf, NaN) is +Inf), and
+		// inlined.
+		pick := func(a, b float64) float64 { return min(a, b) }
 		if n.Name == "max" {
-			pick = math.Max
+			pick = func(a, b float64) float64 { return max(a, b) }
 		}
 		if len(fns) == 2 {
 			b := fns[1]
@@ -347,7 +350,7 @@ func (c *compiler) call(n *ast.CallNode) (cx, bool) {
 			return cx{}, false
 		}
 		unit = firstUnit(xs...)
-		fn = func(s *State) float64 { return math.Min(math.Max(a(s), lo(s)), hi(s)) }
+		fn = func(s *State) float64 { return min(max(a(s), lo(s)), hi(s)) }
 	default:
 		c.errorf(n, "", "unknown function %s", name)
 		return cx{}, false

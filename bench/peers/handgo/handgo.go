@@ -92,7 +92,7 @@ func (m *Model) Trial(src *rng.Stream) Out {
 	unpaidWork := workDone * m.unpaidWorkShare.s.Sample(src)
 	src.SiteKeyed(m.claim.key)
 	claim := m.claim.s.Sample(src)
-	claimPleaded := math.Min(claim, claimCap)
+	claimPleaded := min(claim, claimCap)
 	src.SiteKeyed(m.pLiability.key)
 	pLiability := m.pLiability.s.Sample(src)
 	src.SiteKeyed(m.liability.key)
@@ -101,7 +101,7 @@ func (m *Model) Trial(src *rng.Stream) Out {
 	quantum := m.quantum.s.Sample(src)
 	var award float64
 	if liable {
-		award = math.Max(claimPleaded*quantum, unpaidWork)
+		award = max(claimPleaded*quantum, unpaidWork)
 	} else {
 		award = unpaidWork * lawfulRecovery
 	}
@@ -119,7 +119,7 @@ func (m *Model) Trial(src *rng.Stream) Out {
 		bCourt = bCosts * (1 - costRecovery)
 	}
 	src.SiteKeyed(m.fraction.key)
-	fraction := math.Min(math.Max(m.fraction.s.Sample(src), 0), 1)
+	fraction := min(max(m.fraction.s.Sample(src), 0), 1)
 	payment := fraction*claim - unpaidAdvances
 	src.SiteKeyed(m.years.key)
 	years := m.years.s.Sample(src)
