@@ -16,6 +16,9 @@ type Stream struct {
 	hi, lo uint64 // the trial's key
 	first  uint64 // a site's first number, not yet drawn while fresh
 	fresh  bool
+	keyed  bool   // seedK is the key of seed, computed once a run
+	seed   uint64 // the seed of the last Reset
+	seedK  uint64
 }
 
 // pcg is math/rand/v2's PCG (128-bit LCG with the DXSM output), written
@@ -50,8 +53,10 @@ func (p *pcg) Uint64() uint64 {
 func (s *Stream) Reset(seed, trial uint64) {
 	// Mix both words through SplitMix64 so that neighbouring trials (and
 	// neighbouring seeds) start from unrelated PCG states.
-	k := mix(seed ^ 0x9e3779b97f4a7c15)
-	hi := mix(k ^ mix(trial+0x632be59bd9b4e019))
+	if !s.keyed || seed != s.seed {
+		s.seed, s.seedK, s.keyed = seed, mix(seed^0x9e3779b97f4a7c15), true
+	}
+	hi := mix(s.seedK ^ mix(trial+0x632be59bd9b4e019))
 	lo := mix(hi ^ 0xd1b54a32d192ed03 ^ trial)
 	s.hi, s.lo = hi, lo
 	s.pcg.Seed(hi, lo)
