@@ -18,9 +18,12 @@ import (
 // without evaluating the density; the rest of the same 64 random bits
 // both decides the squeeze and places the value in the strip (the
 // ziggurat's trick). On the reference case's shapes more than 97% of
-// draws end there: one random number, one table row and one fused
-// multiply–add, against two Marsaglia–Tsang gammas (two normals, two
-// uniforms and a division) for the gamma ratio.
+// draws end there: one random number, one table row, a multiply and an
+// add, against two Marsaglia–Tsang gammas (two normals, two uniforms
+// and a division) for the gamma ratio. In the rejection, linear bounds
+// on the density decide most candidates without a logarithm; the two
+// end strips, where the density falls to zero, have exponential
+// envelopes instead of flat ones.
 //
 // The method is exact, given the strips: the squeeze is a subset of the
 // region under the density, the rejection within a strip samples the
