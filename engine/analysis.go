@@ -62,12 +62,22 @@ func outcome(xs []float64, a decision.Attitude) Outcome {
 		Quantiles: s.Quantiles}
 }
 
+// shared holds what every point of a sweep has in common, computed once
+// on the scenario without the axes: each party's reservation value, when
+// no axis reaches the parties' court or settled outcomes (but through
+// the settlement figure, which reservation values replace), and its court
+// outcome, when no axis reaches it. A nil field is computed at each point.
+type shared struct {
+	reservations []decision.Reservation
+	courts       []Outcome
+}
+
 // analyseParties computes each party's outcomes, certainty equivalents
 // and reservation value, and the settlement range. A party's settled
 // outcome at a figure comes from the scenario compiled with the figure
 // input set to that amount and run on the same trials: each draw site has
 // its own stream, so every other input takes the same values.
-func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, known []decision.Reservation) error {
+func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, known *shared) error {
 	p := res.Program
 	opt.Progress = nil
 	opt.Sensitivity = false
@@ -119,13 +129,19 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 				return nil
 			}}
 		var r decision.Reservation
-		if known != nil {
-			r = known[i]
+		if known != nil && known.reservations != nil {
+			r = known.reservations[i]
 		} else if r, err = decision.ReservationValue(dp, lo, hi); err != nil {
 			return err
 		}
+		var court Outcome
+		if known != nil && known.courts != nil {
+			court = known.courts[i]
+		} else {
+			court = outcome(dp.Court, a)
+		}
 		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Values, a),
-			Court: outcome(dp.Court, a), Reservation: r}
+			Court: court, Reservation: r}
 		if offered {
 			f := p.Figure.Const
 			beats, err := decision.BeatsCourt(dp, f)

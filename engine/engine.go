@@ -209,9 +209,8 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 }
 
 // run is Run; without full, it computes only the parties' analysis.
-// known, when not nil, are the parties' reservation values, already
-// computed on a scenario whose court and settled outcomes are the same.
-func run(ctx context.Context, p *model.Program, opt Options, full bool, known []decision.Reservation) (*Result, error) {
+// known, when not nil, holds what a sweep's points share, computed once.
+func run(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}

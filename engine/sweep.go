@@ -163,18 +163,23 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	popt.Workers, popt.Sensitivity = 1, false
 	progress := opt.Progress
 	popt.Progress = nil
-	// When no axis reaches the parties' court or settled outcomes (other
-	// than through the settlement figure, which reservation values
-	// replace), their reservation values are the same at every point:
-	// compute them once.
-	var known []decision.Reservation
-	if !axesReachDecision(base, axes) {
+	// What the points share (reservation values, court outcomes) is
+	// computed once, on the scenario without the axes.
+	var known *shared
+	reserve, courts := !axesReachDecision(base, axes), !axesReachCourt(base, axes)
+	if reserve || courts {
 		r, err := run(ctx, base, opt, false, nil)
 		if err != nil {
 			return nil, err
 		}
+		known = &shared{}
 		for _, pr := range r.Parties {
-			known = append(known, pr.Reservation)
+			if reserve {
+				known.reservations = append(known.reservations, pr.Reservation)
+			}
+			if courts {
+				known.courts = append(known.courts, pr.Court)
+			}
 		}
 	}
 	restricted, err := restrict(ctx, base, programs, axes, opt)
@@ -249,6 +254,19 @@ func axesReachDecision(p *model.Program, axes []Axis) bool {
 		}
 		for _, pt := range p.Parties {
 			if p.DependsOn(pt.Court, a.Name) || p.DependsOn(pt.Settled, a.Name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// axesReachCourt reports whether any axis is among the inputs of a
+// party's court outcome.
+func axesReachCourt(p *model.Program, axes []Axis) bool {
+	for _, a := range axes {
+		for _, pt := range p.Parties {
+			if p.DependsOn(pt.Court, a.Name) {
 				return true
 			}
 		}
