@@ -27,7 +27,7 @@ import (
 )
 
 // Version is settle's version, recorded in every result document.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Setting replaces an input's expression, as `--set name=value` does.
 type Setting = scenario.Setting
