@@ -201,7 +201,7 @@ var stripCache = struct {
 }{m: map[[2]float64]*Strips{}}
 
 // stripCacheMax bounds the cache: a sweep over a shape makes a table per
-// point, and tables are 10 KB each.
+// point, and tables are about 19 KB each.
 const stripCacheMax = 512
 
 // stripsFor returns the strip table for beta(a, b), or nil where the
