@@ -64,13 +64,15 @@ type Strips struct {
 }
 
 // bounds bound the density on a strip, as a share of the envelope, by
-// lines in s, the position from the strip's end z0 where the density is
-// least (s = 0) to its other end (s = 1): the density lies above
-// q0 (1 + d s), below the chord of log f (concave) and hence of e^(ln q0
-// + d s) with d = log f(z1)/f(z0); and below q0 (1 + e s), the chord of
-// the tangent of log f at z0, e = e^(c w) - 1. Both are rounded outwards,
-// so that a candidate they decide is decided as the exact test would.
-// Where they cannot be computed (f(z0) = 0), ok is false.
+// lines in s, the position from z0, the strip's end where the density is
+// least (s = 0), to its other end z1 (s = 1). Below: log f is concave, so
+// it lies above its chord, f ≥ q0 e^(d s) with q0 = f(z0)/envelope and
+// d = log(f(z1)/f(z0)), and e^(d s) ≥ 1 + d s. Above: log f lies below
+// its tangent at z0, f ≤ q0 e^(c w s) for its slope c there and the
+// strip's width w, and on [0, 1] the convex e^(c w s) lies below its
+// chord 1 + e s, e = e^(c w) - 1. Both are rounded outwards, so that a
+// candidate they decide is decided as the exact test would. Where they
+// cannot be computed (f(z0) = 0), ok is false.
 type bounds struct {
 	q0, d, e  float64
 	fromRight bool // z0 is the strip's right end
