@@ -335,29 +335,46 @@ func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.
 // that failed with its error; forChunks returns the error of the
 // earliest failing trial, whatever the number of workers.
 func forChunks(ctx context.Context, p *model.Program, opt Options, fn func(s *model.State, k, start, end int) (int, error)) error {
+	var done atomic.Int64
+	return forRanges(ctx, p, opt, chunk, func(s *model.State, _, k, start, end int) (int, error) {
+		i, err := fn(s, k, start, end)
+		if opt.Progress != nil {
+			opt.Progress(int(done.Add(int64(end - start))))
+		}
+		return i, err
+	})
+}
+
+// forRanges runs fn over the trials of opt cut into ranges of size
+// trials, the range k being [k·size, (k+1)·size), on opt's workers, each
+// worker (w) with its own State. fn returns the index of the trial that
+// failed with its error; forRanges returns the error of the earliest
+// failing trial, whatever the number of workers, and skips the ranges
+// after it.
+func forRanges(ctx context.Context, p *model.Program, opt Options, size int, fn func(s *model.State, w, k, start, end int) (int, error)) error {
 	n := workers(opt)
-	nchunks := (opt.Trials + chunk - 1) / chunk
-	var next, done atomic.Int64
+	nranges := (opt.Trials + size - 1) / size
+	var next atomic.Int64
 	var firstErr atomic.Int64
 	firstErr.Store(math.MaxInt64)
 	errs := make([]error, n)
 	errAt := make([]int, n)
 	var wg sync.WaitGroup
-	for w := range n {
+	for w := range min(n, nranges) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			s := p.NewState()
 			for {
 				k := int(next.Add(1) - 1)
-				if k >= nchunks || ctx.Err() != nil {
+				if k >= nranges || ctx.Err() != nil {
 					return
 				}
-				start, end := k*chunk, min((k+1)*chunk, opt.Trials)
+				start, end := k*size, min((k+1)*size, opt.Trials)
 				if int64(start) > firstErr.Load() {
 					continue // an earlier trial has failed already
 				}
-				if i, err := fn(s, k, start, end); err != nil {
+				if i, err := fn(s, w, k, start, end); err != nil {
 					if errs[w] == nil || i < errAt[w] {
 						errs[w], errAt[w] = err, i
 					}
@@ -367,9 +384,6 @@ func forChunks(ctx context.Context, p *model.Program, opt Options, fn func(s *mo
 							break
 						}
 					}
-				}
-				if opt.Progress != nil {
-					opt.Progress(int(done.Add(int64(end - start))))
 				}
 			}
 		}()

@@ -157,8 +157,14 @@ outputs: [x]
 `)
 	p := load(t, path)
 	var first error
-	for _, w := range []int{1, 2, 5} {
-		_, err := engine.Run(context.Background(), p, engine.Options{Trials: 50_000, Seed: 3, Workers: w})
+	// Exact runs, and streamed ones (above the exact limit), whose
+	// segments fail apart.
+	for _, w := range []int{1, 2, 5, -1, -2, -5} {
+		opt := engine.Options{Trials: 50_000, Seed: 3, Workers: w}
+		if w < 0 {
+			opt.Workers, opt.ExactLimit = -w, 10_000
+		}
+		_, err := engine.Run(context.Background(), p, opt)
 		var ee *model.EvalError
 		if !errors.As(err, &ee) {
 			t.Fatalf("workers=%d: got %v, want an EvalError", w, err)

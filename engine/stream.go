@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/model"
@@ -42,56 +41,31 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 	per := (nchunks + nseg - 1) / nseg * chunk // trials a segment
 	nseg = (opt.Trials + per - 1) / per
 	moments := make([][]stats.Moments, nseg)
-	n := min(workers(opt), nseg)
-	sketches := make([][]stats.Sketch, n)
-	failAt := make([]int, nseg)
-	fails := make([]error, nseg)
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	for w := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := p.NewState()
-			if sketch {
-				sketches[w] = make([]stats.Sketch, len(vars))
-			}
-			sk := sketches[w]
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nseg {
-					return
-				}
-				ms := make([]stats.Moments, len(vars))
-				moments[k] = ms
-				start, end := k*per, min((k+1)*per, opt.Trials)
-				for c := start; c < end; c += chunk {
-					if ctx.Err() != nil {
-						return
-					}
-					ce := min(c+chunk, end)
-					if i, err := streamChunk(p, s, opt.Seed, c, ce, vars, ms, sk); err != nil {
-						failAt[k], fails[k] = i, err
-						break
-					}
-					if opt.Progress != nil {
-						opt.Progress(int(done.Add(int64(ce - c))))
-					}
-				}
-				if fails[k] != nil {
-					continue
-				}
-			}
-		}()
+	sketches := make([][]stats.Sketch, workers(opt))
+	slots := make([]int, len(vars)) // a var's slot holds its value, constant or computed
+	for j, v := range vars {
+		slots[j] = v.Slot
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	for k := range fails {
-		if fails[k] != nil { // segments are in trial order: the first is the earliest
-			return nil, nil, fails[k]
+	var done atomic.Int64
+	err := forRanges(ctx, p, opt, per, func(s *model.State, w, k, start, end int) (int, error) {
+		if sketch && sketches[w] == nil {
+			sketches[w] = make([]stats.Sketch, len(vars))
 		}
+		ms := make([]stats.Moments, len(vars))
+		moments[k] = ms
+		for c := start; c < end && ctx.Err() == nil; c += chunk {
+			ce := min(c+chunk, end)
+			if i, err := streamChunk(p, s, opt.Seed, c, ce, vars, slots, ms, sketches[w]); err != nil {
+				return i, err
+			}
+			if opt.Progress != nil {
+				opt.Progress(int(done.Add(int64(ce - c))))
+			}
+		}
+		return 0, nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	total := make([]stats.Moments, len(vars))
 	for _, ms := range moments {
@@ -114,13 +88,7 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 	return total, out, nil
 }
 
-func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, ms []stats.Moments, sk []stats.Sketch) (int, error) {
-	// A var's slot holds its value, constant or computed in the trial.
-	var buf [16]int
-	slots := buf[:0]
-	for _, v := range vars {
-		slots = append(slots, v.Slot)
-	}
+func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, slots []int, ms []stats.Moments, sk []stats.Sketch) (int, error) {
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
