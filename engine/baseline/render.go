@@ -1,13 +1,13 @@
 package baseline
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine/compare"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // Formats are the names accepted by Write.
@@ -21,12 +21,7 @@ func Write(w io.Writer, r *Report, format string) error {
 	case "markdown", "md":
 		return WriteMarkdown(w, r)
 	case "json":
-		b, err := json.MarshalIndent(r, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
+		return report.WriteIndented(w, r)
 	}
 	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
 }

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // Formats are the names accepted by Write.
@@ -30,14 +30,7 @@ func Write(w io.Writer, r *Result, format string) error {
 
 // WriteJSON writes r as indented JSON; numbers that are not finite
 // (relative changes from zero) are null.
-func WriteJSON(w io.Writer, r *Result) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
+func WriteJSON(w io.Writer, r *Result) error { return report.WriteIndented(w, r) }
 
 // Head names the columns of Cells.
 var Head = []string{"old", "new", "Δ", "Δ%", "CI of Δ", "Δp5", "Δp50", "Δp95", "p", "verdict"}

@@ -115,23 +115,7 @@ type Vars []Var
 
 // MarshalJSON writes vs as an object in order.
 func (vs Vars) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, v := range vs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(v.Name)
-		b.Write(k)
-		b.WriteByte(':')
-		body, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(body)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return marshalObject(len(vs), func(i int) (string, any) { return vs[i].Name, vs[i] })
 }
 
 // UnmarshalJSON reads an object of summaries, keeping its order.
@@ -154,18 +138,30 @@ type Quantiles []float64
 
 // MarshalJSON writes q as {"p1": …, …, "p99": …}.
 func (q Quantiles) MarshalJSON() ([]byte, error) {
+	return marshalObject(len(q), func(i int) (string, any) { return stats.ProbNames[i], q[i] })
+}
+
+// marshalObject writes n members as a JSON object, in order; member
+// gives the i-th's key and value.
+func marshalObject(n int, member func(i int) (string, any)) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, x := range q {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%q:", stats.ProbNames[i])
-		num, err := json.Marshal(x)
+		key, v := member(i)
+		k, err := json.Marshal(key)
 		if err != nil {
 			return nil, err
 		}
-		b.Write(num)
+		b.Write(k)
+		b.WriteByte(':')
+		body, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(body)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
@@ -216,13 +212,16 @@ func orderedObject(data []byte, fn func(key string, raw json.RawMessage) error) 
 }
 
 // WriteJSON writes d as indented JSON with a final newline.
-func WriteJSON(w io.Writer, d *Document) error {
-	b, err := json.MarshalIndent(d, "", "  ")
+func WriteJSON(w io.Writer, d *Document) error { return WriteIndented(w, d) }
+
+// WriteIndented writes v as JSON indented by two spaces, with a final
+// newline: the form of every JSON document settle writes.
+func WriteIndented(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
+	_, err = w.Write(append(b, '\n'))
 	return err
 }
 

@@ -2,7 +2,6 @@ package report
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -85,12 +84,7 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 	switch format {
 	case "json":
-		b, err := json.MarshalIndent(d, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
+		return WriteIndented(w, d)
 	case "csv":
 		cw := csv.NewWriter(w)
 		head, rows := d.grid(false)
