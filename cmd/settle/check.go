@@ -69,11 +69,7 @@ func countKind(sc *scenario.Scenario, kind scenario.Kind) int {
 
 // printError writes err to w; a list of diagnostics one a line.
 func printError(w io.Writer, err error) {
-	var le *diag.ListError
-	if errors.As(err, &le) {
-		for _, d := range le.List {
-			fmt.Fprintln(w, d)
-		}
+	if diag.PrintList(w, err) {
 		return
 	}
 	var ee *model.EvalError

@@ -3,7 +3,9 @@
 package diag
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -135,6 +137,20 @@ func (e *ListError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// PrintList writes the diagnostics of the ListError err holds, one a
+// line, and reports whether it held one. Each diagnostic names its file
+// and position, so the context err wraps them in is left out.
+func PrintList(w io.Writer, err error) bool {
+	var le *ListError
+	if !errors.As(err, &le) {
+		return false
+	}
+	for _, d := range le.List {
+		fmt.Fprintln(w, d)
+	}
+	return true
+}
+
 // Nearest returns the candidate closest to name by edit distance, or ""
 // when none is close enough to be a likely typo.
 func Nearest(name string, candidates []string) string {
@@ -150,6 +166,16 @@ func Nearest(name string, candidates []string) string {
 		return ""
 	}
 	return best
+}
+
+// OneOf returns a hint for a name that is not one of candidates: the
+// nearest one, as DidYouMean, or else the list of them, as in "the keys
+// are a, b, c" for what "keys".
+func OneOf(name string, candidates []string, what string) string {
+	if hint := DidYouMean(name, candidates); hint != "" {
+		return hint
+	}
+	return "the " + what + " are " + strings.Join(candidates, ", ")
 }
 
 // DidYouMean returns a hint suggesting the nearest candidate, or "".

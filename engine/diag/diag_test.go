@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -58,5 +60,33 @@ func TestPosString(t *testing.T) {
 		if got := tt.p.String(); got != tt.want {
 			t.Errorf("%#v: got %q want %q", tt.p, got, tt.want)
 		}
+	}
+}
+
+func TestOneOf(t *testing.T) {
+	keys := []string{"net", "court", "settled"}
+	for _, tt := range []struct{ in, want string }{
+		{"cout", "did you mean court?"},
+		{"verdict", "the keys are net, court, settled"},
+	} {
+		if got := OneOf(tt.in, keys, "keys"); got != tt.want {
+			t.Errorf("OneOf(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestPrintList(t *testing.T) {
+	var l List
+	l.Errorf(Pos{File: "a.yaml", Line: 7, Col: 1}, "", "cycle")
+	l.Errorf(Pos{File: "b.yaml", Line: 9, Col: 4}, "", "unknown name")
+	var b strings.Builder
+	if !PrintList(&b, fmt.Errorf("load s.yaml: %w", l.Err())) {
+		t.Fatal("a wrapped ListError not printed")
+	}
+	if want := "a.yaml:7:1: cycle\nb.yaml:9:4: unknown name\n"; b.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
+	}
+	if PrintList(&b, errors.New("other")) {
+		t.Error("an error without diagnostics printed as a list")
 	}
 }

@@ -352,11 +352,7 @@ func readColumn(data []byte, col string) ([]float64, bool, error) {
 	}
 	idx := slices.IndexFunc(header, func(h string) bool { return strings.TrimSpace(h) == col })
 	if idx < 0 {
-		hint := diag.DidYouMean(col, header)
-		if hint == "" {
-			hint = "the columns are " + strings.Join(header, ", ")
-		}
-		return nil, false, &columnError{msg: fmt.Sprintf("no column %q", col), hint: hint, column: true}
+		return nil, false, &columnError{msg: fmt.Sprintf("no column %q", col), hint: diag.OneOf(col, header, "columns"), column: true}
 	}
 	var values []float64
 	isMoney := false

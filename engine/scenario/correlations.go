@@ -3,7 +3,6 @@ package scenario
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -79,11 +78,7 @@ func (l *loader) correlations(path string, v *yaml.Node) {
 					ok = false
 				}
 			default:
-				hint := diag.DidYouMean(k.Value, correlationKeys)
-				if hint == "" {
-					hint = "the keys are " + strings.Join(correlationKeys, ", ")
-				}
-				l.diags.Errorf(pos(path, k), hint, "unknown key %q in correlations", k.Value)
+				l.diags.Errorf(pos(path, k), diag.OneOf(k.Value, correlationKeys, "keys"), "unknown key %q in correlations", k.Value)
 				ok = false
 			}
 		}

@@ -1,8 +1,6 @@
 package scenario
 
 import (
-	"strings"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/settle-sim/settle/engine/diag"
@@ -76,11 +74,7 @@ func (l *loader) parties(path string, v *yaml.Node) {
 				p.RiskTolerance, ok = r, ok && good
 			case "doc":
 			default:
-				hint := diag.DidYouMean(fk.Value, partyKeys)
-				if hint == "" {
-					hint = "the keys are " + strings.Join(partyKeys, ", ")
-				}
-				l.diags.Errorf(pos(path, fk), hint, "unknown key %q in party %s", fk.Value, p.Name)
+				l.diags.Errorf(pos(path, fk), diag.OneOf(fk.Value, partyKeys, "keys"), "unknown key %q in party %s", fk.Value, p.Name)
 				ok = false
 			}
 		}
@@ -158,11 +152,7 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 			lo, hi, good := l.interval(path, fv)
 			st.Lo, st.Hi, ok = lo, hi, ok && good
 		default:
-			hint := diag.DidYouMean(fk.Value, settlementKeys)
-			if hint == "" {
-				hint = "the keys are " + strings.Join(settlementKeys, ", ")
-			}
-			l.diags.Errorf(pos(path, fk), hint, "unknown key %q in settlement", fk.Value)
+			l.diags.Errorf(pos(path, fk), diag.OneOf(fk.Value, settlementKeys, "keys"), "unknown key %q in settlement", fk.Value)
 			ok = false
 		}
 	}

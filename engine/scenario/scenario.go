@@ -481,11 +481,7 @@ func (l *loader) defs(src *source, v *yaml.Node, kind Kind, defined map[string]d
 				case "doc":
 					d.Doc = l.str(path, fv)
 				default:
-					hint := diag.DidYouMean(fk.Value, keys)
-					if hint == "" {
-						hint = "the keys are " + strings.Join(keys, ", ")
-					}
-					l.diags.Errorf(pos(path, fk), hint, "unknown key %q in %s %s", fk.Value, kind, d.Name)
+					l.diags.Errorf(pos(path, fk), diag.OneOf(fk.Value, keys, "keys"), "unknown key %q in %s %s", fk.Value, kind, d.Name)
 				}
 			}
 			if d.loc.line == 0 {

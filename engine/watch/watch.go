@@ -6,7 +6,6 @@ package watch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -134,12 +133,7 @@ func changed(a, b map[string]time.Time) bool {
 }
 
 func printError(w io.Writer, err error) {
-	var le *diag.ListError
-	if errors.As(err, &le) {
-		for _, d := range le.List {
-			fmt.Fprintln(w, d)
-		}
-		return
+	if !diag.PrintList(w, err) {
+		fmt.Fprintln(w, err)
 	}
-	fmt.Fprintln(w, err)
 }
