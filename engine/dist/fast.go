@@ -71,10 +71,10 @@ func NewSampler(f *Family, p Params) Sampler {
 // exception is the strip method, which has no other implementation: it
 // draws beta and pert as NewSampler's does.
 func PlainSampler(f *Family, p Params) Sampler {
-	s := Sampler{kind: kinds[f], fam: f, p: p}
-	s.useStrips()
-	s.kind = generic
-	return s
+	if s := NewSampler(f, p); s.st != nil {
+		return s
+	}
+	return Sampler{kind: generic, fam: f, p: p}
 }
 
 // Strips returns the table of a beta or pert drawn by the strip method,
@@ -159,9 +159,6 @@ func (s *Sampler) Sample(src *rng.Stream) float64 {
 		return p[2] - math.Sqrt((1-u)*s.r*s.bc)
 	case kUniform:
 		return src.RandFloat64()*(p[1]-p[0]) + p[0]
-	}
-	if s.st != nil { // PlainSampler's beta and pert
-		return s.lo + float64(s.r*s.st.draw(src))
 	}
 	return s.fam.Sample(src, *p)
 }

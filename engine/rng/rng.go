@@ -88,10 +88,9 @@ func (s *Stream) SiteKeyed(key uint64) {
 // SiteFirst is SiteKeyed(key) then Uint64: the first 64 bits of the
 // site's stream, which goes on from there.
 func (s *Stream) SiteFirst(key uint64) uint64 {
-	h := mix(s.lo + key)
-	s.pcg.Seed(s.hi^key, h)
+	s.SiteKeyed(key)
 	s.fresh = false
-	return h
+	return s.first
 }
 
 // SiteID names a draw site by the definition it is in and its index among
