@@ -38,6 +38,8 @@ func TestPartiesErrors(t *testing.T) {
 			"p.yaml:11:3: the scenario has parties but no settlement figure"},
 		{"parties:\n  s: {net: court, court: court}\nsettlement: {figure: figure}\n",
 			"p.yaml:11:3: party s has no settled"},
+		{"parties:\n  s: {net: court, settled: settled}\nsettlement: {figure: figure}\n",
+			"p.yaml:11:3: party s has no court; write court: NAME, the var that is the party's net outcome if the case goes to judgment"},
 		{"parties:\n  s: {net: court, court: court, settled: settled, risk_tolerance: -£5m}\nsettlement: {figure: figure}\n",
 			`p.yaml:11:67: risk_tolerance "-£5m" is not a positive amount`},
 		{"parties:\n  s: {net: court, court: court, settled: settled, risk: 5}\nsettlement: {figure: figure}\n",

@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"fmt"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/settle-sim/settle/engine/diag"
@@ -79,11 +81,16 @@ func (l *loader) parties(path string, v *yaml.Node) {
 			}
 		}
 		for _, f := range []struct {
-			key string
-			ref Ref
-		}{{"net", p.Net}, {"court", p.Court}, {"settled", p.Settled}} {
+			key, what string
+			ref       Ref
+		}{
+			{"net", "however the dispute ends", p.Net},
+			{"court", "if the case goes to judgment", p.Court},
+			{"settled", "if it settles at the settlement figure", p.Settled},
+		} {
 			if f.ref.Name == "" {
-				l.diags.Errorf(p.Pos, "name the output that is the party's net outcome, larger being better for it", "party %s has no %s", p.Name, f.key)
+				l.diags.Errorf(p.Pos, fmt.Sprintf("write %s: NAME, the var that is the party's net outcome %s, larger being better for it", f.key, f.what),
+					"party %s has no %s", p.Name, f.key)
 				ok = false
 			}
 		}
