@@ -15,6 +15,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/settle-sim/settle/engine/money"
 )
 
 // MaxParams is the largest number of parameters a family takes.
@@ -82,6 +84,10 @@ func Validate(f *Family, p Params) error {
 	return nil
 }
 
+// num shows a parameter in a message as its writer would read it: no
+// exponent, thousands separated (£700m is 700,000,000).
+func num(x float64) string { return money.FormatExact(x) }
+
 // PERT returns the beta distribution behind pert(min, mode, max): the
 // shape parameters of the standard PERT (λ = 4) on [0, 1].
 func PERT(min, mode, max float64) distuv.Beta {
@@ -110,9 +116,9 @@ func Discrete(u float64, cum []float64) int {
 func checkRange(min, mode, max float64) string {
 	switch {
 	case !(min < max):
-		return fmt.Sprintf("min (%g) must be less than max (%g)", min, max)
+		return fmt.Sprintf("min (%s) must be less than max (%s)", num(min), num(max))
 	case mode < min || mode > max:
-		return fmt.Sprintf("mode (%g) must lie between min (%g) and max (%g); the order is (min, mode, max)", mode, min, max)
+		return fmt.Sprintf("mode (%s) must lie between min (%s) and max (%s); the order is (min, mode, max)", num(mode), num(min), num(max))
 	}
 	return ""
 }
@@ -123,7 +129,7 @@ var families = []*Family{
 		Doc: "true with probability p",
 		Check: func(p Params) string {
 			if p[0] < 0 || p[0] > 1 {
-				return fmt.Sprintf("p (%g) must be a probability between 0 and 1", p[0])
+				return fmt.Sprintf("p (%s) must be a probability between 0 and 1", num(p[0]))
 			}
 			return ""
 		},
@@ -158,7 +164,7 @@ var families = []*Family{
 		Doc: "exp of a normal(mu, sigma): mu and sigma are on the log scale",
 		Check: func(p Params) string {
 			if p[1] < 0 {
-				return fmt.Sprintf("sigma (%g) must not be negative", p[1])
+				return fmt.Sprintf("sigma (%s) must not be negative", num(p[1]))
 			}
 			return ""
 		},
@@ -176,7 +182,7 @@ var families = []*Family{
 		Doc: "normal distribution with the given mean and standard deviation",
 		Check: func(p Params) string {
 			if p[1] < 0 {
-				return fmt.Sprintf("sd (%g) must not be negative", p[1])
+				return fmt.Sprintf("sd (%s) must not be negative", num(p[1]))
 			}
 			return ""
 		},
@@ -217,7 +223,7 @@ var families = []*Family{
 		Doc: "uniform distribution on [min, max)",
 		Check: func(p Params) string {
 			if p[0] > p[1] {
-				return fmt.Sprintf("min (%g) must not exceed max (%g)", p[0], p[1])
+				return fmt.Sprintf("min (%s) must not exceed max (%s)", num(p[0]), num(p[1]))
 			}
 			return ""
 		},
@@ -233,9 +239,9 @@ func positive2(a, b string) func(p Params) string {
 	return func(p Params) string {
 		switch {
 		case p[0] <= 0:
-			return fmt.Sprintf("%s (%g) must be greater than 0", a, p[0])
+			return fmt.Sprintf("%s (%s) must be greater than 0", a, num(p[0]))
 		case p[1] <= 0:
-			return fmt.Sprintf("%s (%g) must be greater than 0", b, p[1])
+			return fmt.Sprintf("%s (%s) must be greater than 0", b, num(p[1]))
 		}
 		return ""
 	}

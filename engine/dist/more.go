@@ -205,9 +205,9 @@ var more = []*Family{
 		Check: func(p Params) string {
 			switch {
 			case p[0] <= 0:
-				return fmt.Sprintf("df (%g) must be greater than 0", p[0])
+				return fmt.Sprintf("df (%s) must be greater than 0", num(p[0]))
 			case p[2] <= 0:
-				return fmt.Sprintf("scale (%g) must be greater than 0", p[2])
+				return fmt.Sprintf("scale (%s) must be greater than 0", num(p[2]))
 			}
 			return ""
 		},
@@ -260,9 +260,9 @@ var more = []*Family{
 		Check: func(p Params) string {
 			switch {
 			case p[0] < 0 || p[0] != math.Floor(p[0]) || p[0] > 1e9:
-				return fmt.Sprintf("n (%g) must be a whole number from 0 to 1e9", p[0])
+				return fmt.Sprintf("n (%s) must be a whole number from 0 to 1,000,000,000", num(p[0]))
 			case p[1] < 0 || p[1] > 1:
-				return fmt.Sprintf("p (%g) must be a probability between 0 and 1", p[1])
+				return fmt.Sprintf("p (%s) must be a probability between 0 and 1", num(p[1]))
 			}
 			return ""
 		},
@@ -292,9 +292,9 @@ var more = []*Family{
 		Check: func(p Params) string {
 			switch {
 			case p[0] <= 0:
-				return fmt.Sprintf("min (%g) must be greater than 0", p[0])
+				return fmt.Sprintf("min (%s) must be greater than 0", num(p[0]))
 			case !(p[0] < p[1]):
-				return fmt.Sprintf("min (%g) must be less than max (%g)", p[0], p[1])
+				return fmt.Sprintf("min (%s) must be less than max (%s)", num(p[0]), num(p[1]))
 			}
 			return ""
 		},
@@ -323,7 +323,7 @@ var more = []*Family{
 				return msg
 			}
 			if p[3] < 0 {
-				return fmt.Sprintf("shape (%g) must not be negative", p[3])
+				return fmt.Sprintf("shape (%s) must not be negative", num(p[3]))
 			}
 			return ""
 		},
@@ -406,9 +406,9 @@ func checkInterval(positive bool) func(p Params) string {
 	return func(p Params) string {
 		switch {
 		case positive && p[0] <= 0:
-			return fmt.Sprintf("lo (%g) must be greater than 0: a lognormal takes only positive values", p[0])
+			return fmt.Sprintf("lo (%s) must be greater than 0: a lognormal takes only positive values", num(p[0]))
 		case p[0] > p[1]:
-			return fmt.Sprintf("lo (%g) must not exceed hi (%g); the order is (lo, hi)", p[0], p[1])
+			return fmt.Sprintf("lo (%s) must not exceed hi (%s); the order is (lo, hi)", num(p[0]), num(p[1]))
 		}
 		return ""
 	}
@@ -417,7 +417,7 @@ func checkInterval(positive bool) func(p Params) string {
 func positive1(a string) func(p Params) string {
 	return func(p Params) string {
 		if p[0] <= 0 {
-			return fmt.Sprintf("%s (%g) must be greater than 0", a, p[0])
+			return fmt.Sprintf("%s (%s) must be greater than 0", a, num(p[0]))
 		}
 		return ""
 	}

@@ -99,7 +99,7 @@ func TestCompileErrors(t *testing.T) {
 		{"parameters from constant inputs", "inputs:\n  sd: -1\n  a: normal(0, sd)\n  lo: £5m\n  hi: £1m\n  b: pert(lo, £3m, hi)\noutputs: [a]\n",
 			[][]string{
 				{"s.yaml:3:6", "input a: normal(mean, sd): sd (-1) must not be negative"},
-				{"s.yaml:6:6", "input b: pert(min, mode, max): min (5e+06) must be less than max (1e+06)"},
+				{"s.yaml:6:6", "input b: pert(min, mode, max): min (5,000,000) must be less than max (1,000,000)"},
 			}},
 		{"distribution in a rule", "inputs:\n  x: 1\nrules:\n  r: x + normal(0, 1)\noutputs: [r]\n",
 			[][]string{{"s.yaml:4:10", "rule r calls the distribution normal(); distributions belong under inputs"}}},
@@ -180,7 +180,7 @@ rules:
 outputs: [total, nett]
 `
 	wantDiags(t, compileDiags(t, text), [][]string{
-		{"s.yaml:2:10", "pert(min, mode, max): min (7e+08) must be less than max (4e+08)"},
+		{"s.yaml:2:10", "pert(min, mode, max): min (700,000,000) must be less than max (400,000,000)"},
 		{"s.yaml:6:22", "rule penalty: invalid operation: *"},
 		{"s.yaml:7:16", `unknown name "costs" in rule net`, "define it under inputs or rules"},
 		{"s.yaml:9:18", `unknown output "nett"`, "did you mean net?"},

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -251,6 +252,20 @@ func FormatNumber(v float64) string {
 		s = decimal.NewFromFloat(v).Round(places).String()
 	}
 	return group(s)
+}
+
+// FormatExact shows a number exactly, for messages about a value a
+// person wrote: the shortest decimal that reads back as v, thousands
+// separated, never an exponent (700000000 is 700,000,000, 0.35 is
+// 0.35), except beyond 1e21 or below 1e-6, where no digits would fit.
+func FormatExact(v float64) string {
+	if s, ok := special(v); ok {
+		return s
+	}
+	if a := math.Abs(v); a != 0 && (a >= 1e21 || a < 1e-6) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return group(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
 // FormatPercent shows a fraction as a percentage: 0.273 is 27.3%.

@@ -191,3 +191,23 @@ func TestFormatPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatExact(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{
+		{7e8, "700,000,000"},
+		{0.35, "0.35"},
+		{-1, "-1"},
+		{1.0000001, "1.0000001"},
+		{1234.5678, "1,234.5678"},
+		{0, "0"},
+		{1e-9, "1e-09"},
+		{math.Inf(1), "+Inf"},
+	} {
+		if got := FormatExact(tt.v); got != tt.want {
+			t.Errorf("FormatExact(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
