@@ -115,6 +115,10 @@ type Options struct {
 	// its p10 and its p90.
 	Sensitivity bool
 
+	// VOI, when not nil, adds the value of information of each party's
+	// decision to settle or go to court (see VOIOptions).
+	VOI *VOIOptions
+
 	// Sampler chooses the draws' uniforms: pseudo-random (the zero
 	// value), Latin hypercube or scrambled Sobol'.
 	Sampler sampling.Method
@@ -160,6 +164,9 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// VOI is the value of information of each party's decision, when
+	// Options.VOI is set.
+	VOI *VOIResult
 
 	// Sampler is how the draws were made; Correlations the declared rank
 	// correlations with those achieved (CorrelationsRepaired when the
@@ -246,6 +253,11 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	}
 	if full && opt.Sensitivity {
 		if err := analyseSensitivity(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.VOI != nil {
+		if err := analyseVOI(ctx, res, byVar, opt); err != nil {
 			return nil, err
 		}
 	}

@@ -32,6 +32,8 @@ type Document struct {
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// TornadoTrials is how many of the trials each tornado run took.
 	TornadoTrials int `json:"tornado_trials,omitempty"`
+	// VOI is the value of information of each party's decision.
+	VOI VOI `json:"voi,omitempty"`
 
 	// Sampler is lhs or sobol; empty for pseudo-random sampling.
 	Sampler      string        `json:"sampler,omitempty"`
@@ -93,6 +95,7 @@ func New(res *engine.Result) *Document {
 	}
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
+	d.VOI = newVOI(res)
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
 	return d
 }

@@ -31,8 +31,6 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/settle-sim/settle/engine/sensitivity"
 )
 
 // MaxCovariates is the most covariates a Basis takes: the tensor product
@@ -175,8 +173,14 @@ func splineMargin(x []float64, size, degree int) *margin {
 	k := degree + 1
 	nseg := size - degree
 	mg := &margin{size: size, k: k, start: make([]int32, n), vals: make([]float64, n*k)}
-	ranks := sensitivity.Ranks(x)
-	for t, r := range ranks {
+	sorted := slices.Clone(x)
+	slices.Sort(sorted)
+	for t, v := range x {
+		// The mean rank of v's ties (1-based) is (lo + hi + 1)/2, lo and
+		// hi the first index of v in sorted and the first past it.
+		lo, _ := slices.BinarySearch(sorted, v)
+		hi, _ := slices.BinarySearch(sorted, math.Nextafter(v, math.Inf(1)))
+		r := float64(lo+hi+1) / 2
 		u := (r - 0.5) / float64(n) * float64(nseg)
 		seg := min(int(u), nseg-1)
 		f := u - float64(seg)

@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/settle-sim/settle/engine/smooth"
 	"github.com/settle-sim/settle/engine/stats"
@@ -64,6 +65,11 @@ type Decision struct {
 	// RiskTolerance is R of the decision maker's exponential utility
 	// u(x) = −exp(−x/R); 0 means risk-neutral.
 	RiskTolerance float64
+
+	// The net benefits in money and in utility, made once: a Decision
+	// may be valued from several goroutines at once.
+	once [2]sync.Once
+	nb   [2]*netBenefits
 }
 
 // Estimate is an estimated value with its standard error, in money.
@@ -145,6 +151,15 @@ type netBenefits struct {
 }
 
 func (d *Decision) netBenefits(utility bool) *netBenefits {
+	i := 0
+	if utility {
+		i = 1
+	}
+	d.once[i].Do(func() { d.nb[i] = d.makeNetBenefits(utility) })
+	return d.nb[i]
+}
+
+func (d *Decision) makeNetBenefits(utility bool) *netBenefits {
 	nb := &netBenefits{utility: utility, r: d.RiskTolerance}
 	tr := func(x float64) float64 { return x }
 	if utility {

@@ -8,9 +8,19 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/settle-sim/settle/engine/smooth"
+	"github.com/settle-sim/settle/internal/longtest"
 )
 
 var stdNormal = distuv.Normal{Mu: 0, Sigma: 1}
+
+// seeds is how many seeds a battery runs: short, or long with
+// SETTLE_LONG=1.
+func seeds(short, long uint64) uint64 {
+	if longtest.Enabled() {
+		return long
+	}
+	return short
+}
 
 // normalEVPI is E[max(D, 0)] − max(E D, 0) for D normal(mu, sigma):
 // σφ(μ/σ) + μΦ(μ/σ) − max(μ, 0).
@@ -135,7 +145,7 @@ func TestEVPPINormalClosedForm(t *testing.T) {
 // enough to change the choice (exactly 0).
 func TestEVPPIIrrelevantInput(t *testing.T) {
 	const n = 50_000
-	for seed := range uint64(10) {
+	for seed := range seeds(3, 20) {
 		r := rand.New(rand.NewPCG(seed, 11))
 		x := normals(r, n, 0, 1)
 		noise := normals(r, n, 0, 1)
@@ -177,7 +187,7 @@ func TestEVPPIIrrelevantInput(t *testing.T) {
 // depend nonlinearly on the inputs and on noise.
 func TestEVPPINotAboveEVPI(t *testing.T) {
 	const n = 5000
-	for seed := range uint64(40) {
+	for seed := range seeds(12, 200) {
 		r := rand.New(rand.NewPCG(seed, 13))
 		k := 2 + r.IntN(2)
 		xs := [][]float64{normals(r, n, 0, 1), normals(r, n, 0, 1), make([]float64, n)}
