@@ -114,6 +114,14 @@ type Options struct {
 	// each sampled input and a tornado from runs with each input held at
 	// its p10 and its p90.
 	Sensitivity bool
+	// Spider adds, for every output, its mean with each sampled input
+	// held at its p10, p25, p50, p75 and p90 (the tornado's two passes
+	// an input and three more).
+	Spider bool
+	// SobolTrials, when positive, adds every output's first-order and
+	// total Sobol' indices for each input, from a Saltelli design of
+	// that many base trials ((inputs + 2) times as many evaluations).
+	SobolTrials int
 
 	// VOI, when not nil, adds the value of information of each party's
 	// decision to settle or go to court (see VOIOptions).
@@ -164,6 +172,9 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from.
+	SobolTrials int
 	// VOI is the value of information of each party's decision, when
 	// Options.VOI is set.
 	VOI *VOIResult
@@ -253,6 +264,16 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	}
 	if full && opt.Sensitivity {
 		if err := analyseSensitivity(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.Spider {
+		if err := analyseSpider(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.SobolTrials > 0 {
+		if err := analyseSobol(ctx, res, opt); err != nil {
 			return nil, err
 		}
 	}
