@@ -29,8 +29,8 @@ type PartyVOI struct {
 	FigureBasis string  `json:"figure_basis"`
 	// Choice is what the party decides without information, "settle"
 	// or "court", on its own utility; ChoiceOnMoney on expected money.
-	Choice        string `json:"choice"`
-	ChoiceOnMoney string `json:"choice_on_money"`
+	Choice        string    `json:"choice"`
+	ChoiceOnMoney string    `json:"choice_on_money"`
 	EVPI          VOIValue  `json:"evpi"`
 	EVPPI         VOIValues `json:"evppi"`
 }
