@@ -101,6 +101,11 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		}
 	}
 	p, err := model.Compile(sc)
+	if err == nil {
+		if err = checkVOI(p); err != nil {
+			p = nil
+		}
+	}
 	return p, sc.Notes, err
 }
 
@@ -200,7 +205,8 @@ const (
 )
 
 // Defaults returns the options a scenario asks for: its own trial count
-// and seed, or DefaultTrials and DefaultSeed.
+// and seed, or DefaultTrials and DefaultSeed, and the value of
+// information when it has a voi section.
 func Defaults(p *model.Program) Options {
 	opt := Options{Trials: DefaultTrials, Seed: DefaultSeed}
 	if p.Scenario.HasTrials {
@@ -208,6 +214,9 @@ func Defaults(p *model.Program) Options {
 	}
 	if p.Scenario.HasSeed {
 		opt.Seed = p.Scenario.Seed
+	}
+	if v := p.Scenario.VOI; v != nil {
+		opt.VOI = scenarioVOI(v)
 	}
 	return opt
 }

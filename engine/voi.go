@@ -12,6 +12,7 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/smooth"
 	"github.com/settle-sim/settle/engine/voi"
 )
@@ -299,4 +300,58 @@ func voiGroups(q *model.Program, groups []VOIGroup, values map[*model.Var][]floa
 		}
 	}
 	return groups, nil
+}
+
+// scenarioVOI is the value-of-information options a scenario's voi
+// section asks for.
+func scenarioVOI(v *scenario.VOI) *VOIOptions {
+	o := &VOIOptions{}
+	for _, g := range v.Groups {
+		vg := VOIGroup{Name: g.Name}
+		for _, r := range g.Inputs {
+			vg.Inputs = append(vg.Inputs, r.Name)
+		}
+		o.Groups = append(o.Groups, vg)
+	}
+	return o
+}
+
+// checkVOI reports, each at its position, the problems of the scenario's
+// voi groups: a name that is no input or rule, the settlement figure, an
+// input that does not vary, too many inputs, a group named as an input.
+func checkVOI(p *model.Program) error {
+	v := p.Scenario.VOI
+	if v == nil {
+		return nil
+	}
+	var names []string
+	for _, x := range p.Vars {
+		names = append(names, x.Name)
+	}
+	var l diag.List
+	for _, g := range v.Groups {
+		if _, ok := p.Lookup(g.Name); ok {
+			l.Errorf(g.Pos, "name the group otherwise", "voi group %s has the name of an input or rule", g.Name)
+		}
+		if len(g.Inputs) > smooth.MaxCovariates {
+			l.Errorf(g.Pos, "split it into smaller groups", "voi group %s has %d inputs; a group holds at most %d (the regression of more has too many coefficients to fit)",
+				g.Name, len(g.Inputs), smooth.MaxCovariates)
+		}
+		for i, r := range g.Inputs {
+			x, ok := p.Lookup(r.Name)
+			switch {
+			case r.Name == "":
+				// reported when read
+			case slices.ContainsFunc(g.Inputs[:i], func(o scenario.Ref) bool { return o.Name == r.Name }):
+				l.Errorf(r.Pos, "", "voi group %s names %s twice", g.Name, r.Name)
+			case !ok:
+				l.Errorf(r.Pos, diag.OneOf(r.Name, names, "inputs and rules"), "voi group %s: no input or rule %q", g.Name, r.Name)
+			case p.Figure != nil && x.Name == p.Figure.Name:
+				l.Errorf(r.Pos, "the decision is whether to settle at a figure: group the inputs it is made of instead", "voi group %s: %s is the settlement figure", g.Name, r.Name)
+			case !x.Random:
+				l.Errorf(r.Pos, "", "voi group %s: %s does not vary from trial to trial, so there is nothing to learn about it", g.Name, r.Name)
+			}
+		}
+	}
+	return l.Err()
 }

@@ -64,7 +64,7 @@ func run(cmd *cobra.Command, args []string) error {
 	if err := sensitivityOptions(v, &opt); err != nil {
 		return failed(exitBadInput, err)
 	}
-	if opt.VOI, err = voiOptions(cmd, v); err != nil {
+	if err := voiOptions(cmd, v, &opt); err != nil {
 		return failed(exitBadInput, err)
 	}
 	if err := target(cmd, v, &opt); err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -14,19 +16,32 @@ func addVOIFlags(f *pflag.FlagSet) {
 	f.StringArray("voi-group", nil, "also value learning inputs together: `NAME=INPUT,INPUT,…`, e.g. quantum=claim,quantum_fraction (at most 4; implies --voi); repeatable")
 }
 
-// voiOptions reads the value-of-information flags: nil when not asked.
-func voiOptions(cmd *cobra.Command, v *viper.Viper) (*engine.VOIOptions, error) {
+// voiOptions reads the value-of-information flags into opt, which holds
+// what the scenario asks for: --voi=false turns a scenario's voi off,
+// --voi or --voi-group on, the groups added to the scenario's.
+func voiOptions(cmd *cobra.Command, v *viper.Viper, opt *engine.Options) error {
 	groups, _ := cmd.Flags().GetStringArray("voi-group")
-	if !v.GetBool("voi") && len(groups) == 0 {
-		return nil, nil
+	if v.IsSet("voi") && !v.GetBool("voi") {
+		if len(groups) > 0 {
+			return fmt.Errorf("--voi-group with --voi=false: drop one of them")
+		}
+		opt.VOI = nil
+		return nil
 	}
-	o := &engine.VOIOptions{}
+	if !v.GetBool("voi") && len(groups) == 0 {
+		return nil
+	}
+	o := opt.VOI
+	if o == nil {
+		o = &engine.VOIOptions{}
+	}
 	for _, s := range groups {
 		g, err := engine.ParseVOIGroup(s)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		o.Groups = append(o.Groups, g)
 	}
-	return o, nil
+	opt.VOI = o
+	return nil
 }
