@@ -173,14 +173,7 @@ func splineMargin(x []float64, size, degree int) *margin {
 	k := degree + 1
 	nseg := size - degree
 	mg := &margin{size: size, k: k, start: make([]int32, n), vals: make([]float64, n*k)}
-	sorted := slices.Clone(x)
-	slices.Sort(sorted)
-	for t, v := range x {
-		// The mean rank of v's ties (1-based) is (lo + hi + 1)/2, lo and
-		// hi the first index of v in sorted and the first past it.
-		lo, _ := slices.BinarySearch(sorted, v)
-		hi, _ := slices.BinarySearch(sorted, math.Nextafter(v, math.Inf(1)))
-		r := float64(lo+hi+1) / 2
+	for t, r := range ranks(x) {
 		u := (r - 0.5) / float64(n) * float64(nseg)
 		seg := min(int(u), nseg-1)
 		f := u - float64(seg)
@@ -198,6 +191,40 @@ func splineMargin(x []float64, size, degree int) *margin {
 		}
 	}
 	return mg
+}
+
+// ranks returns the ranks (1 … n) of x, ties sharing their mean rank.
+func ranks(x []float64) []float64 {
+	type pair struct {
+		v float64
+		i int32
+	}
+	ps := make([]pair, len(x))
+	for i, v := range x {
+		ps[i] = pair{v, int32(i)}
+	}
+	slices.SortFunc(ps, func(a, b pair) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+	r := make([]float64, len(x))
+	for lo := 0; lo < len(ps); {
+		hi := lo + 1
+		for hi < len(ps) && ps[hi].v == ps[lo].v {
+			hi++
+		}
+		mean := float64(lo+hi+1) / 2 // ranks lo+1 … hi
+		for _, p := range ps[lo:hi] {
+			r[p.i] = mean
+		}
+		lo = hi
+	}
+	return r
 }
 
 // bspline writes the degree+1 uniform B-splines that are nonzero at

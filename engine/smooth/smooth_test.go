@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/settle-sim/settle/engine/sensitivity"
 )
 
 // rmsError is the root mean square of fitted − truth over the trials.
@@ -190,5 +192,20 @@ func TestPerturb(t *testing.T) {
 	}
 	if math.Abs(mean) > 4*sd/math.Sqrt(draws) {
 		t.Errorf("perturbed fits centre on %.4f, want 0 ± %.4f", mean, 4*sd/math.Sqrt(draws))
+	}
+}
+
+// ranks agrees with sensitivity.Ranks, ties included.
+func TestRanks(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	x := make([]float64, 5000)
+	for i := range x {
+		x[i] = float64(r.IntN(300)) // many ties
+	}
+	want := sensitivity.Ranks(x)
+	for i, got := range ranks(x) {
+		if got != want[i] {
+			t.Fatalf("rank of x[%d] = %v: %v, want %v", i, x[i], got, want[i])
+		}
 	}
 }
