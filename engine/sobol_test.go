@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
 
@@ -104,6 +105,46 @@ func TestSpider(t *testing.T) {
 		for _, l := range s.Spider {
 			if l.Input == b.Input && (l.Points[0].Mean != b.MeanLow || l.Points[len(l.Points)-1].Mean != b.MeanHigh) {
 				t.Errorf("%s: spider ends %v, %v; tornado %v, %v", b.Input, l.Points[0].Mean, l.Points[4].Mean, b.MeanLow, b.MeanHigh)
+			}
+		}
+	}
+}
+
+// TestSobolCorrelated: correlated inputs are one factor, which explains
+// all of y = a + b; an independent c explains the rest of z = a + c. The
+// run's Latin hypercube does not reach the design, which is
+// pseudo-random.
+func TestSobolCorrelated(t *testing.T) {
+	p := load(t, writeScenario(t, `name: correlated
+inputs:
+  a: normal(0, 1)
+  b: normal(0, 1)
+  c: normal(0, 1)
+rules:
+  y: a + b
+  z: a + c
+outputs: [y, z]
+correlations:
+  - [a, b, 0.5]
+`))
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 1000, Seed: 3, SobolTrials: 20_000, Sampler: sampling.LHS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Sensitivity {
+		if len(s.Sobol) != 2 || s.Sobol[0].Input != "a+b" || s.Sobol[1].Input != "c" {
+			t.Fatalf("%s: factors %+v, want a+b and c", s.Output, s.Sobol)
+		}
+		ab, c := s.Sobol[0], s.Sobol[1]
+		want := map[string][2]float64{"y": {1, 0}, "z": {0.5, 0.5}}[s.Output]
+		for _, e := range []struct {
+			name    string
+			got, se float64
+			want    float64
+		}{{"a+b first", ab.First, ab.FirstSE, want[0]}, {"a+b total", ab.Total, ab.TotalSE, want[0]},
+			{"c first", c.First, c.FirstSE, want[1]}, {"c total", c.Total, c.TotalSE, want[1]}} {
+			if math.Abs(e.got-e.want) > 4*e.se+1e-12 {
+				t.Errorf("%s: %s = %.4f ± %.4f, want %.4f", s.Output, e.name, e.got, e.se, e.want)
 			}
 		}
 	}

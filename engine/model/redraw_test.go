@@ -112,3 +112,26 @@ func TestRedrawRefusesDesigns(t *testing.T) {
 		t.Error("redrawing an input without draws: no error")
 	}
 }
+
+// A redrawn trial allocates nothing, as any trial: the correlated
+// factor's copula refill included.
+func TestRedrawNoAlloc(t *testing.T) {
+	for _, src := range []string{redrawScenario, redrawScenario + "correlations:\n  - [a, p, 0.7]\n"} {
+		p := compile(t, src)
+		q, err := p.Redraw(p.Factors()[0], 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := q.NewState()
+		trial := 0
+		allocs := testing.AllocsPerRun(1000, func() {
+			if err := q.Eval(s, 5, trial); err != nil {
+				t.Fatal(err)
+			}
+			trial++
+		})
+		if allocs != 0 {
+			t.Errorf("a redrawn trial allocates %v times", allocs)
+		}
+	}
+}
