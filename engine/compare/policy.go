@@ -245,6 +245,11 @@ func (p *Policy) Eval(w *Row) ([]string, error) {
 	} else {
 		conds = append(conds, p.deflt...)
 	}
+	return fire(conds, w)
+}
+
+// fire returns the conditions of conds that hold for w.
+func fire(conds []*cond, w *Row) ([]string, error) {
 	e := env(w)
 	var fired []string
 	for _, c := range conds {
@@ -267,18 +272,7 @@ func (p *Policy) EvalFigure(w *Row) ([]string, error) {
 	if !ok {
 		conds = p.figs
 	}
-	var fired []string
-	e := env(w)
-	for _, c := range conds {
-		out, err := expr.Run(c.prog, e)
-		if err != nil {
-			return nil, fmt.Errorf("policy condition %q for %s: %w", c.src, w.Name, err)
-		}
-		if b, _ := out.(bool); b {
-			fired = append(fired, c.src)
-		}
-	}
-	return fired, nil
+	return fire(conds, w)
 }
 
 // CheckOutputs reports, with their positions, the outputs the policy

@@ -1,7 +1,6 @@
 package htmlreport
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -13,16 +12,7 @@ import (
 // --sensitivity=spider,sobol --voi --voi-group quantum=claim,quantum_fraction).
 func drivers(t *testing.T) *report.Document {
 	t.Helper()
-	f, err := os.Open("testdata/drivers.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	d, err := report.ReadJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return readDoc(t, "testdata/drivers.json")
 }
 
 // TestDrivers: the value of information, Sobol' and spider sections are

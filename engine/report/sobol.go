@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -23,16 +22,7 @@ func (s SobolIndices) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object of indices, keeping its order.
 func (s *SobolIndices) UnmarshalJSON(data []byte) error {
-	*s = SobolIndices{}
-	return orderedObject(data, func(key string, raw json.RawMessage) error {
-		var ix sensitivity.SobolIndex
-		if err := json.Unmarshal(raw, &ix); err != nil {
-			return fmt.Errorf("sobol.%s: %w", key, err)
-		}
-		ix.Input = key
-		*s = append(*s, ix)
-		return nil
-	})
+	return readObject(data, "sobol.", (*[]sensitivity.SobolIndex)(s), func(ix *sensitivity.SobolIndex, key string) { ix.Input = key })
 }
 
 // sobolRows is the most inputs a Sobol' table shows for an output.

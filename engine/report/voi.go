@@ -65,14 +65,20 @@ func (v VOI) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object of parties, keeping its order.
 func (v *VOI) UnmarshalJSON(data []byte) error {
-	*v = VOI{}
+	return readObject(data, "voi.", (*[]PartyVOI)(v), func(p *PartyVOI, key string) { p.Name = key })
+}
+
+// readObject reads an object of Ts into *dst, in order, giving each its
+// key with name; errors name the key after prefix.
+func readObject[T any](data []byte, prefix string, dst *[]T, name func(*T, string)) error {
+	*dst = []T{}
 	return orderedObject(data, func(key string, raw json.RawMessage) error {
-		var p PartyVOI
-		if err := json.Unmarshal(raw, &p); err != nil {
-			return fmt.Errorf("voi.%s: %w", key, err)
+		var x T
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return fmt.Errorf("%s%s: %w", prefix, key, err)
 		}
-		p.Name = key
-		*v = append(*v, p)
+		name(&x, key)
+		*dst = append(*dst, x)
 		return nil
 	})
 }
@@ -84,16 +90,7 @@ func (vs VOIValues) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object of values, keeping its order.
 func (vs *VOIValues) UnmarshalJSON(data []byte) error {
-	*vs = VOIValues{}
-	return orderedObject(data, func(key string, raw json.RawMessage) error {
-		var v VOIValue
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		v.Name = key
-		*vs = append(*vs, v)
-		return nil
-	})
+	return readObject(data, "", (*[]VOIValue)(vs), func(v *VOIValue, key string) { v.Name = key })
 }
 
 func newVOI(res *engine.Result) VOI {
