@@ -144,6 +144,8 @@ type Scenario struct {
 	// Correlations are the rank correlations declared between inputs;
 	// nil when none are.
 	Correlations *Correlations
+	// VOI asks for the value of information, with groups (voi.go).
+	VOI *VOI
 
 	// Positions are the position files applied, in order.
 	Positions []Position
@@ -252,7 +254,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -408,6 +410,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.settlement(path, v)
 		case "correlations":
 			l.correlations(path, v)
+		case "voi":
+			l.voi(path, v)
 		}
 	}
 	return pf
