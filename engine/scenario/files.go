@@ -44,8 +44,8 @@ func (l *loader) read(dir, ref string, from diag.Pos, r role) *project.File {
 }
 
 // settleKeys reports whether the top-level mapping of the file at path
-// looks like a settle file: whether one of its keys is, or is close to,
-// one that a settle file has. When none is, the file is something else
+// looks like a settle file: whether one of its keys is, or is a typo
+// of, one that a settle file has. When none is, the file is something else
 // (a configuration file, a list of secrets), and it is reported without
 // quoting any of it: settle's messages never echo the contents of a file
 // that is not one of its own.
@@ -56,7 +56,12 @@ func (l *loader) settleKeys(path string, top *yaml.Node, allowed []string, rootO
 	known := append(append([]string{}, topKeys[true]...), positionKeys...)
 	for i := 0; i < len(top.Content); i += 2 {
 		k := top.Content[i].Value
-		if contains(known, k) || diag.Nearest(k, known) != "" {
+		if contains(known, k) {
+			return true
+		}
+		// A typo of a settle key (which keeps its first letter, as
+		// typos mostly do) makes it a settle file with a typo.
+		if n := diag.Nearest(k, known); n != "" && strings.EqualFold(k[:1], n[:1]) {
 			return true
 		}
 	}
