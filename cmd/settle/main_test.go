@@ -33,6 +33,17 @@ func TestScripts(t *testing.T) {
 					return err
 				}
 			}
+			// The repository's settle.yaml marks the project root, so
+			// that scenarios/ may include ../rules; a script's own
+			// settle.yaml is kept.
+			conf := filepath.Join(env.WorkDir, "settle.yaml")
+			if _, err := os.Stat(conf); os.IsNotExist(err) {
+				data, err := os.ReadFile(filepath.Join("..", "..", "settle.yaml"))
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(conf, data, 0o644)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

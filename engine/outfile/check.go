@@ -19,7 +19,7 @@ func (o Output) String() string {
 	if o.Flag == "" {
 		return "the result (on " + o.Target.String() + ")"
 	}
-	return o.Flag + " " + o.Target.String()
+	return o.Flag + " " + o.Target.Path
 }
 
 // Input is a file a run reads: what it is to the run (such as "the
@@ -53,7 +53,7 @@ func Check(outputs []Output, inputs []Input) error {
 				}
 			}
 			if os.SameFile(ids[i].info, fi) {
-				return fmt.Errorf("%s is %s %s, which this run reads: writing it would destroy it; write the output to another file", o, in.Role, in.Path)
+				return fmt.Errorf("%s would overwrite %s (%s), which this run reads; write the output to another file", o, in.Path, in.Role)
 			}
 		}
 	}

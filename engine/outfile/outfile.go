@@ -76,16 +76,12 @@ func Plan(path string) (*Target, error) {
 		t.Kind = Stdout
 		return t, nil
 	}
-	switch filepath.ToSlash(filepath.Clean(path)) {
-	case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1":
-		t.Kind = Stdout
-		return t, nil
-	case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2":
-		t.Kind = Stderr
-		return t, nil
-	}
 	p := path
 	for n := 0; ; n++ {
+		if k, ok := standard(p); ok {
+			t.Kind = k
+			return t, nil
+		}
 		fi, err := os.Lstat(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return t.newPath(p)
@@ -124,6 +120,19 @@ func Plan(path string) (*Target, error) {
 		}
 		p = to
 	}
+}
+
+// standard reports whether p names standard output or error, which are
+// written as the open files they are (reopening them would write a
+// redirected file from its start).
+func standard(p string) (Kind, bool) {
+	switch filepath.ToSlash(filepath.Clean(p)) {
+	case "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1":
+		return Stdout, true
+	case "/dev/stderr", "/dev/fd/2", "/proc/self/fd/2":
+		return Stderr, true
+	}
+	return 0, false
 }
 
 // special reports whether the link p is one of the kernel's, under /dev

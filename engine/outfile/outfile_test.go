@@ -191,6 +191,11 @@ func TestPlanStandard(t *testing.T) {
 			t.Errorf("Plan(%q) = %v, %v; want kind %v", path, tg, err, want)
 		}
 	}
+	link := filepath.Join(t.TempDir(), "out")
+	os.Symlink("/dev/stdout", link)
+	if tg, err := Plan(link); err != nil || tg.Kind != Stdout {
+		t.Errorf("Plan(a link to /dev/stdout) = %v, %v; want standard output", tg, err)
+	}
 	var b strings.Builder
 	tg, _ := Plan("-")
 	tg.Stdout = &b
@@ -310,11 +315,11 @@ func TestCheck(t *testing.T) {
 		outs []Output
 		want string
 	}{
-		{"scenario", []Output{{"-o", plan(scen)}}, "-o " + scen + " is the scenario " + scen + ", which this run reads"},
-		{"other spelling", []Output{{"-o", plan(filepath.Join(dir, "sub", "..", "s.yaml"))}}, "is the scenario"},
-		{"hard link", []Output{{"--samples", plan(hard)}}, "--samples " + hard + " is the scenario"},
+		{"scenario", []Output{{"-o", plan(scen)}}, "-o " + scen + " would overwrite " + scen + " (the scenario), which this run reads"},
+		{"other spelling", []Output{{"-o", plan(filepath.Join(dir, "sub", "..", "s.yaml"))}}, "(the scenario)"},
+		{"hard link", []Output{{"--samples", plan(hard)}}, "--samples " + hard + " would overwrite " + scen},
 		{"new file twice", []Output{{"-o", plan(filepath.Join(dir, "new.csv"))}, {"--samples", plan(filepath.Join(dir, "sub", "..", "new.csv"))}}, "are the same file"},
-		{"stdout twice", []Output{{"", plan("")}, {"--samples", plan("-")}}, "the result (on standard output) and --samples standard output are the same file"},
+		{"stdout twice", []Output{{"", plan("")}, {"--samples", plan("-")}}, "the result (on standard output) and --samples - are the same file"},
 		{"distinct", []Output{{"-o", plan(filepath.Join(dir, "a.json"))}, {"--samples", plan(filepath.Join(dir, "b.csv"))}}, ""},
 		{"null twice", []Output{{"-o", plan(os.DevNull)}, {"--samples", plan(os.DevNull)}}, ""},
 	}

@@ -177,7 +177,7 @@ func (r *Root) why() string {
 	case "":
 		return "no directory above the scenario holds settle.yaml or .git, so the project root is the scenario's own directory; add a settle.yaml at the top of the project, or name the root with --root DIR"
 	}
-	return fmt.Sprintf("the project root is the nearest directory above the scenario with settle.yaml or .git (here %s); move the file inside it, or name a directory that holds both with --root DIR", r.Marker)
+	return "the project root is the nearest directory above the scenario that holds settle.yaml or .git; move the file inside it, or name a directory that holds both with --root DIR"
 }
 
 // escapes reports whether the relative path rel climbs out of its base.

@@ -93,7 +93,7 @@ func TestRead(t *testing.T) {
 		{"sub/../../rules/r.yaml", ""},
 		{"../rules/link.yaml", ""},
 		{"/etc/passwd", "/etc/passwd is an absolute path; refer to files by paths relative to the file that names them"},
-		{"../../etc/passwd", "../../etc/passwd leads outside the project root (" + r.Display() + "); the project root is the nearest directory above the scenario with settle.yaml or .git (here settle.yaml)"},
+		{"../../etc/passwd", "../../etc/passwd leads outside the project root (" + r.Display() + "); the project root is the nearest directory above the scenario that holds settle.yaml or .git"},
 		{"../..", "leads outside the project root"},
 		{"../rules/out.yaml", "../rules/out.yaml leads outside the project root (" + r.Display() + ") through a symbolic link"},
 		{"../rules/abs.yaml", "through a symbolic link"},

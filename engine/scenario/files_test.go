@@ -51,7 +51,7 @@ func TestConfinement(t *testing.T) {
 		want  [][]string
 	}{
 		{"escape", map[string]string{"s.yaml": "include: [../../../../../../../etc/passwd]\noutputs: [x]\n"},
-			[][]string{{"s.yaml:1:11", "../../../../../../../etc/passwd leads outside the project root", "settle.yaml"}}},
+			[][]string{{"s.yaml:1:11", "../../../../../../../etc/passwd leads outside the project root", "holds settle.yaml or .git"}}},
 		{"absolute", map[string]string{"s.yaml": "include: [/etc/passwd]\noutputs: [x]\n"},
 			[][]string{{"s.yaml:1:11", "/etc/passwd is an absolute path"}}},
 		{"extends escape", map[string]string{"s.yaml": "extends: ../outside.yaml\noutputs: [x]\n"},
