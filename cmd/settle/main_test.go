@@ -47,6 +47,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// The hostile-input battery's (hostile_test.go).
+			"notemp": cmdNotemp, "mkfifo": cmdMkfifo, "mksock": cmdMksock, "hardlink": cmdHardlink,
+			"filetype": cmdFiletype, "bigfile": cmdBigfile, "geninputs": cmdGeninputs, "within": cmdWithin,
 			// exits N CMD ARGS... runs a command and checks its exit status.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -287,6 +287,10 @@ func (t *Target) through(ctx context.Context, write func(w io.Writer) error) err
 		var d net.Dialer
 		var c net.Conn
 		c, err = d.DialContext(ctx, "unix", t.Path)
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			err = oe.Err // the path is in the message already
+		}
 		if c != nil {
 			stop := context.AfterFunc(ctx, func() { c.SetWriteDeadline(time.Unix(1, 0)) })
 			defer stop()
