@@ -11,12 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/settle-sim/settle/engine/project"
+	"github.com/settle-sim/settle/internal/fifo"
 )
 
 // The testscript commands of the hostile-input battery
@@ -48,7 +48,7 @@ func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: mkfifo PATH")
 	}
-	ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
+	ts.Check(fifo.Make(ts.MkAbs(args[0])))
 }
 
 // mksock PATH makes a Unix socket that nobody listens on.

@@ -4,12 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/scenario"
+	"github.com/settle-sim/settle/internal/fifo"
 )
 
 // empirical() reads inside the project root only, regular files only,
@@ -21,7 +21,9 @@ func TestConfinedEmpirical(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "env.csv"), []byte("AWS_SECRET_ACCESS_KEY=AKIAabc\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "big.csv"), []byte("a\n"+strings.Repeat("1\n", 600)), 0o644)
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("award\n1\n2\n"), 0o644)
-	syscall.Mkfifo(filepath.Join(dir, "fifo.csv"), 0o644)
+	if err := fifo.Make(filepath.Join(dir, "fifo.csv")); err != nil {
+		t.Skip(err)
+	}
 	tests := []struct{ expr, want string }{
 		{`empirical("../../../../../../etc/passwd", "a")`, `s.yaml:2:16: input x: empirical: ../../../../../../etc/passwd leads outside the project root`},
 		{`empirical("/etc/passwd", "a")`, `s.yaml:2:16: input x: empirical: /etc/passwd is an absolute path`},

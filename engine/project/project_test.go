@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/settle-sim/settle/internal/fifo"
 )
 
 // tree writes files (name → content; a content starting "->" makes a
@@ -76,9 +77,9 @@ func TestRead(t *testing.T) {
 		"scenarios/sub/t.yaml": "",
 	})
 	os.WriteFile(filepath.Join(filepath.Dir(dir), "outside.yaml"), []byte("secret: 1"), 0o644)
-	fifo := filepath.Join(dir, "rules", "fifo.yaml")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
+	pipe := filepath.Join(dir, "rules", "fifo.yaml")
+	if err := fifo.Make(pipe); err != nil {
+		t.Skip(err)
 	}
 	r, err := New(filepath.Join(dir, "scenarios", "s.yaml"), Options{})
 	if err != nil {
@@ -185,16 +186,18 @@ func TestRootOption(t *testing.T) {
 // devices; ReadFile takes regular files only.
 func TestReadArg(t *testing.T) {
 	dir := tree(t, map[string]string{"a.json": "{}"})
-	fifo := filepath.Join(dir, "p")
-	syscall.Mkfifo(fifo, 0o644)
+	pipe := filepath.Join(dir, "p")
+	if err := fifo.Make(pipe); err != nil {
+		t.Skip(err)
+	}
 	go func() {
-		f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		f, err := os.OpenFile(pipe, os.O_WRONLY, 0)
 		if err == nil {
 			f.WriteString("piped")
 			f.Close()
 		}
 	}()
-	if b, err := ReadArg(fifo, Data, Options{}); err != nil || string(b) != "piped" {
+	if b, err := ReadArg(pipe, Data, Options{}); err != nil || string(b) != "piped" {
 		t.Errorf("ReadArg(FIFO) = %q, %v", b, err)
 	}
 	for path, want := range map[string]string{
@@ -208,7 +211,7 @@ func TestReadArg(t *testing.T) {
 			t.Errorf("ReadArg(%s) = %v, want %q", path, err, want)
 		}
 	}
-	if _, err := ReadFile(fifo, Data, Options{}); err == nil || !strings.Contains(err.Error(), "named pipe") {
+	if _, err := ReadFile(pipe, Data, Options{}); err == nil || !strings.Contains(err.Error(), "named pipe") {
 		t.Errorf("ReadFile(FIFO) = %v", err)
 	}
 	if _, err := ReadFile(dir+"/nope", Data, Options{}); !errors.Is(err, fs.ErrNotExist) {

@@ -133,41 +133,37 @@ func OpenArg(path string) (*os.File, error) {
 // kind. Its error satisfies errors.Is(err, fs.ErrNotExist) when there is
 // no such file.
 func ReadFile(path string, kind Kind, opt Options) ([]byte, error) {
-	fi, err := os.Stat(path)
+	f, err := readPath(path, kind, opt, false)
 	if err != nil {
-		return nil, statError(path, err)
-	}
-	if err := regular(path, fi); err != nil {
 		return nil, err
 	}
-	limit := opt.Limit(kind)
-	if err := within(path, fi.Size(), limit, kind); err != nil {
-		return nil, err
-	}
-	fh, err := os.OpenFile(path, os.O_RDONLY|nonblock, 0)
-	if err != nil {
-		return nil, statError(path, err)
-	}
-	defer fh.Close()
-	return readOpened(fh, path, fi, limit, kind)
+	return f.Data, nil
 }
 
 func readArg(path string, kind Kind, opt Options) (*File, error) {
+	return readPath(path, kind, opt, true)
+}
+
+// readPath reads the file at path, a regular file (or, if pipes, a
+// pipe) within the size limit for kind.
+func readPath(path string, kind Kind, opt Options, pipes bool) (*File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, statError(path, err)
 	}
-	if err := regularOrPipe(path, fi); err != nil {
+	check := regular
+	if pipes {
+		check = regularOrPipe
+	}
+	if err := check(path, fi); err != nil {
 		return nil, err
 	}
 	limit := opt.Limit(kind)
+	flag := os.O_RDONLY
 	if fi.Mode().IsRegular() {
 		if err := within(path, fi.Size(), limit, kind); err != nil {
 			return nil, err
 		}
-	}
-	flag := os.O_RDONLY
-	if fi.Mode().IsRegular() {
 		flag |= nonblock
 	}
 	fh, err := os.OpenFile(path, flag, 0)
