@@ -21,6 +21,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
@@ -67,6 +68,9 @@ type Spec struct {
 	// as "£400m": it replaces the input the scenario names as its
 	// settlement figure.
 	Offer string
+	// Project is where the files the scenario refers to must lie and
+	// how large they may be: its project root and size limits.
+	Project project.Options
 }
 
 // Load loads, modifies and compiles the scenario s describes.
@@ -78,7 +82,7 @@ func (s Spec) Load() (*model.Program, error) {
 // Check is Load that also returns the notes: overrides, and what each
 // position replaces.
 func (s Spec) Check() (*model.Program, diag.List, error) {
-	sc, err := scenario.Load(s.Path)
+	sc, err := scenario.LoadWith(s.Path, s.Project)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/htmlreport"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -60,16 +59,19 @@ func runPlot(cmd *cobra.Command, args []string) error {
 	if format != "png" && format != "svg" {
 		return failed(exitBadInput, fmt.Errorf("-o %s: write a .png or .svg file, or give --format png or svg", out))
 	}
-	docs, labels, err := readResults(args)
+	docs, labels, err := readResults(cmd, args)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := checkOutputs(fileInputs("a result document", args...), out); err != nil {
 		return failed(exitBadInput, err)
 	}
 	c, err := plotChart(docs, labels, name, kind)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	if err := outfile.Write(out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
+		return err
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ result document, whatever the number of workers.`,
 	addVOIFlags(f)
 	addSensitivityFlags(f, "true")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
-	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
+	f.StringP("output", "o", "", "write the result to `FILE` (atomically; through for a device, FIFO or socket; - for standard output) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
 	addSamplesFlag(cmd)
 	addProgressFlag(f)
@@ -73,6 +73,14 @@ func run(cmd *cobra.Command, args []string) error {
 
 	views, err := parseViews(cmd)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	viewed, err := viewInputs(sp, views)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	samplesOut, _ := cmd.Flags().GetString("samples")
+	if err := checkOutputs(append(programInputs(sp, p), viewed...), out, "--samples", samplesOut); err != nil {
 		return failed(exitBadInput, err)
 	}
 	mode, err := progressMode(v)

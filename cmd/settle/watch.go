@@ -32,6 +32,9 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 			if err != nil {
 				return failed(exitBadInput, err)
 			}
+			if sp.Project, err = projectOptionsOf(v); err != nil {
+				return failed(exitBadInput, err)
+			}
 			interval, _ := cmd.Flags().GetDuration("interval")
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
