@@ -35,11 +35,22 @@ const (
 	Input Kind = iota
 	// Rule is an expression over inputs and other rules.
 	Rule
+	// StageExpr is one of a stage's expressions: its duration, its
+	// costs to a party or its condition.
+	StageExpr
+	// Builtin is a value the engine provides to a scenario with stages,
+	// such as elapsed_years.
+	Builtin
 )
 
 func (k Kind) String() string {
-	if k == Rule {
+	switch k {
+	case Rule:
 		return "rule"
+	case StageExpr:
+		return "stage"
+	case Builtin:
+		return "built-in"
 	}
 	return "input"
 }
@@ -141,6 +152,12 @@ type Scenario struct {
 	Parties    []Party
 	Settlement *Settlement
 
+	// Stages, when there are any, describe the dispute as a process
+	// over time: the parties may settle before each stage, and the
+	// engine decides whether they do (see Stage).
+	Stages    []Stage
+	StagesPos diag.Pos
+
 	// Correlations are the rank correlations declared between inputs;
 	// nil when none are.
 	Correlations *Correlations
@@ -232,6 +249,10 @@ func Load(path string) (*Scenario, error) {
 	if f != nil {
 		s.SHA256 = f.sha
 	}
+	if !s.IsRuleFile {
+		l.checkParties()
+		l.checkStages()
+	}
 	s.Notes = l.diags.Notes()
 	if err := l.diags.Err(); err != nil {
 		return nil, err
@@ -252,7 +273,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "stages"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -408,6 +429,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.settlement(path, v)
 		case "correlations":
 			l.correlations(path, v)
+		case "stages":
+			l.stages(src, v)
 		}
 	}
 	return pf
