@@ -141,7 +141,7 @@ func (l *loader) checkParties() {
 		if p.Net.Name != "" {
 			continue
 		}
-		if l.root.IsProcess() {
+		if l.root.IsProcess() || l.sawStages {
 			p.Net = Ref{Name: p.Name + "_net", Pos: p.Pos}
 			continue
 		}

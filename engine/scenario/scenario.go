@@ -266,6 +266,8 @@ type loader struct {
 	rootDir  string
 	diags    diag.List
 	visiting map[string]bool
+	// sawStages: a file has stages, even if they failed to load.
+	sawStages bool
 }
 
 type parsedFile struct {
@@ -430,6 +432,7 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 		case "correlations":
 			l.correlations(path, v)
 		case "stages":
+			l.sawStages = true
 			l.stages(src, v)
 		}
 	}
