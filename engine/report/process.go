@@ -216,8 +216,11 @@ func processRows(d *Document) [][]string {
 	if pr == nil {
 		return nil
 	}
+	width := len(varRow("", &pr.Years))
 	prob := func(name string, p float64) []string {
-		return []string{"process", name, "built-in", "number", "probability", num(p)}
+		row := make([]string, width) // only the mean: a probability has no spread
+		copy(row, []string{"process", name, "built-in", "number", "probability", num(p)})
+		return row
 	}
 	var rows [][]string
 	for _, op := range pr.Opportunities {
