@@ -275,24 +275,25 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	ncol := len(gr.cols) + len(dummies)
 
 	// X and Y of the group.
-	xm := mat.NewDense(len(r), ncol, nil)
-	ym := mat.NewDense(len(r), t, nil)
+	xd := make([]float64, len(r)*ncol)
+	yd := make([]float64, len(r)*t)
 	var fv [MaxFeatures][maxSplines + 3]float64
 	for k, i := range r {
 		row := x[i*d : (i+1)*d]
 		gr.functions(row, &fv)
+		xr := xd[k*ncol : (k+1)*ncol]
 		for c, col := range gr.cols {
-			xm.Set(k, c, col.value(&fv))
+			xr[c] = col.value(&fv)
 		}
 		for c, dm := range dummies {
 			if nearestValue(m.features[dm.feature].Support, row[dm.feature]) == dm.value {
-				xm.Set(k, len(gr.cols)+c, 1)
+				xr[len(gr.cols)+c] = 1
 			}
 		}
-		for q := range t {
-			ym.Set(k, q, y[i*t+q])
-		}
+		copy(yd[k*t:(k+1)*t], y[i*t:(i+1)*t])
 	}
+	xm := mat.NewDense(len(r), ncol, xd)
+	ym := mat.NewDense(len(r), t, yd)
 	beta, inv, err := solve(xm, ym)
 	if err != nil {
 		return nil, err

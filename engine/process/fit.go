@@ -356,14 +356,16 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 		}
 		return math.Exp(min(-(v-shift)/r, 700))
 	}
-	x = make([]float64, 0, rows*dim)
-	y = make([]float64, 0, rows*3)
+	x = make([]float64, rows*dim)
+	y = make([]float64, rows*3)
+	row := 0
 	for t := range pl.n {
 		if !pl.reached[st][t] {
 			continue
 		}
-		x = append(x, pl.x[st][t*dim:(t+1)*dim]...)
-		y = append(y, u(d[t]), u(pl.a[st][t]), pl.k[st][t])
+		copy(x[row*dim:(row+1)*dim], pl.x[st][t*dim:(t+1)*dim])
+		y[row*3], y[row*3+1], y[row*3+2] = u(d[t]), u(pl.a[st][t]), pl.k[st][t]
+		row++
 	}
 	m, err := lsmc.Fit(feats, x, y, 3)
 	if err != nil {
