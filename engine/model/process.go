@@ -132,7 +132,7 @@ func (c *compiler) overridden(d *scenario.Def) bool {
 		return false
 	}
 	if d.Kind == scenario.Rule || v.Kind != scenario.Input {
-		c.diags.Notef(d.Pos, "%s %s is computed by the engine in a scenario with stages (%s); its expression here is not used", d.Kind, d.Name, v.Doc)
+		c.diags.Notef(d.Pos, "%s %s is computed by the engine in a scenario with stages, where the dispute ends; its expression here is not used", d.Kind, d.Name)
 	}
 	return true
 }
