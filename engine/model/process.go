@@ -196,7 +196,8 @@ func (c *compiler) placeBuiltins(env map[string]any) {
 }
 
 // supportOf returns the values a var compiled from p can take, when its
-// declared distribution has few of them.
+// declared distribution has few of them (at most MaxSupport): true/false,
+// or a discrete() with constant values.
 func (c *compiler) supportOf(p *parsed, x cx) []float64 {
 	if x.konst {
 		return nil
@@ -216,8 +217,16 @@ func (c *compiler) supportOf(p *parsed, x cx) []float64 {
 	}
 	s := slices.Clone(c.support)
 	sort.Float64s(s)
-	return slices.Compact(s)
+	if s = slices.Compact(s); len(s) > MaxSupport {
+		return nil // as good as continuous: regressed on, not grouped
+	}
+	return s
 }
+
+// MaxSupport is the most values a discrete input may take to be grouped
+// on exactly where it is revealed; one with more is regressed on as a
+// continuous one.
+const MaxSupport = 16
 
 // flags say what a var depends on, directly or through others.
 type flags struct {
