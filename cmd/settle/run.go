@@ -35,7 +35,7 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
-	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
+	f.StringArray("view", nil, "a party's own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable. With stages the party decides on them; without, its figures are computed on them")
 	addTargetFlags(f)
 	addVOIFlags(f)
 	addSensitivityFlags(f, "true")
@@ -71,11 +71,7 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
-	views, err := parseViews(cmd)
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
-	viewed, err := viewInputs(sp, views)
+	viewed, err := viewInputs(sp, sp.Views)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -95,7 +91,7 @@ func run(cmd *cobra.Command, args []string) error {
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
 	if err == nil {
-		err = engine.ApplyViews(ctx, res, sp, views, opt)
+		err = engine.ApplyViews(ctx, res, sp, sp.Views, opt)
 	}
 	bar.Stop()
 	if err != nil {
@@ -132,6 +128,9 @@ func run(cmd *cobra.Command, args []string) error {
 // files, in order.
 func parseViews(cmd *cobra.Command) (map[string][]string, error) {
 	flags, _ := cmd.Flags().GetStringArray("view")
+	if len(flags) == 0 {
+		return nil, nil
+	}
 	views := map[string][]string{}
 	for _, f := range flags {
 		party, file, ok := strings.Cut(f, "=")
