@@ -1,4 +1,5 @@
-// Command bench times settle on the reference scenario against two peers
+// Command bench times settle on the reference scenario in one step
+// (scenarios/one-step.yaml, the model settle 0.2 used) against two peers
 // in one run on one machine, and checks that all three agree:
 //
 //	go run ./bench                       # 1M and 10M trials, 3 runs each
@@ -86,7 +87,7 @@ func run(trialsFlag string, runs int, seed uint64, python, root string) error {
 	if err := checkNumPy(python); err != nil {
 		return err
 	}
-	p, err := engine.Load(filepath.Join(root, "scenarios", "reference.yaml"))
+	p, err := engine.Load(filepath.Join(root, "scenarios", "one-step.yaml"))
 	if err != nil {
 		return err
 	}

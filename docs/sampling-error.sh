@@ -9,7 +9,7 @@ seeds=${2:-20}
 settle=${SETTLE:-settle}
 for sampler in random lhs sobol; do
 	for seed in $(seq 1 "$seeds"); do
-		"$settle" run scenarios/reference.yaml --sampler "$sampler" --seed "$seed" --trials "$trials" \
+		"$settle" run scenarios/one-step.yaml --sampler "$sampler" --seed "$seed" --trials "$trials" \
 			--sensitivity=false --format json -q |
 			jq -c --arg s "$sampler" '{sampler: $s, means: (.outputs | map_values(.mean))}'
 	done

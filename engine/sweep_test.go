@@ -61,7 +61,7 @@ func TestSweepPointEqualsRun(t *testing.T) {
 			}},
 		{"the settlement figure", engine.Spec{Path: reference},
 			[]string{"settlement_figure=£50m..£250m:£100m"}, nil},
-		{"claim, reaching court", engine.Spec{Path: reference, Positions: []string{"../rules/positions/buyer.yaml"}},
+		{"claim, reaching court", engine.Spec{Path: reference, Positions: []string{"../rules/positions/one-step-buyer.yaml"}},
 			[]string{"claim=£400m..£700m:£300m"}, nil},
 	}
 	for _, tt := range tests {

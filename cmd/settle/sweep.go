@@ -27,8 +27,8 @@ court.
 Every point runs on the same per-trial random streams (common random
 numbers), so differences between points come from the values varied and
 a point equals a plain run with --set at that value.`,
-		Example: `  settle sweep scenarios/reference.yaml --vary settlement_figure=£50m..£300m:£25m
-  settle sweep scenarios/reference.yaml --vary p_settle=0.5..0.9:0.1 --vary discount_rate=0.02..0.06:0.01 --format csv`,
+		Example: `  settle sweep scenarios/one-step.yaml --vary settlement_figure=£50m..£300m:£25m
+  settle sweep scenarios/one-step.yaml --vary p_settle=0.5..0.9:0.1 --vary discount_rate=0.02..0.06:0.01 --format csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: sweep,
 	}

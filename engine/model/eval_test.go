@@ -434,7 +434,7 @@ func TestEvalError(t *testing.T) {
 // TestEvalAllocs checks that evaluating a trial of the reference
 // scenario allocates nothing.
 func TestEvalAllocs(t *testing.T) {
-	sc, err := scenario.Load("../../scenarios/reference.yaml")
+	sc, err := scenario.Load("../../scenarios/one-step.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +493,7 @@ func TestSetCompiles(t *testing.T) {
 // TestEvalConcurrent checks that one Program evaluates trials in several
 // goroutines, each with its own State, with the results of one.
 func TestEvalConcurrent(t *testing.T) {
-	sc, err := scenario.Load("../../scenarios/reference.yaml")
+	sc, err := scenario.Load("../../scenarios/one-step.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

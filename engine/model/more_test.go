@@ -253,7 +253,7 @@ func TestSamplersUnbiased(t *testing.T) {
 }
 
 func TestSamplerEvalAllocs(t *testing.T) {
-	sc, err := scenario.Load("../../scenarios/reference.yaml")
+	sc, err := scenario.Load("../../scenarios/one-step.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

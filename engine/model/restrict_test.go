@@ -11,7 +11,7 @@ import (
 // gives exactly the values the full variant gives.
 func TestRestrictEqualsFull(t *testing.T) {
 	load := func(settings ...scenario.Setting) *Program {
-		sc, err := scenario.Load("../../scenarios/reference.yaml")
+		sc, err := scenario.Load("../../scenarios/one-step.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-// Package handgo is the reference scenario (scenarios/reference.yaml with
+// Package handgo is the reference scenario (scenarios/one-step.yaml with
 // rules/*.yaml) written by hand in Go: straight-line code over local
 // variables, with the same distributions, the same per-site random
 // streams and the same order of operations as settle's engine, so that
@@ -35,7 +35,7 @@ func site(input, family string, p dist.Params) draw {
 	return draw{key: rng.SiteKey(rng.SiteID(input, 0)), s: dist.NewSampler(f, p)}
 }
 
-// Scenario constants (scenarios/reference.yaml, rules/*.yaml).
+// Scenario constants (scenarios/one-step.yaml, rules/*.yaml).
 const (
 	contractValue   = 1.1e9
 	sitesTotal      = 41.0

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The reference scenario (scenarios/reference.yaml with rules/*.yaml),
+"""The reference scenario (scenarios/one-step.yaml with rules/*.yaml),
 vectorised with NumPy: the peer settle's throughput is compared with.
 
     python3 reference.py TRIALS SEED [BLOCK]
@@ -35,7 +35,7 @@ def block(rng, n):
     work_done = contract_value * (sites_delivered / sites_total)
     # rules/costs.yaml
     cost_recovery, settlement_cost_share = 0.65, 0.35
-    # scenarios/reference.yaml
+    # scenarios/one-step.yaml
     p_settle, discount_rate, years_to_settlement = 0.8, 0.035, 0.5
 
     claim = pert(rng, 400e6, 600e6, 700e6, n)
