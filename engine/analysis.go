@@ -276,7 +276,10 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 	p := res.Program
 	var outs []*Column
 	for _, c := range res.Outputs {
-		if c.Summary.SD > 0 {
+		// An output summarised on one path of a process (settled or at
+		// judgment) has a mean over a set of trials that holding an
+		// input changes: its swing would mix two sets of trials.
+		if c.Summary.SD > 0 && c.Var.Path == model.AnyPath {
 			outs = append(outs, c)
 		}
 	}

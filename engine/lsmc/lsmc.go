@@ -16,12 +16,15 @@
 //   - two: the tensor product of two cubic B-splines with up to 4
 //     interior knots each, since such values interact (an award is
 //     roughly liability × quantum);
-//   - three or more: a cubic B-spline in each (additive), plus for each
-//     pair the products z_a z_b, z_a² z_b, z_a z_b² and z_a² z_b² of the
-//     standardised values.
+//   - three: a cubic B-spline in each (additive), plus for each pair the
+//     products z_a z_b, z_a² z_b, z_a z_b² and z_a² z_b² of the
+//     standardised values;
+//   - four or more: the same, with z_a z_b alone for each pair.
 //
-// Fewer knots are used when a group has few rows (at least 10 rows a
-// column), and a feature constant within a group is left out of it.
+// A continuous feature marked Linear enters as its standardised value z
+// and its products with every other continuous feature's z. Fewer knots
+// are used when a group has few rows (at least 10 rows a column), and a
+// feature constant within a group is left out of it.
 // Outside the range it was fitted on, a fit is evaluated at the nearest
 // end of that range (clamped), never extrapolated. A combination of
 // discrete values with no rows in the sample is predicted by a pooled fit
@@ -48,6 +51,11 @@ type Feature struct {
 	// Support holds the values of a discrete feature, which are grouped
 	// on exactly; nil for a continuous one.
 	Support []float64
+	// Linear marks a continuous feature whose effect is close to
+	// linear (time elapsed, money spent): it enters the basis as its
+	// standardised value and that value's products with each other
+	// continuous feature, not as a spline.
+	Linear bool
 }
 
 // Limits on a fit's shape, so that Predict works on the stack.
@@ -101,6 +109,13 @@ type group struct {
 	pairs   [][]float64
 	linear  [][]float64
 	dummy   []float64
+	// nS is the number of features (the first of feats) that enter as
+	// splines, nSCols the columns after the intercept they take; the
+	// columns after them are the linear features' terms, each with
+	// coefficients lterms (target-minor) on z_a, or z_a·z_b.
+	nS, nSCols int
+	lterms     []column
+	lcoef      []float64
 }
 
 type basisKind uint8
@@ -124,8 +139,9 @@ type featureBasis struct {
 	lo, hi   float64 // the range fitted on; values are clamped to it
 	mean, sd float64 // to standardise for the polynomial terms
 	knots    []float64
-	nb       int       // B-splines: len(knots)+4
+	nb       int       // B-splines: len(knots)+4; 1 for a linear feature
 	t        []float64 // the knot vector: lo ×4, knots, hi ×4
+	linear   bool
 }
 
 // column is one basis function: the product of function fa of the
@@ -251,6 +267,16 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 			used = append(used, j)
 		}
 	}
+	// Splines first, then the linear features.
+	var splined, linear []int
+	for _, j := range used {
+		if m.features[j].Linear {
+			linear = append(linear, j)
+		} else {
+			splined = append(splined, j)
+		}
+	}
+	used = append(splined, linear...)
 	// Knots from the group's size: at least minRowsPer rows a column.
 	budget := len(r) / minRowsPer
 	var dummies []dummy
@@ -262,15 +288,34 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 		}
 		budget -= len(dummies)
 	}
-	knots := knotCount(len(used), budget)
-	for _, j := range used {
+	nL, nS := len(linear), len(splined)
+	linCols := nL + nL*nS + nL*(nL-1)/2
+	knots := knotCount(nS, budget-linCols)
+	for a, j := range used {
 		vals := make([]float64, len(r))
 		for k, i := range r {
 			vals[k] = x[i*d+j]
 		}
-		gr.feats = append(gr.feats, newFeatureBasis(j, vals, knots))
+		if a < nS {
+			gr.feats = append(gr.feats, newFeatureBasis(j, vals, knots))
+		} else {
+			gr.feats = append(gr.feats, newLinearBasis(j, vals))
+		}
 	}
-	gr.cols = columns(gr.feats, budget)
+	gr.nS = nS
+	gr.cols = columns(gr.feats[:nS], budget-linCols)
+	gr.nSCols = len(gr.cols) - 1
+	if budget*minRowsPer >= 5*(len(gr.cols)+linCols) {
+		for a := nS; a < len(gr.feats); a++ {
+			za := gr.feats[a].nb
+			gr.cols = append(gr.cols, column{a: a, fa: za, b: -1})
+			for b := range a {
+				gr.cols = append(gr.cols, column{a: a, fa: za, b: b, fb: gr.feats[b].nb})
+			}
+		}
+	} else {
+		gr.feats = gr.feats[:nS] // too few rows for them
+	}
 	gr.dummies = dummies
 	ncol := len(gr.cols) + len(dummies)
 
@@ -346,16 +391,22 @@ func knotCount(d, budget int) int {
 // interior knots each.
 func basisSize(d, k int) int {
 	nb := k + 4
-	switch d {
-	case 0:
+	switch {
+	case d == 0:
 		return 1
-	case 1:
+	case d == 1:
 		return nb
-	case 2:
+	case d == 2:
 		return nb * nb
+	case d >= manyFeatures:
+		return 1 + d*(nb-1) + d*(d-1)/2
 	}
 	return 1 + d*(nb-1) + 4*d*(d-1)/2
 }
+
+// manyFeatures is where a pair of splined features interacts through
+// z_a·z_b alone rather than its four products of z and z².
+const manyFeatures = 4
 
 // newFeatureBasis places k interior knots at equally spaced quantiles
 // of vals, leaving out repeats.
@@ -392,6 +443,26 @@ func newFeatureBasis(j int, vals []float64, k int) featureBasis {
 	return fb
 }
 
+// newLinearBasis is a feature that enters through its standardised
+// value: function 0 is 1, function 1 is z and 2 is z².
+func newLinearBasis(j int, vals []float64) featureBasis {
+	fb := featureBasis{feature: j, lo: math.Inf(1), hi: math.Inf(-1), nb: 1, linear: true}
+	var sum float64
+	for _, v := range vals {
+		fb.lo, fb.hi = min(fb.lo, v), max(fb.hi, v)
+		sum += v
+	}
+	fb.mean = sum / float64(len(vals))
+	var sq float64
+	for _, v := range vals {
+		sq += (v - fb.mean) * (v - fb.mean)
+	}
+	if fb.sd = math.Sqrt(sq / float64(len(vals))); fb.sd == 0 {
+		fb.sd = 1
+	}
+	return fb
+}
+
 // columns lists the basis of features within budget columns (and at
 // least the intercept).
 func columns(fs []featureBasis, budget int) []column {
@@ -421,6 +492,10 @@ func columns(fs []featureBasis, budget int) []column {
 		for a := range fs {
 			for b := a + 1; b < len(fs); b++ {
 				za, zb := fs[a].nb, fs[b].nb
+				if d >= manyFeatures {
+					add = append(add, column{a: a, fa: za, b: b, fb: zb})
+					continue
+				}
 				add = append(add, column{a: a, fa: za, b: b, fb: zb},
 					column{a: a, fa: za + 1, b: b, fb: zb},
 					column{a: a, fa: za, b: b, fb: zb + 1},
@@ -450,7 +525,7 @@ func (g *group) functions(row []float64, fv *[MaxFeatures][maxSplines + 3]float6
 		v := min(max(row[f.feature], f.lo), f.hi)
 		out := &fv[a]
 		out[0] = 1
-		if f.nb > 0 {
+		if !f.linear {
 			var b [maxSplines]float64
 			f.splines(v, &b)
 			copy(out[1:f.nb], b[1:f.nb])
@@ -517,8 +592,17 @@ func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
 func solve(x, y *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
 	_, c := x.Dims()
 	_, t := y.Dims()
-	var xtx mat.SymDense
-	xtx.SymOuterK(1, x.T())
+	// XᵀX by gonum's blocked, parallel matrix product, which is about
+	// twice as fast as its symmetric rank-k update for all its doubled
+	// work.
+	var full mat.Dense
+	full.Mul(x.T(), x)
+	xtx := mat.NewSymDense(c, nil)
+	for i := range c {
+		for j := i; j < c; j++ {
+			xtx.SetSym(i, j, full.At(i, j))
+		}
+	}
 	var xty mat.Dense
 	xty.Mul(x.T(), y)
 	tr := 0.0
@@ -528,7 +612,7 @@ func solve(x, y *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
 	ridge := 0.0
 	for try := 0; try < 8; try++ {
 		a := mat.NewSymDense(c, nil)
-		a.CopySym(&xtx)
+		a.CopySym(xtx)
 		for i := range c {
 			a.SetSym(i, i, a.At(i, i)+ridge)
 		}
@@ -560,16 +644,23 @@ func (m *Model) Predict(x []float64, out []float64) {
 	for a := range g.feats {
 		f := &g.feats[a]
 		v := min(max(x[f.feature], f.lo), f.hi)
-		if g.kind == linearBasis {
-			z[a] = (v - f.mean) / f.sd
-			continue
-		}
-		mu[a], nz[a] = f.span(v)
 		z[a] = (v - f.mean) / f.sd
+		if a < g.nS && g.kind != linearBasis {
+			mu[a], nz[a] = f.span(v)
+		}
+	}
+	for k, c := range g.lterms {
+		w := z[c.a]
+		if c.b >= 0 {
+			w *= z[c.b]
+		}
+		for q := range t {
+			out[q] += w * g.lcoef[k*t+q]
+		}
 	}
 	switch g.kind {
 	case splineBasis, additiveBasis:
-		for a := range g.feats {
+		for a := range g.nS {
 			c := g.splines[a][(mu[a]-3)*t:]
 			for r := range 4 {
 				w := nz[a][r]
@@ -579,13 +670,13 @@ func (m *Model) Predict(x []float64, out []float64) {
 			}
 		}
 		k := 0
-		for a := range g.feats {
-			for b := a + 1; b < len(g.feats); b++ {
+		for a := range g.nS {
+			for b := a + 1; b < g.nS; b++ {
 				c := g.pairs[k]
 				k++
 				za, zb := z[a], z[b]
 				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
-				for r := range 4 {
+				for r := range len(c) / t {
 					for q := range t {
 						out[q] += w[r] * c[r*t+q]
 					}
@@ -605,7 +696,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 			}
 		}
 	case linearBasis:
-		for a := range g.feats {
+		for a := range g.nS {
 			for q := range t {
 				out[q] += z[a] * g.linear[a][q]
 			}
@@ -632,20 +723,26 @@ func (g *group) compile(beta *mat.Dense, t int) {
 			g.dummy = append(g.dummy, beta.At(ncol+c, q))
 		}
 	}
+	for c, col := range g.cols[1+g.nSCols:] {
+		g.lterms = append(g.lterms, col)
+		for q := range t {
+			g.lcoef = append(g.lcoef, beta.At(1+g.nSCols+c, q))
+		}
+	}
 	g.kind = constantBasis
-	if ncol == 1 {
+	if g.nSCols == 0 {
 		return
 	}
 	first := g.cols[1]
 	switch {
-	case len(g.feats) == 2 && first.b == 1:
+	case g.nS == 2 && first.b == 1:
 		// The basis is {1, B_1…} ⊗ {1, B_1…}; with 1 = Σ_k B_k its
 		// coefficient on B_k(x)·B_l(y) is c_00 + c_k0 + c_0l + c_kl,
 		// counting only the terms with k ≥ 1 and l ≥ 1 as indexed.
 		g.kind = tensorBasis
 		n0, n1 := g.feats[0].nb, g.feats[1].nb
 		at := map[[2]int]int{}
-		for c, col := range g.cols[1:] {
+		for c, col := range g.cols[1 : 1+g.nSCols] {
 			at[[2]int{col.fa, col.fb}] = c + 1
 		}
 		coef := func(i, j, q int) float64 {
@@ -677,22 +774,22 @@ func (g *group) compile(beta *mat.Dense, t int) {
 		}
 	case first.fa == g.feats[first.a].nb:
 		g.kind = linearBasis
-		g.linear = make([][]float64, len(g.feats))
-		for c, col := range g.cols[1:] {
+		g.linear = make([][]float64, g.nS)
+		for c, col := range g.cols[1 : 1+g.nSCols] {
 			for q := range t {
 				g.linear[col.a] = append(g.linear[col.a], beta.At(c+1, q))
 			}
 		}
 	default:
 		g.kind = splineBasis
-		if len(g.feats) > 1 {
+		if g.nS > 1 {
 			g.kind = additiveBasis
 		}
-		g.splines = make([][]float64, len(g.feats))
-		for a := range g.feats {
+		g.splines = make([][]float64, g.nS)
+		for a := range g.nS {
 			g.splines[a] = make([]float64, g.feats[a].nb*t) // B_0's stays 0
 		}
-		for c, col := range g.cols[1:] {
+		for c, col := range g.cols[1 : 1+g.nSCols] {
 			if col.b >= 0 {
 				continue
 			}
@@ -700,19 +797,23 @@ func (g *group) compile(beta *mat.Dense, t int) {
 				g.splines[col.a][col.fa*t+q] = beta.At(c+1, q)
 			}
 		}
-		for c := 1; c < ncol; {
+		terms := 4
+		if g.nS >= manyFeatures {
+			terms = 1
+		}
+		for c := 1; c < 1+g.nSCols; {
 			if g.cols[c].b < 0 {
 				c++
 				continue
 			}
 			var p []float64
-			for r := range 4 {
+			for r := range terms {
 				for q := range t {
 					p = append(p, beta.At(c+r, q))
 				}
 			}
 			g.pairs = append(g.pairs, p)
-			c += 4
+			c += terms
 		}
 	}
 }

@@ -258,3 +258,34 @@ func TestPredictSECoversTruth(t *testing.T) {
 		t.Errorf("the 95%% interval covered the truth in %d of %d fits", hits, fits)
 	}
 }
+
+func TestFitLinearFeatures(t *testing.T) {
+	// Spend and time enter linearly, with their products with the
+	// others; the signal through a spline.
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "signal"}, {Name: "spent", Linear: true}, {Name: "years", Linear: true}}
+	f := func(x []float64) float64 {
+		return x[0]*50/(1+math.Exp(-4*x[1])) - x[2] + 0.3*x[2]*x[1] - 2*x[3]
+	}
+	x, y := sample(60_000, 4, 1, 9, func(r *rand.Rand, x []float64) {
+		x[0] = float64(r.IntN(2))
+		x[1] = r.NormFloat64()
+		x[2] = 10 + 5*r.Float64()
+		x[3] = 1 + r.Float64()
+	}, func(x, y []float64) { y[0] = f(x) }, 0.5)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Columns > 20 {
+		t.Errorf("%d columns; the linear features should add 2 + 2·1 + 1, not splines", m.Columns)
+	}
+	var out, se [1]float64
+	for _, p := range [][]float64{{1, -1, 12, 1.5}, {1, 0.5, 14, 1.1}, {0, 0, 11, 1.9}, {1, 1.5, 10.5, 1.2}} {
+		m.Predict(p, out[:])
+		m.PredictSE(p, se[:])
+		// The spline's bias on the sigmoid is well under 0.3.
+		if math.Abs(out[0]-f(p)) > 4*se[0]+0.3 {
+			t.Errorf("E[Y | %v] = %.3f, want %.3f", p, out[0], f(p))
+		}
+	}
+}

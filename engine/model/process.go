@@ -39,9 +39,13 @@ type process struct {
 	stageSteps [][]step // per stage: the rules using its start, then its expressions
 	end        []step
 	post       []step
-	parties    []Party
-	features   [][]featureSource // per stage, its opportunity's state
-	maxState   int
+	// partyEnd holds, for each party, the end steps its settled and
+	// court outcomes need, in order: all that fitting its values
+	// evaluates.
+	partyEnd [][]step
+	parties  []Party
+	features [][]featureSource // per stage, its opportunity's state
+	maxState int
 }
 
 // Process describes the stages of a compiled scenario.
@@ -339,6 +343,28 @@ func (c *compiler) process() {
 		}
 	}
 	prog.steps = base
+	for _, p := range prog.Parties {
+		need := map[*Var]bool{}
+		var visit func(v *Var)
+		visit = func(v *Var) {
+			if v == nil || need[v] {
+				return
+			}
+			need[v] = true
+			for _, d := range v.Deps {
+				visit(c.vars[d])
+			}
+		}
+		visit(p.Settled)
+		visit(p.Court)
+		var steps []step
+		for _, st := range pr.end {
+			if need[bySlot[st.slot]] {
+				steps = append(steps, st)
+			}
+		}
+		pr.partyEnd = append(pr.partyEnd, steps)
+	}
 
 	// The stages' own expressions.
 	env := map[string]any{}
@@ -517,10 +543,13 @@ func (pr *process) state() {
 				srcs = append(srcs, featureSource{kind: reveal, stages: []int{j}, slot: v.Slot})
 			}
 		}
-		feats = append(feats, lsmc.Feature{Name: scenario.ElapsedYears})
+		// Time and money spent move values about linearly (discounting,
+		// costs recovered): they enter the fits linearly, with their
+		// products with what was revealed.
+		feats = append(feats, lsmc.Feature{Name: scenario.ElapsedYears, Linear: true})
 		srcs = append(srcs, featureSource{kind: elapsed})
 		for i, p := range pr.parties {
-			feats = append(feats, lsmc.Feature{Name: scenario.SpentPrefix + p.Name})
+			feats = append(feats, lsmc.Feature{Name: scenario.SpentPrefix + p.Name, Linear: true})
 			srcs = append(srcs, featureSource{kind: spent, party: i})
 		}
 		pr.State[k], pr.features[k] = feats, srcs
@@ -602,13 +631,18 @@ func (pr *process) timeline(s *State) {
 // with each party having spent ps.spent, and the settlement figure at
 // figure.
 func (pr *process) endAt(p *Program, s *State, elapsed, figure float64) {
+	pr.endSteps(p, s, elapsed, figure, pr.end)
+}
+
+// endSteps is endAt evaluating only steps.
+func (pr *process) endSteps(p *Program, s *State, elapsed, figure float64, steps []step) {
 	slots := s.Slots
 	slots[pr.Elapsed.Slot] = elapsed
 	for i, v := range pr.Spent {
 		slots[v.Slot] = s.proc.spent[i]
 	}
 	slots[p.Figure.Slot] = figure
-	for _, st := range pr.end {
+	for _, st := range steps {
 		slots[st.slot] = st.eval(s)
 	}
 }
@@ -749,13 +783,24 @@ func (pr *process) setSpent(s *State, k int) {
 // judgment after the last stage that happens. The parties' settled and
 // court outcomes are then in their slots.
 func (p *Program) EndAt(s *State, k int, figure float64) error {
+	return p.endFor(s, k, figure, p.proc.end)
+}
+
+// PartyEndAt is EndAt that evaluates only what party i's settled and
+// court outcomes need: the other vars of the end phase are left as they
+// were.
+func (p *Program) PartyEndAt(s *State, k int, figure float64, i int) error {
+	return p.endFor(s, k, figure, p.proc.partyEnd[i])
+}
+
+func (p *Program) endFor(s *State, k int, figure float64, steps []step) error {
 	pr := p.proc
 	pr.setSpent(s, k)
 	years := s.proc.end
 	if k < len(pr.Stages) {
 		years = s.proc.start[k]
 	}
-	pr.endAt(p, s, years, figure)
+	pr.endSteps(p, s, years, figure, steps)
 	return s.takeErr(s.trial)
 }
 

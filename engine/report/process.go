@@ -179,19 +179,29 @@ func writeProcess(w io.Writer, d *Document, md bool) {
 	}
 	fmt.Fprintln(w)
 
-	head = []string{"party", "E[settled]", "E[judgment]", "reservation", "CE[going on]"}
+	head = []string{"party", "E[net]", "E[net | settled]", "E[net | judgment]"}
+	rows = nil
+	mean := func(v *Var) string {
+		if v == nil {
+			return "–"
+		}
+		return v.Format(v.Mean)
+	}
+	for i, pp := range pr.Parties {
+		net := "–"
+		if i < len(d.Parties) {
+			net = money.Format(d.Parties[i].Net.Mean)
+		}
+		rows = append(rows, []string{pp.Name, net, mean(pp.Settled), mean(pp.Judgment)})
+	}
+	writeGrid(w, "on each path", head, rows, md)
+
+	head = []string{"party", "reservation", "CE[going on]"}
 	rows = nil
 	for _, pp := range pr.Parties {
-		mean := func(v *Var) string {
-			if v == nil {
-				return "–"
-			}
-			return v.Format(v.Mean)
-		}
-		rows = append(rows, []string{pp.Name, mean(pp.Settled), mean(pp.Judgment),
-			withSE(pp.Reservation, pp.ReservationSE), withSE(pp.GoingOn, pp.GoingOnSE)})
+		rows = append(rows, []string{pp.Name, withSE(pp.Reservation, pp.ReservationSE), withSE(pp.GoingOn, pp.GoingOnSE)})
 	}
-	writeGrid(w, "at the first opportunity ("+pr.Estimator.FirstStage+")", head, rows, md)
+	writeGrid(w, "before "+pr.Estimator.FirstStage, head, rows, md)
 	refits := ""
 	if pr.Estimator.Refits > 1 {
 		refits = fmt.Sprintf("; ± from %d refits on independent pilots", pr.Estimator.Refits)
