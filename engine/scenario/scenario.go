@@ -127,6 +127,10 @@ type Scenario struct {
 	SHA256      string // digest of File's bytes
 	Sources     []Source
 
+	// Currency is what the scenario's amounts are in: GBP unless it
+	// declares another (currency: USD).
+	Currency money.Currency
+
 	Seed      uint64
 	HasSeed   bool
 	Trials    int
@@ -225,13 +229,14 @@ func (s *Scenario) inputNames() []string {
 // *diag.ListError.
 func Load(path string) (*Scenario, error) {
 	l := &loader{visiting: map[string]bool{}}
-	s := &Scenario{File: path, byName: map[string]int{}}
+	s := &Scenario{File: path, Currency: money.GBP, byName: map[string]int{}}
 	l.root = s
 	l.rootDir = filepath.Dir(path)
 	f := l.file(path, diag.Pos{File: path}, root)
 	if f != nil {
 		s.SHA256 = f.sha
 	}
+	l.checkCurrency()
 	s.Notes = l.diags.Notes()
 	if err := l.diags.Err(); err != nil {
 		return nil, err
@@ -245,6 +250,8 @@ type loader struct {
 	rootDir  string
 	diags    diag.List
 	visiting map[string]bool
+
+	currencyUses []currencyUse // checked once the scenario's currency is known
 }
 
 type parsedFile struct {
@@ -252,9 +259,14 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
-	false: {"description", "include", "inputs", "rules"},
+	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	false: {"description", "currency", "include", "inputs", "rules"},
 }
+
+// scenarioKeys are the keys that make a file a scenario rather than a
+// rule file: one with any of them is a scenario, so that a scenario
+// whose outputs key is misspelt is told so, not read as a rule file.
+var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations"}
 
 // role is the part a file plays in a scenario.
 type role int
@@ -323,7 +335,7 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
 		return pf
 	}
-	isScenario := r == base || isRoot && (hasKey(top, "outputs") || hasKey(top, "extends"))
+	isScenario := r == base || isRoot && slices.ContainsFunc(scenarioKeys, func(k string) bool { return hasKey(top, k) })
 	if isRoot {
 		l.root.IsRuleFile = !isScenario
 	}
@@ -381,6 +393,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			case overlay:
 				l.position.Description = l.str(path, v)
 			}
+		case "currency":
+			l.currency(path, v, r)
 		case "seed":
 			if n, ok := l.whole(path, v, "seed"); ok {
 				l.root.Seed, l.root.HasSeed = uint64(n), true
@@ -716,10 +730,10 @@ func (l *loader) whole(path string, v *yaml.Node, key string) (uint64, bool) {
 }
 
 // ParseCount parses a non-negative whole number written as 200000,
-// 200_000, 200k or 1m.
+// 200_000, 200,000, 200k or 1m.
 func ParseCount(s string) (uint64, error) {
 	lit, err := money.Parse(s)
-	if err != nil || strings.Contains(s, "£") || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
+	if err != nil || lit.Sign != "" || lit.Percent || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
 		return 0, fmt.Errorf("%q is not a whole number", s)
 	}
 	return lit.Value.BigInt().Uint64(), nil
