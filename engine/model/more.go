@@ -292,7 +292,7 @@ func (c *compiler) empirical(n *ast.CallNode) (cx, bool) {
 		c.errorf(fileArg, "the path is relative to the file that calls empirical", "empirical: cannot read %s", msg)
 		return cx{}, false
 	}
-	values, money, err := readColumn(data, colArg.Value)
+	values, money, err := readColumn(data, colArg.Value, c.currency)
 	if err != nil {
 		var ce *columnError
 		at := ast.Node(fileArg)
@@ -314,7 +314,7 @@ func (c *compiler) empirical(n *ast.CallNode) (cx, bool) {
 	}
 	unit := ""
 	if money {
-		unit = Money
+		unit = c.currency.Code
 	}
 	site, dim := c.drawSite()
 	nv := float64(len(values))
@@ -342,8 +342,8 @@ func hintOf(err error) string {
 }
 
 // readColumn returns the numbers in the column headed col of CSV data,
-// skipping empty cells, and whether any was written as money.
-func readColumn(data []byte, col string) ([]float64, bool, error) {
+// skipping empty cells, and whether any was written as money, in cur.
+func readColumn(data []byte, col string, cur money.Currency) ([]float64, bool, error) {
 	r := csv.NewReader(strings.NewReader(string(data)))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -367,10 +367,10 @@ func readColumn(data []byte, col string) ([]float64, bool, error) {
 		if idx >= len(rec) || strings.TrimSpace(rec[idx]) == "" {
 			continue
 		}
-		lit, err := parseNumber(rec[idx])
+		lit, err := parseNumber(rec[idx], cur)
 		if err != nil {
-			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %q is not a number", row, rec[idx]),
-				hint: "write numbers such as 0.35, 143000000 or £1.2m"}
+			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %v", row, err),
+				hint: "write numbers such as 0.35, 35%, 143000000 or " + cur.Symbol + "1.2m"}
 		}
 		isMoney = isMoney || lit.money
 		values = append(values, lit.v)
@@ -386,8 +386,8 @@ type csvNumber struct {
 	money bool
 }
 
-func parseNumber(s string) (csvNumber, error) {
-	lit, err := money.Parse(s)
+func parseNumber(s string, cur money.Currency) (csvNumber, error) {
+	lit, err := cur.Parse(s)
 	if err != nil {
 		return csvNumber{}, err
 	}
