@@ -17,11 +17,11 @@ func ExtrasOf(d *report.Document) Extras {
 		v := lookup(d.Outputs, p.Net.Output)
 		x.Parties = append(x.Parties, Party{
 			Name:   p.Name,
-			Output: p.Court.Output, Attitude: attitude(p),
+			Output: p.Court.Output, Attitude: attitude(p, d.Money()),
 			ExpectedValue: p.Court.Mean, CertaintyEquivalent: p.Court.CE,
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
-			Money: v == nil || v.Unit == model.Money,
+			Money: v == nil || model.IsMoney(v.Unit),
 		})
 	}
 	if s := d.Settlement; s != nil {
@@ -41,9 +41,9 @@ func ExtrasOf(d *report.Document) Extras {
 	return x
 }
 
-func attitude(p report.Party) string {
+func attitude(p report.Party, cur money.Currency) string {
 	if p.Attitude == "exponential" {
-		return "risk tolerance " + money.Format(p.RiskTolerance)
+		return "risk tolerance " + cur.Format(p.RiskTolerance)
 	}
 	return "risk-neutral"
 }

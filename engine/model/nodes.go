@@ -144,8 +144,11 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		fn, unit = func(s *State) float64 { return a(s) - b(s) }, firstUnit(l, r)
 	case "*":
 		fn = func(s *State) float64 { return a(s) * b(s) }
-		if IsMoney(l.unit) != IsMoney(r.unit) {
-			unit = firstUnit(l, r)
+		switch {
+		case IsMoney(l.unit) && !IsMoney(r.unit):
+			unit = l.unit
+		case IsMoney(r.unit) && !IsMoney(l.unit):
+			unit = r.unit
 		}
 	case "/":
 		fn = func(s *State) float64 { return a(s) / b(s) }

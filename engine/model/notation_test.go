@@ -113,3 +113,27 @@ func TestNotationErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCurrencyUnits checks that arithmetic over amounts keeps the
+// scenario's currency as its unit, whatever the other operand's unit.
+func TestCurrencyUnits(t *testing.T) {
+	p := compile(t, `name: n
+currency: EUR
+inputs:
+  share:
+    value: uniform(0.2, 0.4)
+    unit: fraction
+  claim: pert(€1m, €2m, €4m)
+  sites: 8
+rules:
+  award: share * claim
+  per_site: claim / sites
+  ratio: claim / claim
+outputs: [award, per_site, ratio]
+`)
+	for name, want := range map[string]string{"share": "fraction", "claim": "EUR", "award": "EUR", "per_site": "EUR", "ratio": ""} {
+		if v, _ := p.Lookup(name); v.Unit != want {
+			t.Errorf("%s: unit %q, want %q", name, v.Unit, want)
+		}
+	}
+}

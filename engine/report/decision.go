@@ -100,10 +100,10 @@ func newSensitivity(res *engine.Result) []Sensitivity {
 	return out
 }
 
-// describe says how a party values risk.
-func (p *Party) describe() string {
+// describe says how a party values risk, amounts in cur.
+func (p *Party) describe(cur money.Currency) string {
 	if p.Attitude == "exponential" {
-		return "risk tolerance " + money.Format(p.RiskTolerance)
+		return "risk tolerance " + cur.Format(p.RiskTolerance)
 	}
 	return "risk-neutral"
 }
@@ -115,15 +115,16 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		return nil
 	}
 	head := []string{"party", "attitude", "E[net]", "CE[net]", "P(loss)", "E[court]", "CE[court]", "reservation"}
+	cur := d.Money()
 	rows := [][]string{}
 	for _, p := range d.Parties {
 		bound := "≥ "
 		if p.Side == "payer" {
 			bound = "≤ "
 		}
-		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), money.Format(p.Net.CE),
-			money.FormatPercent(p.Net.PLoss), money.Format(p.Court.Mean), money.Format(p.Court.CE),
-			bound + money.Format(p.Reservation)})
+		rows = append(rows, []string{p.Name, p.describe(cur), cur.Format(p.Net.Mean), cur.Format(p.Net.CE),
+			money.FormatPercent(p.Net.PLoss), cur.Format(p.Court.Mean), cur.Format(p.Court.CE),
+			bound + cur.Format(p.Reservation)})
 	}
 	writeGrid(w, "parties", head, rows, md)
 	var views []string
@@ -139,10 +140,10 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		fmt.Fprintln(w)
 		if st.Exists {
 			fmt.Fprintf(w, "Settlement range (%s): %s to %s, %s wide: figures both sides prefer to court.\n",
-				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(st.Width))
+				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(st.Width))
 		} else {
 			fmt.Fprintf(w, "No settlement range (%s): the payee needs at least %s but the payer pays at most %s, a gap of %s.\n",
-				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(-st.Width))
+				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(-st.Width))
 		}
 	}
 	for _, p := range d.Parties {
@@ -152,7 +153,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				money.Format(o.Figure), p.Name, verdict, money.Format(o.SettledCE), money.Format(p.Court.CE),
+				cur.Format(o.Figure), p.Name, verdict, cur.Format(o.SettledCE), cur.Format(p.Court.CE),
 				money.FormatPercent(o.BeatsCourt))
 		}
 	}

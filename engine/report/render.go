@@ -32,11 +32,12 @@ func Write(w io.Writer, d *Document, format string) error {
 }
 
 // Format formats x as v's values are shown to people: money as money
-// (£412.3m), probabilities and true/false as percentages.
+// in its currency (£412.3m, $412.3m), probabilities and true/false as
+// percentages, other numbers to four significant figures.
 func (v *Var) Format(x float64) string {
 	switch {
-	case v.Unit == model.Money:
-		return money.Format(x)
+	case model.IsMoney(v.Unit):
+		return money.CurrencyOf(v.Unit).Format(x)
 	case v.IsBool() || isShare(v.Unit):
 		return money.FormatPercent(x)
 	}
@@ -53,7 +54,7 @@ func isShare(unit string) bool {
 
 // label is the name with any unit that values do not show themselves.
 func (v *Var) label() string {
-	if v.Unit == "" || v.Unit == model.Money || isShare(v.Unit) {
+	if v.Unit == "" || model.IsMoney(v.Unit) || isShare(v.Unit) {
 		return v.Name
 	}
 	return fmt.Sprintf("%s (%s)", v.Name, v.Unit)

@@ -17,6 +17,7 @@ import (
 type SweepDocument struct {
 	Version  string           `json:"settle_version"`
 	Scenario Scenario         `json:"scenario"`
+	Currency string           `json:"currency,omitempty"` // as in Document
 	Seed     uint64           `json:"seed"`
 	Trials   int              `json:"trials"`
 	Settings []engine.Setting `json:"set,omitempty"`
@@ -55,6 +56,7 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 	sc := res.Scenario
 	d := &SweepDocument{Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256, Sources: sc.Sources, Positions: sc.Positions},
+		Currency: currencyCode(sc.Currency),
 		Seed:     res.Seed, Trials: res.Trials, Settings: sc.Settings}
 	for _, a := range res.Axes {
 		d.Axes = append(d.Axes, SweepAxis{Name: a.Name, From: a.From, To: a.To, Step: a.Step, Unit: a.Unit})
@@ -134,7 +136,7 @@ func (d *SweepDocument) grid(people bool) ([]string, [][]string) {
 	}
 	amount, share := num, num
 	if people {
-		amount, share = money.Format, money.FormatPercent
+		amount, share = money.CurrencyOf(d.Currency).Format, money.FormatPercent
 	}
 	var rows [][]string
 	for _, pt := range d.Points {
