@@ -19,7 +19,7 @@ var chartKinds = []string{"s-curve", "histogram", "tornado", "settlement-range"}
 
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot RESULT.json... --output NAME -o CHART.png|svg",
+		Use:   "plot RESULT.json... --var NAME -o CHART.png|svg",
 		Short: "Draw one chart of a result document as PNG or SVG",
 		Long: `Plot draws one chart of an output (or sampled input) from result
 documents written by settle run --format json: its cumulative
@@ -27,15 +27,18 @@ distribution with p5, p50 and p95 marked (s-curve, the default), its
 histogram, its tornado (when the document has sensitivity), or the
 settlement range drawn on the settlement figure's distribution. Given
 several documents it overlays their cumulative distributions.`,
-		Example: `  settle plot result.json --output supplier_net -o supplier_net.png
-  settle plot result.json --output supplier_net --chart histogram -o hist.svg
-  settle plot before.json after.json --output buyer_cost -o compared.png`,
+		Example: `  settle plot result.json --var supplier_net -o supplier_net.png
+  settle plot result.json --var supplier_net --chart histogram -o hist.svg
+  settle plot before.json after.json --var buyer_cost -o compared.png
+  settle plot result.json --chart settlement-range -o range.svg`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: runPlot,
 	}
 	f := cmd.Flags()
-	f.String("output", "", "the output (or sampled input) to draw, by `NAME`")
-	f.StringP("out", "o", "", "write the chart to `FILE`, PNG or SVG by its extension")
+	f.String("var", "", "the output (or sampled input) to draw, by `NAME`")
+	f.VarP(&outputs{}, "output", "o", "write the chart to `FILE`, PNG or SVG by its extension")
+	f.String("out", "", "write the chart to `FILE` (old name of -o/--output)")
+	f.MarkDeprecated("out", "use -o or --output")
 	f.String("chart", "s-curve", "what to draw: "+strings.Join(chartKinds, ", "))
 	f.String("format", "", "png or svg (default: from -o's extension)")
 	return cmd
@@ -43,12 +46,29 @@ several documents it overlays their cumulative distributions.`,
 
 func runPlot(cmd *cobra.Command, args []string) error {
 	f := cmd.Flags()
-	name, _ := f.GetString("output")
-	out, _ := f.GetString("out")
+	name, _ := f.GetString("var")
+	outs := f.Lookup("output").Value.(*outputs)
+	out := outs.String()
+	if old, _ := f.GetString("out"); out == "" {
+		out = old
+	}
 	kind, _ := f.GetString("chart")
 	format, _ := f.GetString("format")
+	if len(*outs) > 1 {
+		// settle plot --output NAME -o FILE, as before --output named the
+		// file: say what it is now.
+		for _, o := range *outs {
+			if filepath.Ext(o) == "" && name == "" {
+				return failed(exitBadInput, fmt.Errorf("--output names the file to write, as -o does; name what to draw with --var %s", o))
+			}
+		}
+		return failed(exitBadInput, fmt.Errorf("-o/--output given twice (%s): name one file to write", strings.Join(*outs, ", ")))
+	}
 	if out == "" {
 		return failed(exitBadInput, fmt.Errorf("-o FILE is required: name a .png or .svg file to write"))
+	}
+	if filepath.Ext(out) == "" && name == "" && format == "" && f.Changed("output") {
+		return failed(exitBadInput, fmt.Errorf("--output %s: --output names the file to write, as -o does; name what to draw with --var %s", out, out))
 	}
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
@@ -92,7 +112,7 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 		return chart.SettlementRange(v, "settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
 	}
 	if name == "" {
-		return nil, fmt.Errorf("--output NAME is required; %s has outputs %s", labels[0], names(d.Outputs))
+		return nil, fmt.Errorf("--var NAME is required: the output or input to draw; %s has outputs %s", labels[0], names(d.Outputs))
 	}
 	v := findVar(d, name)
 	if v == nil {
@@ -144,3 +164,21 @@ func names(vs report.Vars) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// outputs is the -o/--output flag of plot, keeping every value given so
+// that the old form, --output NAME -o FILE, is recognised and explained.
+type outputs []string
+
+func (o *outputs) String() string {
+	if o == nil || len(*o) == 0 {
+		return ""
+	}
+	return (*o)[len(*o)-1]
+}
+
+func (o *outputs) Set(s string) error {
+	*o = append(*o, s)
+	return nil
+}
+
+func (o *outputs) Type() string { return "string" }

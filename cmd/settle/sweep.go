@@ -35,7 +35,7 @@ a point equals a plain run with --set at that value.`,
 	f := cmd.Flags()
 	addScenarioFlags(f)
 	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
-	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
+	f.String("format", "", "output format: table (or text), json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report timing on standard error")
 	return cmd
@@ -44,6 +44,9 @@ a point equals a plain run with --set at that value.`,
 func sweep(cmd *cobra.Command, args []string) error {
 	v, err := config(cmd)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if _, err := v.Bool("quiet"); err != nil {
 		return failed(exitBadInput, err)
 	}
 	varies, _ := cmd.Flags().GetStringArray("vary")
@@ -61,7 +64,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	out := v.GetString("output")
 	format, err := outputFormat(v.GetString("format"), out)
 	if err != nil {
-		return failed(exitBadInput, err)
+		return failed(exitBadInput, v.blame("format", err))
 	}
 	sp, _, opt, err := load(cmd, v, args[0])
 	if err != nil {
@@ -82,7 +85,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err := emit(cmd, out, func(w io.Writer) error { return report.WriteSweep(w, doc, format) }); err != nil {
 		return err
 	}
-	if !v.GetBool("quiet") {
+	if quiet, _ := v.Bool("quiet"); !quiet {
 		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %d points of %s trials in %s\n", len(res.Points),
 			money.FormatNumber(float64(opt.Trials)), elapsed.Round(time.Millisecond))
 	}

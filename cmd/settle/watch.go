@@ -39,7 +39,9 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 				Spec: sp,
 				Options: func(p *model.Program) (engine.Options, error) {
 					opt, err := options(v, p)
-					opt.Sensitivity = v.GetBool("sensitivity")
+					if err == nil {
+						opt.Sensitivity, err = v.Bool("sensitivity")
+					}
 					return opt, err
 				},
 				Interval: interval,

@@ -13,7 +13,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "markdown", "json"}
+var Formats = []string{"text", "markdown", "json", "csv"}
 
 // Write renders r in the named format.
 func Write(w io.Writer, r *Result, format string) error {
@@ -24,6 +24,8 @@ func Write(w io.Writer, r *Result, format string) error {
 		return WriteMarkdown(w, r)
 	case "json":
 		return WriteJSON(w, r)
+	case "csv":
+		return WriteCSV(w, r)
 	}
 	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
 }

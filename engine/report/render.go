@@ -19,7 +19,7 @@ var Formats = []string{"table", "json", "csv", "markdown"}
 // Write renders d in the named format.
 func Write(w io.Writer, d *Document, format string) error {
 	switch format {
-	case "table":
+	case "table", "text":
 		return WriteTable(w, d)
 	case "json":
 		return WriteJSON(w, d)

@@ -93,9 +93,9 @@ func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 		cw.Write(head)
 		cw.WriteAll(rows)
 		return cw.Error()
-	case "table", "markdown", "md":
+	case "table", "text", "markdown", "md":
 		head, rows := d.grid(true)
-		md := format != "table"
+		md := format == "markdown" || format == "md"
 		if md {
 			fmt.Fprintf(w, "### Sweep: %s\n\n%s trials a point · seed %d · settle %s\n\n", d.Scenario.Name, money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
 			fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)))
