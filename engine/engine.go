@@ -101,7 +101,11 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		}
 	}
 	p, err := model.Compile(sc)
-	return p, sc.Notes, err
+	notes := sc.Notes
+	if p != nil {
+		notes = append(notes, p.Notes...)
+	}
+	return p, notes, err
 }
 
 // Options control a run.

@@ -38,7 +38,7 @@ several documents it overlays their cumulative distributions.`,
 	f.String("var", "", "the output (or sampled input) to draw, by `NAME`")
 	f.VarP(&outputs{}, "output", "o", "write the chart to `FILE`, PNG or SVG by its extension")
 	f.String("out", "", "write the chart to `FILE` (old name of -o/--output)")
-	f.MarkDeprecated("out", "use -o or --output")
+	f.MarkHidden("out")
 	f.String("chart", "s-curve", "what to draw: "+strings.Join(chartKinds, ", "))
 	f.String("format", "", "png or svg (default: from -o's extension)")
 	return cmd
@@ -49,8 +49,11 @@ func runPlot(cmd *cobra.Command, args []string) error {
 	name, _ := f.GetString("var")
 	outs := f.Lookup("output").Value.(*outputs)
 	out := outs.String()
-	if old, _ := f.GetString("out"); out == "" {
-		out = old
+	if old, _ := f.GetString("out"); old != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), "settle: --out is the old name of -o/--output, which every command uses for the file it writes")
+		if out == "" {
+			out = old
+		}
 	}
 	kind, _ := f.GetString("chart")
 	format, _ := f.GetString("format")

@@ -140,6 +140,7 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	if err := c.diags.Err(); err != nil {
 		return nil, err
 	}
+	c.prog.Notes = c.diags.Notes()
 	return c.prog, nil
 }
 

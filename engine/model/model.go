@@ -83,6 +83,9 @@ type Program struct {
 	// the settlement figure; nil when the scenario names none.
 	Parties []Party
 	Figure  *Var
+	// Notes are what compiling found worth saying that is not wrong,
+	// such as the repair of a correlation matrix.
+	Notes diag.List
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order

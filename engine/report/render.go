@@ -119,6 +119,7 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeCorrelations(w, d, false)
 	writeParties(w, d, false)
 	writeSensitivity(w, d, false)
 	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
@@ -141,6 +142,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
+	writeCorrelations(w, d, true)
 	return nil
 }
 
