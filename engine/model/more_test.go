@@ -397,7 +397,7 @@ correlations:
 	}
 	// The repair is noted, each pair as asked and as repaired.
 	want := fmt.Sprintf("a ~ b asked 0.90 → repaired %.2f, b ~ c asked 0.90 → repaired %.2f, a ~ c asked -0.90 → repaired %.2f", c.Used[1], c.Used[5], c.Used[2])
-	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0].Msg, want) || p.Notes[0].Pos.Line != 6 {
-		t.Errorf("notes %v, want one at line 6 containing %q", p.Notes, want)
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0].Msg, want) || p.Notes[0].Pos.Line != 7 {
+		t.Errorf("notes %v, want one at line 7 containing %q", p.Notes, want)
 	}
 }
