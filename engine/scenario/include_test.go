@@ -263,7 +263,7 @@ func TestRuleFile(t *testing.T) {
 		t.Errorf("a file with a name: IsRuleFile = %v, err %v", sc != nil && sc.IsRuleFile, err)
 	}
 	got := loadDiags(t, map[string]string{"s.yaml": "name: n\ninputs:\n  a: 1\noutput: [a]\n"}, "s.yaml")
-	wantDiags(t, got, [][]string{{"s.yaml:4:1", `unknown key "output" in a scenario; did you mean outputs?`}})
+	wantDiags(t, got, [][]string{{"s.yaml:4:1", `unknown key "output" in a scenario, which has no outputs; did you mean outputs?`}})
 	got = loadDiags(t, map[string]string{"r.yaml": "inputs:\n  a: 1\noutput: [a]\n"}, "r.yaml")
 	wantDiags(t, got, [][]string{{"r.yaml:3:1", `unknown key "output" in a rule file; did you mean outputs?`}})
 }

@@ -380,6 +380,9 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			case !isScenario:
 				what = "rule file"
 			}
+			if isScenario && r != overlay && diag.Nearest(k.Value, allowed) == "outputs" && !hasKey(top, "outputs") {
+				what = "scenario, which has no outputs"
+			}
 			l.diags.Errorf(pos(path, k), hint, "unknown key %q in a %s", k.Value, what)
 			continue
 		}
