@@ -347,6 +347,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"compare.golden.md", func(b *bytes.Buffer) error { return WriteMarkdown(b, r) }},
 		{"compare.golden.txt", func(b *bytes.Buffer) error { return WriteText(b, r) }},
+		{"compare.golden.csv", func(b *bytes.Buffer) error { return WriteCSV(b, r) }},
 	} {
 		var b bytes.Buffer
 		if err := f.write(&b); err != nil {

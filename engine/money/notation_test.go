@@ -97,11 +97,11 @@ func TestScanNotations(t *testing.T) {
 		{"60% * x", true, 3, "0.6", true, ""},
 		{"60%, 1", true, 3, "0.6", true, ""},
 		{"60% - x", true, 3, "0.6", true, ""},
-		{"7%x", true, 1, "7", false, ""},       // remainder
-		{"7 % 3", true, 1, "7", false, ""},     // remainder
-		{"7% 3", true, 1, "7", false, ""},      // remainder: an operand follows
-		{"7%(x)", true, 1, "7", false, ""},     // remainder
-		{"1,000", true, 1, "1", false, ""},     // a comma ends a literal in an expression
+		{"7%x", true, 1, "7", false, ""},   // remainder
+		{"7 % 3", true, 1, "7", false, ""}, // remainder
+		{"7% 3", true, 1, "7", false, ""},  // remainder: an operand follows
+		{"7%(x)", true, 1, "7", false, ""}, // remainder
+		{"1,000", true, 1, "1", false, ""}, // a comma ends a literal in an expression
 		{"$700m)", true, 5, "700000000", false, ""},
 		{"€1.1bn", true, len("€1.1bn"), "1100000000", false, ""},
 		{"USD 700m", true, 8, "700000000", false, ""},

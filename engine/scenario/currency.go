@@ -16,6 +16,7 @@ type currencyUse struct {
 	declared string        // a rule file's currency: key
 	lit      money.Literal // or an amount it wrote
 	text     string
+	what     string // what the amount is, for the message
 }
 
 // currency reads `currency: USD`. A scenario's declaration, or else that
@@ -43,7 +44,7 @@ func (l *loader) currency(path string, v *yaml.Node, r role) {
 
 // amount parses an amount of money; its currency is checked once the
 // scenario's is known.
-func (l *loader) amount(path string, v *yaml.Node) (money.Literal, bool) {
+func (l *loader) amount(path string, v *yaml.Node, what string) (money.Literal, bool) {
 	if v.Kind != yaml.ScalarNode {
 		return money.Literal{}, false
 	}
@@ -52,7 +53,7 @@ func (l *loader) amount(path string, v *yaml.Node) (money.Literal, bool) {
 		return lit, false
 	}
 	if lit.Sign != "" {
-		l.currencyUses = append(l.currencyUses, currencyUse{pos: pos(path, v), lit: lit, text: v.Value})
+		l.currencyUses = append(l.currencyUses, currencyUse{pos: pos(path, v), lit: lit, text: v.Value, what: what})
 	}
 	return lit, true
 }
@@ -70,7 +71,7 @@ func (l *loader) checkCurrency() {
 			continue
 		}
 		if err := c.Check(u.lit, u.text); err != nil {
-			l.diags.Errorf(u.pos, "", "%v", err)
+			l.diags.Errorf(u.pos, "", "%s: %v", u.what, err)
 		}
 	}
 }

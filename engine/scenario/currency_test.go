@@ -32,7 +32,7 @@ func TestCurrencyErrors(t *testing.T) {
 		{"not a code", map[string]string{"s.yaml": "name: n\ncurrency: [GBP]\ninputs:\n  a: 1\noutputs: [a]\n"},
 			[][]string{{"s.yaml:2:11", "currency must be a currency code"}}},
 		{"risk tolerance in another currency", map[string]string{"s.yaml": "name: n\ninputs:\n  a: 1\noutputs: [a]\nparties:\n  p: {net: a, court: a, settled: a, risk_tolerance: €200m}\n"},
-			[][]string{{"s.yaml:6:53", "€200m is in euros (EUR), but the scenario's amounts are in pounds sterling (GBP): write £700m, GBP 700m or 700m, or declare currency: EUR"}}},
+			[][]string{{"s.yaml:6:53", "risk_tolerance: €200m is in euros (EUR), but the scenario's amounts are in pounds sterling (GBP): write £700m, GBP 700m or 700m, or declare currency: EUR"}}},
 		{"rule file in another currency", map[string]string{
 			"s.yaml": "name: n\ncurrency: EUR\ninclude: [r.yaml]\noutputs: [a]\n",
 			"r.yaml": "currency: GBP\ninputs:\n  a: 1\n"},

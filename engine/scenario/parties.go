@@ -126,7 +126,7 @@ func (l *loader) riskTolerance(path string, v *yaml.Node) (float64, bool) {
 	if v.Kind == yaml.ScalarNode && (v.Value == "neutral" || v.Value == "0") {
 		return 0, true
 	}
-	if lit, ok := l.amount(path, v); ok && lit.Value.Sign() > 0 && !lit.Percent {
+	if lit, ok := l.amount(path, v, "risk_tolerance"); ok && lit.Value.Sign() > 0 && !lit.Percent {
 		return lit.Float(), true
 	}
 	l.diags.Errorf(pos(path, v), "write an amount such as "+l.root.Currency.Symbol+"200m (the exponential utility's risk tolerance), or neutral", "risk_tolerance %q is not a positive amount", v.Value)
@@ -171,8 +171,8 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 
 func (l *loader) interval(path string, v *yaml.Node) (lo, hi float64, ok bool) {
 	if v.Kind == yaml.SequenceNode && len(v.Content) == 2 {
-		a, ok1 := l.amount(path, v.Content[0])
-		b, ok2 := l.amount(path, v.Content[1])
+		a, ok1 := l.amount(path, v.Content[0], "settlement search")
+		b, ok2 := l.amount(path, v.Content[1], "settlement search")
 		if ok1 && ok2 && a.Value.LessThan(b.Value) {
 			return a.Float(), b.Float(), true
 		}

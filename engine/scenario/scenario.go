@@ -186,6 +186,12 @@ func (s *Scenario) Names() []string {
 // Set replaces input name with the expression value, as `--set
 // name=value` does. It refuses names that are not inputs.
 func (s *Scenario) Set(name, value string) error {
+	return s.SetFrom(name, value, "--set "+name)
+}
+
+// SetFrom is Set for a value given by source, such as "--offer", which
+// messages about the value name as its file.
+func (s *Scenario) SetFrom(name, value, source string) error {
 	old, ok := s.Lookup(name)
 	if !ok {
 		hint := diag.DidYouMean(name, s.inputNames())
@@ -200,7 +206,7 @@ func (s *Scenario) Set(name, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as £400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name)
 	}
-	file := "--set " + name
+	file := source
 	d := &Def{Name: name, Kind: Input, Expr: value, Unit: old.Unit, Doc: old.Doc,
 		Pos: diag.Pos{File: file, Line: 1, Col: 1}, loc: exprLoc{line: 1, col: 1}}
 	s.Defs[s.byName[name]] = d
