@@ -128,7 +128,7 @@ func (s *settings) source(key string) string {
 		return "--" + key
 	}
 	env := "SETTLE_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
-	if _, ok := os.LookupEnv(env); ok {
+	if os.Getenv(env) != "" { // viper ignores a variable set empty
 		return env
 	}
 	if pos, ok := s.keys[key]; ok {
