@@ -97,7 +97,8 @@ func (c *compiler) distArg(n ast.Node, what string) (*dspec, bool) {
 		}
 	}
 	if !ok || fam == nil {
-		c.errorf(n, "write a distribution call such as normal(0, 1) or pert(£1m, £2m, £4m)", "%s takes a distribution here", what)
+		sym := c.currency.Symbol
+		c.errorf(n, "write a distribution call such as normal(0, 1) or pert("+sym+"1m, "+sym+"2m, "+sym+"4m)", "%s takes a distribution here", what)
 		return nil, false
 	}
 	if fam.Bool {

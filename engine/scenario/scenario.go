@@ -49,7 +49,7 @@ type Def struct {
 	Name string
 	Kind Kind
 	Expr string // the expression as written
-	Unit string // declared unit, e.g. "GBP"; "" when not declared
+	Unit string // declared unit, e.g. "years" or "GBP"; "" when not declared
 	Doc  string // what the name means
 	Pos  diag.Pos
 
@@ -204,7 +204,7 @@ func (s *Scenario) SetFrom(name, value, source string) error {
 		return fmt.Errorf("--set %s: %s is a rule, not an input (%s); --set replaces inputs", name, name, old.Pos)
 	}
 	if strings.TrimSpace(value) == "" {
-		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as £400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name)
+		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as %s400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name, s.Currency.Symbol)
 	}
 	file := source
 	d := &Def{Name: name, Kind: Input, Expr: value, Unit: old.Unit, Doc: old.Doc,
