@@ -10,10 +10,10 @@
 //
 // one for each output and then each sampled input that is not also an
 // output, every column required (no nulls). Money is in the scenario's
-// currency, named by the column's unit. The
-// file's key-value metadata records settle's version, the scenario's
-// name and sha256, the seed and, under "settle.columns", each column's
-// section ("output" or "input"), type and unit as JSON. Data pages are
+// currency, which the column's unit names. The file's key-value
+// metadata records settle's version, the scenario's name and sha256,
+// the seed and, under "settle.columns", each column's section ("output"
+// or "input"), type and unit as JSON. Data pages are
 // compressed with Snappy, which every Parquet reader supports, and carry
 // min/max statistics; row groups hold RowGroupSize trials.
 package parquetfile
