@@ -77,7 +77,7 @@ func TestNotationErrors(t *testing.T) {
 		{"thousands in the wrong groups", "inputs:\n  x: 1,00,000\noutputs: [x]\n",
 			[][]string{{"s.yaml:2:6", "commas must separate groups of three digits"}}},
 		{"decimal comma", "inputs:\n  x: 1,5m\noutputs: [x]\n",
-			[][]string{{"s.yaml:2:6", "write the decimal point as a point, as in 1.5"}}},
+			[][]string{{"s.yaml:2:6", "write the decimal point as a point, as in 1.5m"}}},
 		{"incomplete", "inputs:\n  claim: 1\n  x: claim +\noutputs: [x]\n",
 			[][]string{{"s.yaml:3:12", `input x: "claim +" is incomplete: nothing follows +; write what comes after +, or remove it`}}},
 		{"missing operator", "inputs:\n  claim: 1\n  x: 2 claim\noutputs: [x]\n",

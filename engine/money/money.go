@@ -305,7 +305,7 @@ func parse(s string) (Literal, error) {
 	}
 	if strings.Contains(body, ",") {
 		var err error
-		if body, err = dropCommas(body); err != nil {
+		if body, err = dropCommas(body, sign); err != nil {
 			return Literal{}, fmt.Errorf("%q: %w", s, err)
 		}
 	}
@@ -344,22 +344,23 @@ func (c Currency) Parse(s string) (Literal, error) {
 }
 
 // dropCommas removes thousands separators from a number, checking they
-// group by three.
-func dropCommas(t string) (string, error) {
+// group by three; sign is the currency sign written before it, for
+// messages.
+func dropCommas(t, sign string) (string, error) {
 	intEnd := strings.IndexFunc(t, func(r rune) bool { return r != ',' && (r < '0' || r > '9') })
 	if intEnd < 0 {
 		intEnd = len(t)
 	}
 	groups := strings.Split(t[:intEnd], ",")
 	if len(groups) == 2 && len(groups[1]) > 0 && len(groups[1]) < 3 && len(groups[0]) > 0 {
-		return "", fmt.Errorf("commas separate thousands, in groups of three digits; write the decimal point as a point, as in %s.%s", groups[0], groups[1])
+		return "", fmt.Errorf("commas separate thousands, in groups of three digits; write the decimal point as a point, as in %s%s.%s%s", sign, groups[0], groups[1], t[intEnd:])
 	}
 	if len(groups[0]) == 0 || len(groups[0]) > 3 {
-		return "", errors.New("commas must separate groups of three digits, as in £1,100,000")
+		return "", errors.New("commas must separate groups of three digits, as in 1,100,000")
 	}
 	for _, g := range groups[1:] {
 		if len(g) != 3 {
-			return "", errors.New("commas must separate groups of three digits, as in £1,100,000")
+			return "", errors.New("commas must separate groups of three digits, as in 1,100,000")
 		}
 	}
 	if strings.Contains(t[intEnd:], ",") {
