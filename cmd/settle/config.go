@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cast"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -154,7 +153,11 @@ func (s *settings) blame(key string, err error) error {
 // Bool is the setting key as true or false; a value that is neither is
 // an error naming its source.
 func (s *settings) Bool(key string) (bool, error) {
-	b, err := cast.ToBoolE(s.Get(key))
+	v := strings.TrimSpace(s.GetString(key))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
 	if err != nil {
 		return false, fmt.Errorf("%s %q: want true or false", s.source(key), s.GetString(key))
 	}
