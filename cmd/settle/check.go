@@ -42,10 +42,14 @@ with status 1 when it finds any problem.`,
 				if p.Scenario.IsRuleFile {
 					kind = "rule file"
 				}
-				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s\n", path, kind,
+				currency := ""
+				if c := p.Scenario.Currency; c.Code != "" && c.Code != "GBP" {
+					currency = ", amounts in " + c.Code
+				}
+				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s%s\n", path, kind,
 					plural(countKind(p.Scenario, scenario.Input), "input"),
 					plural(countKind(p.Scenario, scenario.Rule), "rule"),
-					plural(len(p.Outputs), "output"))
+					plural(len(p.Outputs), "output"), currency)
 			}
 			if bad > 0 {
 				return failed(exitFailed, fmt.Errorf("%d of %d files have problems", bad, len(args)))
