@@ -67,3 +67,26 @@ func TestCurrency(t *testing.T) {
 		t.Errorf("not compared: %s\nwant %s", strings.Join(got, "|"), want)
 	}
 }
+
+// TestPolicyMessages: a policy's condition is read as scenarios'
+// expressions are, and its mistakes are told in the same sentences.
+func TestPolicyMessages(t *testing.T) {
+	for _, tt := range []struct{ cond, want string }{
+		{"mean_rel >", `--fail-if "mean_rel >": column 10: "mean_rel >" is incomplete: nothing follows >`},
+		{"mean_rel = 1", "= is not a comparison; write == to compare"},
+		{"abs(mean_abs) > 1,000", "1,000 is not one number inside an expression"},
+		{"mean_abs > £7OOk", "£7OOk is not an amount: it has the letter O where a zero belongs; write £700k"},
+	} {
+		err := (&Policy{}).AddFailIf(tt.cond)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("--fail-if %q: %v, want %q", tt.cond, err, tt.want)
+		}
+	}
+	p := &Policy{}
+	if err := p.AddFailIf("abs(mean_rel) > 2% || mean_abs > £1,5m"); err == nil {
+		t.Error("£1,5m inside a condition was read")
+	}
+	if err := p.AddFailIf("abs(mean_rel) > 2%"); err != nil {
+		t.Errorf("2%%: %v", err)
+	}
+}

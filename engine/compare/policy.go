@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 )
 
@@ -129,6 +130,11 @@ func compile(src string) (*cond, int, error) {
 		}
 		if strings.HasPrefix(msg, "expected bool") {
 			msg = "a condition must be true or false, not a number; compare it, as in mean_rel > 0.02"
+		} else if m, hint := model.Explain(msg, src, off); m != msg {
+			msg = m
+			if hint != "" {
+				msg += "; " + hint
+			}
 		}
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
 			var names []string

@@ -13,6 +13,13 @@ import (
 	"github.com/settle-sim/settle/engine/money"
 )
 
+// Explain is what settle says of a message of expr's parser about the
+// expression src, at rune offset off of it: a sentence in the terms of
+// what was written, and a hint of what to write instead; messages it
+// does not know are returned as they are. Anything written as expr
+// expressions, such as compare's policies, can use it.
+func Explain(msg, src string, off int) (string, string) { return explain(msg, src, off, "") }
+
 // explain turns a message of expr's parser or checker about the
 // expression src, at rune offset off of it, into a sentence that says
 // what is wrong in the terms of what was written, and what to write
@@ -129,7 +136,7 @@ func explainToken(kind, value, src, before string, off int) (string, string) {
 		}
 		return "a comma outside a function's arguments", "commas separate a function's arguments, as in max(a, b); write thousands as 1_000 or 1000"
 	case kind == "Operator" && value == "=":
-		return "= is not a comparison", "write == to compare, as in liability == true; a name's value is given by its key, as in award: claim * 0.5"
+		return "= is not a comparison", "write == to compare, as in x == 1"
 	case kind == "Operator" && (value == "&" || value == "|"):
 		return fmt.Sprintf("%s is not an operator", value), fmt.Sprintf("write %s%s or %s", value, value, map[string]string{"&": "and", "|": "or"}[value])
 	case kind == "Identifier" && money.IsCurrency(value) && prev != "" && startsDigit(prev):
