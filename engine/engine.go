@@ -101,6 +101,11 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		}
 	}
 	p, err := model.Compile(sc)
+	if err == nil {
+		if err = checkVOI(p); err != nil {
+			p = nil
+		}
+	}
 	notes := sc.Notes
 	if p != nil {
 		notes = append(notes, p.Notes...)
@@ -118,6 +123,18 @@ type Options struct {
 	// each sampled input and a tornado from runs with each input held at
 	// its p10 and its p90.
 	Sensitivity bool
+	// Spider adds, for every output, its mean with each sampled input
+	// held at its p10, p25, p50, p75 and p90 (the tornado's two passes
+	// an input and three more).
+	Spider bool
+	// SobolTrials, when positive, adds every output's first-order and
+	// total Sobol' indices for each input, from a Saltelli design of
+	// that many base trials ((inputs + 2) times as many evaluations).
+	SobolTrials int
+
+	// VOI, when not nil, adds the value of information of each party's
+	// decision to settle or go to court (see VOIOptions).
+	VOI *VOIOptions
 
 	// Sampler chooses the draws' uniforms: pseudo-random (the zero
 	// value), Latin hypercube or scrambled Sobol'.
@@ -164,6 +181,12 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from.
+	SobolTrials int
+	// VOI is the value of information of each party's decision, when
+	// Options.VOI is set.
+	VOI *VOIResult
 
 	// Sampler is how the draws were made; Correlations the declared rank
 	// correlations with those achieved (CorrelationsRepaired when the
@@ -186,7 +209,8 @@ const (
 )
 
 // Defaults returns the options a scenario asks for: its own trial count
-// and seed, or DefaultTrials and DefaultSeed.
+// and seed, or DefaultTrials and DefaultSeed, and the value of
+// information when it has a voi section.
 func Defaults(p *model.Program) Options {
 	opt := Options{Trials: DefaultTrials, Seed: DefaultSeed}
 	if p.Scenario.HasTrials {
@@ -194,6 +218,9 @@ func Defaults(p *model.Program) Options {
 	}
 	if p.Scenario.HasSeed {
 		opt.Seed = p.Scenario.Seed
+	}
+	if v := p.Scenario.VOI; v != nil {
+		opt.VOI = scenarioVOI(v)
 	}
 	return opt
 }
@@ -250,6 +277,21 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	}
 	if full && opt.Sensitivity {
 		if err := analyseSensitivity(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.Spider {
+		if err := analyseSpider(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.SobolTrials > 0 {
+		if err := analyseSobol(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.VOI != nil {
+		if err := analyseVOI(ctx, res, byVar, opt); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ import (
 )
 
 // chartKinds are the charts plot draws.
-var chartKinds = []string{"s-curve", "histogram", "tornado", "settlement-range"}
+var chartKinds = append([]string{"s-curve", "histogram", "tornado", "settlement-range"}, driverKinds...)
 
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -26,7 +27,10 @@ documents written by settle run --format json: its cumulative
 distribution with p5, p50 and p95 marked (s-curve, the default), its
 histogram, its tornado (when the document has sensitivity), or the
 settlement range drawn on the settlement figure's distribution. Given
-several documents it overlays their cumulative distributions.`,
+several documents it overlays their cumulative distributions. spider
+and sobol draw an output's spider and Sobol' indices (run with
+--sensitivity=spider or sobol); voi a party's value of information,
+--var naming the party (run with --voi).`,
 		Example: `  settle plot result.json --var supplier_net -o supplier_net.png
   settle plot result.json --var supplier_net --chart histogram -o hist.svg
   settle plot before.json after.json --var buyer_cost -o compared.png
@@ -96,6 +100,15 @@ func runPlot(cmd *cobra.Command, args []string) error {
 // plotChart draws the chart kind of var name.
 func plotChart(docs []*report.Document, labels []string, name, kind string) (*chart.Chart, error) {
 	d := docs[0]
+	if slices.Contains(driverKinds, kind) {
+		if len(docs) > 1 {
+			return nil, fmt.Errorf("--chart %s draws one result; give one file", kind)
+		}
+		if kind != "voi" && findVar(d, name) == nil {
+			return nil, fmt.Errorf("--var NAME is required: the output to draw; %s has outputs %s", labels[0], names(d.Outputs))
+		}
+		return plotDriver(d, labels[0], name, kind)
+	}
 	if kind == "settlement-range" {
 		if len(docs) > 1 {
 			return nil, fmt.Errorf("--chart settlement-range draws one result; give one file")

@@ -39,7 +39,8 @@ result document, whatever the number of workers.`,
 	addScenarioFlags(f)
 	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
 	addTargetFlags(f)
-	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (two extra passes of up to 50,000 trials an input)")
+	addVOIFlags(f)
+	addSensitivityFlags(f, "true")
 	f.String("format", "", "output format: table (or text), json, csv, markdown or html, the report settle report writes (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
@@ -62,7 +63,10 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	if opt.Sensitivity, err = v.Bool("sensitivity"); err != nil {
+	if err := sensitivityOptions(v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := voiOptions(cmd, v, &opt); err != nil {
 		return failed(exitBadInput, err)
 	}
 	if err := target(cmd, v, &opt); err != nil {

@@ -40,7 +40,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 				Options: func(p *model.Program) (engine.Options, error) {
 					opt, err := options(v, p)
 					if err == nil {
-						opt.Sensitivity, err = v.Bool("sensitivity")
+						err = sensitivityOptions(v, &opt)
 					}
 					return opt, err
 				},
@@ -52,7 +52,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
-	f.Bool("sensitivity", false, "also report what drives each output")
+	addSensitivityFlags(f, "false")
 	f.Duration("interval", 250*time.Millisecond, "how often to look for saved files")
 	return cmd
 }

@@ -261,7 +261,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Identical, "identical to the baseline"
 	case r.Failed:
 		var why []string
-		for _, w := range r.Outputs {
+		for _, w := range append(slices.Clone(r.Outputs), r.Figures...) {
 			for _, f := range w.Fired {
 				why = append(why, fmt.Sprintf("%s: %s", w.Name, f))
 			}

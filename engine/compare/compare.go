@@ -42,6 +42,9 @@ type Side struct {
 	Parties []report.Party
 	// Samples are the per-trial values of outputs by name, when known.
 	Samples map[string][]float64
+	// Figures are the document's estimates besides its outputs: values
+	// of information, Sobol' indices.
+	Figures []Figure
 }
 
 // Meta identifies a side.
@@ -66,6 +69,7 @@ func FromDocument(file string, d *report.Document) *Side {
 			Currency: d.Currency},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
+		Figures: Figures(d),
 	}
 }
 
@@ -141,6 +145,9 @@ type Result struct {
 	// they are shown, not tested; the outputs they rest on are tested
 	// above.
 	Parties []PartyRow `json:"parties,omitempty"`
+	// Figures compares the values of information and Sobol' indices
+	// both sides have (see Figure).
+	Figures []*Row `json:"figures,omitempty"`
 	// NotCompared are the outputs (and parties, as "party NAME") that
 	// could not be compared, and why.
 	NotCompared []Mismatch `json:"not_compared"`
@@ -319,6 +326,9 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 				r.Failed = true
 			}
 		}
+	}
+	if err := r.figures(old, new, opt, 1-alpha); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

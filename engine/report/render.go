@@ -122,6 +122,9 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	writeCorrelations(w, d, false)
 	writeParties(w, d, false)
 	writeSensitivity(w, d, false)
+	writeSpider(w, d, false)
+	writeSobol(w, d, false)
+	writeVOI(w, d, false)
 	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
 	return err
 }
@@ -143,6 +146,8 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		}
 	}
 	writeCorrelations(w, d, true)
+	writeSobol(w, d, true)
+	writeVOI(w, d, true)
 	return nil
 }
 

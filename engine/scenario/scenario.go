@@ -148,6 +148,8 @@ type Scenario struct {
 	// Correlations are the rank correlations declared between inputs;
 	// nil when none are.
 	Correlations *Correlations
+	// VOI asks for the value of information, with groups (voi.go).
+	VOI *VOI
 
 	// Positions are the position files applied, in order.
 	Positions []Position
@@ -265,14 +267,14 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi"},
 	false: {"description", "currency", "include", "inputs", "rules"},
 }
 
 // scenarioKeys are the keys that make a file a scenario rather than a
 // rule file: one with any of them is a scenario, so that a scenario
 // whose outputs key is misspelt is told so, not read as a rule file.
-var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations"}
+var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations", "voi"}
 
 // role is the part a file plays in a scenario.
 type role int
@@ -431,6 +433,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.settlement(path, v)
 		case "correlations":
 			l.correlations(path, v)
+		case "voi":
+			l.voi(path, v)
 		}
 	}
 	return pf
