@@ -10,7 +10,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/sensitivity"
 	"github.com/settle-sim/settle/engine/stats"
@@ -99,7 +98,7 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 		}
 		q, err := model.Compile(sc)
 		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
+			return nil, fmt.Errorf("settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
 		}
 		vars := make([]*model.Var, n)
 		for i, pt := range p.Parties {
@@ -107,7 +106,7 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 		}
 		c, err := simulate(ctx, q, opt, vars)
 		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
+			return nil, fmt.Errorf("settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
 		}
 		cache[f] = c
 		return c, nil

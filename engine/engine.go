@@ -22,7 +22,6 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -125,12 +124,12 @@ func (s Spec) compile(extra []string) (*model.Program, diag.List, error) {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %s names no settlement figure; add settlement: {figure: NAME} naming the input that holds it", s.Offer, s.Path)
 		}
 		if sc.IsProcess() {
-			lit, err := money.Parse(s.Offer)
+			lit, err := sc.Currency.Parse(s.Offer)
 			if err != nil {
-				return nil, sc.Notes, fmt.Errorf("--offer %s: %v; write an amount such as £150m", s.Offer, err)
+				return nil, sc.Notes, fmt.Errorf("--offer %s: %v; write an amount such as %s", s.Offer, err, sc.Currency.Format(150e6))
 			}
 			sc.Settlement.Offer, sc.Settlement.HasOffer = lit.Float(), true
-		} else if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
+		} else if err := sc.SetFrom(sc.Settlement.Figure.Name, s.Offer, "--offer"); err != nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
 		}
 	}
@@ -140,7 +139,11 @@ func (s Spec) compile(extra []string) (*model.Program, diag.List, error) {
 			p = nil
 		}
 	}
-	return p, sc.Notes, err
+	notes := sc.Notes
+	if p != nil {
+		notes = append(notes, p.Notes...)
+	}
+	return p, notes, err
 }
 
 // Options control a run.

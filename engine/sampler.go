@@ -118,10 +118,15 @@ func runToTarget(ctx context.Context, p *model.Program, opt Options) (*Result, e
 	if maxN == 0 {
 		maxN = DefaultMaxTrials
 	}
+	if !t.Relative {
+		if _, err := p.Scenario.Currency.Parse(t.Text); err != nil {
+			return nil, fmt.Errorf("--target-se: %w", err)
+		}
+	}
 	var outs []*model.Var
 	if len(t.Outputs) == 0 {
 		for _, v := range p.Outputs {
-			if t.Relative || v.Unit == model.Money {
+			if t.Relative || model.IsMoney(v.Unit) {
 				outs = append(outs, v)
 			}
 		}

@@ -22,10 +22,14 @@ type Axis struct {
 	From, To, Step float64
 	Text           string // as written
 	Unit           string // the input's unit, filled in by Sweep
+
+	bounds []string // From, To and Step as written, to check their currency
 }
 
 // ParseAxis parses NAME=FROM..TO:STEP, where the bounds and step are
-// numbers or amounts: "offer=£100m..£400m:£50m", "p_settle=0.5..0.9:0.1".
+// numbers, percentages or amounts: "offer=£100m..£400m:£50m",
+// "p_settle=0.5..0.9:0.1", "p_settle=50%..90%:10%". An amount's currency
+// is checked against the scenario's by Sweep.
 func ParseAxis(s string) (Axis, error) {
 	usage := "write NAME=FROM..TO:STEP, e.g. --vary settlement_figure=£100m..£300m:£25m"
 	name, rng, ok := strings.Cut(s, "=")
@@ -49,6 +53,7 @@ func ParseAxis(s string) (Axis, error) {
 			return Axis{}, fmt.Errorf("--vary %q: %s: %v", s, f.what, err)
 		}
 		*f.dst = lit.Float()
+		a.bounds = append(a.bounds, f.text)
 	}
 	switch {
 	case a.Step <= 0:
@@ -139,6 +144,11 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 			return nil, fmt.Errorf("--vary %s: no input named %q; %s", a.Text, a.Name, hint)
 		}
 		axes[i].Unit = v.Unit
+		for _, text := range a.bounds {
+			if _, err := base.Scenario.Currency.Parse(text); err != nil {
+				return nil, fmt.Errorf("--vary %s: %w", a.Text, err)
+			}
+		}
 	}
 	if len(spec.Views) > 0 && !base.IsProcess() {
 		return nil, fmt.Errorf("sweep: --view needs a scenario with stages, whose parties decide on their views; run settle run --view at a point instead")

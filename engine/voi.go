@@ -11,7 +11,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/smooth"
 	"github.com/settle-sim/settle/engine/voi"
@@ -58,7 +58,11 @@ type VOIResult struct {
 	// with one party its own reservation value ("reservation value").
 	Figure      float64
 	FigureBasis string
-	Parties     []*PartyVOI
+	// Stage, in a scenario with stages, is the stage before which the
+	// decision is valued: the first opportunity to settle, against
+	// going on.
+	Stage   string
+	Parties []*PartyVOI
 }
 
 // PartyVOI is the value of information of one party's decision between
@@ -85,6 +89,9 @@ type InputVOI struct {
 // figureForVOI chooses the settlement figure the decisions are valued at.
 func figureForVOI(res *Result) (float64, string, error) {
 	p := res.Program
+	if proc := p.Process(); proc != nil && proc.HasOffer {
+		return proc.Offer, "offer", nil
+	}
 	if !p.Figure.Random {
 		return p.Figure.Const, "offer", nil
 	}
@@ -111,13 +118,13 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 		return err
 	}
 	q := p
-	if p.Figure.Random {
+	if p.Figure.Random && !p.IsProcess() {
 		sc := p.Scenario.Clone()
 		if err := sc.Set(p.Figure.Name, strconv.FormatFloat(f, 'g', -1, 64)); err != nil {
 			return err
 		}
 		if q, err = model.Compile(sc); err != nil {
-			return fmt.Errorf("--voi: settlement figure %s: %w", money.Format(f), err)
+			return fmt.Errorf("--voi: settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
 		}
 		if q, err = q.WithSampler(opt.Sampler, opt.Trials); err != nil {
 			return err
@@ -126,8 +133,10 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 	// The values needed: each party's court and settled outcomes, the
 	// sampled inputs and what the groups name (rules too may be learnt).
 	var vars []*model.Var
-	for _, pt := range q.Parties {
-		vars = append(vars, pt.Court, pt.Settled)
+	if !p.IsProcess() {
+		for _, pt := range q.Parties {
+			vars = append(vars, pt.Court, pt.Settled)
+		}
 	}
 	vars = append(vars, q.Sampled...)
 	for _, g := range opt.VOI.Groups {
@@ -138,7 +147,7 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 		}
 	}
 	values := map[*model.Var][]float64{}
-	missing := p.Figure.Random
+	missing := p.Figure.Random && !p.IsProcess()
 	for _, v := range vars {
 		if c, ok := cols[v]; ok && q == p {
 			values[v] = c.Values
@@ -151,7 +160,7 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 		o.Progress = nil
 		got, err := simulate(ctx, q, o, vars)
 		if err != nil {
-			return fmt.Errorf("--voi: settlement figure %s: %w", money.Format(f), err)
+			return fmt.Errorf("--voi: settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
 		}
 		for i, v := range vars {
 			values[v] = got[i]
@@ -163,6 +172,10 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 	var inputs []*model.Var
 	for _, v := range q.Sampled {
 		if !varies(values[v]) {
+			continue
+		}
+		if q.IsProcess() { // the decisions depend on every input
+			inputs = append(inputs, v)
 			continue
 		}
 		for _, pt := range q.Parties {
@@ -195,9 +208,31 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 	}
 
 	out := &VOIResult{Figure: f, FigureBasis: basis}
+	// Each party's payoffs: going to court or settling at the figure; in
+	// a scenario with stages, going on or settling at the first
+	// opportunity.
+	payoffs := make([][][]float64, len(q.Parties))
+	if q.IsProcess() {
+		first := res.Process.Fit.First
+		if first < 0 {
+			return fmt.Errorf("--voi: the scenario's stages give no opportunity to settle")
+		}
+		goOn, settle, err := process.Branches(ctx, q, opt.Seed, opt.Trials, workers(opt), first, f)
+		if err != nil {
+			return fmt.Errorf("--voi: %w", err)
+		}
+		for i := range q.Parties {
+			payoffs[i] = [][]float64{goOn[i], settle[i]}
+		}
+		out.Stage = q.Process().Stages[first].Name
+	} else {
+		for i, pt := range q.Parties {
+			payoffs[i] = [][]float64{values[pt.Court], values[pt.Settled]}
+		}
+	}
 	decisions := make([]*voi.Decision, len(q.Parties))
 	for i, pt := range q.Parties {
-		d := &voi.Decision{Payoffs: [][]float64{values[pt.Court], values[pt.Settled]}, RiskTolerance: pt.RiskTolerance}
+		d := &voi.Decision{Payoffs: payoffs[i], RiskTolerance: pt.RiskTolerance}
 		decisions[i] = d
 		pv := &PartyVOI{Party: pt.Name, RiskTolerance: pt.RiskTolerance}
 		m, u, err := d.Choice()

@@ -51,6 +51,9 @@ with status 1 when it finds any problem.`,
 				if names := p.Scenario.StageNames(); len(names) > 0 {
 					stages = fmt.Sprintf(" and %s (%s)", plural(len(names), "stage"), strings.Join(names, " → "))
 				}
+				if c := p.Scenario.Currency; c.Code != "" && c.Code != "GBP" {
+					stages += ", amounts in " + c.Code
+				}
 				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s%s\n", path, kind,
 					plural(countKind(p.Scenario, scenario.Input), "input"),
 					plural(countKind(p.Scenario, scenario.Rule), "rule"),

@@ -56,7 +56,7 @@ Exit status: 0 when no condition fires, 1 when one does, 2 on bad input.`,
 	f.StringArray("fail-if", nil, "fail when `CONDITION` holds for any output, e.g. 'significant && abs(mean_rel) > 0.02'; repeatable")
 	f.String("policy", "", "read conditions, for all outputs or per output, from the YAML policy `FILE`")
 	f.String("alpha", "", "significance level (default: the policy's, else 0.05)")
-	f.String("format", "", "output format: text, markdown or json (default: from -o's extension, else text)")
+	f.String("format", "", "output format: text (or table), markdown, json or csv (default: from -o's extension, else text)")
 	f.StringP("output", "o", "", "write the comparison to `FILE` (atomically) instead of standard output")
 	f.String("trials", "", "trials for scenarios that are run (default: the other side's, else OLD's)")
 	f.String("seed", "", "seed for scenarios that are run (default: the other side's, else OLD's)")

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
@@ -33,14 +32,12 @@ func projectOptions(cmd *cobra.Command) (project.Options, error) {
 	return projectOptionsOf(v)
 }
 
-func projectOptionsOf(v *viper.Viper) (project.Options, error) {
-	v.BindEnv("root", "SETTLE_ROOT")
-	v.BindEnv("max-file-size", "SETTLE_MAX_FILE_SIZE")
+func projectOptionsOf(v *settings) (project.Options, error) {
 	o := project.Options{Root: v.GetString("root")}
 	if s := v.GetString("max-file-size"); s != "" {
 		n, err := project.ParseSize(s)
 		if err != nil {
-			return o, fmt.Errorf("--max-file-size: %v", err)
+			return o, v.blame("max-file-size", err)
 		}
 		o.MaxFileSize = n
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
@@ -51,7 +50,7 @@ func spec(cmd *cobra.Command, path string) (engine.Spec, error) {
 
 // load reads what to run and how from the flags and the configuration,
 // and loads it.
-func load(cmd *cobra.Command, v *viper.Viper, path string) (engine.Spec, *model.Program, engine.Options, error) {
+func load(cmd *cobra.Command, v *settings, path string) (engine.Spec, *model.Program, engine.Options, error) {
 	sp, err := spec(cmd, path)
 	if err != nil {
 		return sp, nil, engine.Options{}, err
@@ -69,33 +68,37 @@ func load(cmd *cobra.Command, v *viper.Viper, path string) (engine.Spec, *model.
 
 // options reads how to run p from the configuration: flags, environment,
 // settle.yaml, then the scenario's own defaults.
-func options(v *viper.Viper, p *model.Program) (engine.Options, error) {
+func options(v *settings, p *model.Program) (engine.Options, error) {
 	opt := engine.Defaults(p)
 	if t := v.GetString("trials"); t != "" {
 		n, err := scenario.ParseCount(t)
 		if err != nil || n < 1 || n > maxTrials {
-			return opt, fmt.Errorf("--trials %q: want a whole number of trials from 1 to %s, such as 200000, 200_000 or 200k", t, money.FormatNumber(maxTrials))
+			return opt, fmt.Errorf("%s %q: want a whole number of trials from 1 to %s, such as 200000, 200_000 or 200k", v.source("trials"), t, money.FormatNumber(maxTrials))
 		}
 		opt.Trials = int(n)
 	}
 	if s := v.GetString("seed"); s != "" {
 		n, err := scenario.ParseCount(s)
 		if err != nil {
-			return opt, fmt.Errorf("--seed %q: want a whole number such as 42", s)
+			return opt, fmt.Errorf("%s %q: want a whole number such as 42", v.source("seed"), s)
 		}
 		opt.Seed = n
 	}
-	opt.Workers = v.GetInt("workers")
+	workers, err := v.Int("workers")
+	if err != nil {
+		return opt, err
+	}
+	opt.Workers = workers
 	if opt.Workers < 0 {
-		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
+		return opt, fmt.Errorf("%s %d: want 0 (one per CPU) or more", v.source("workers"), opt.Workers)
 	}
 	if err := sampler(v, &opt); err != nil {
-		return opt, err
+		return opt, v.blame("sampler", err)
 	}
 	if s := v.GetString("exact-limit"); s != "" {
 		n, err := scenario.ParseCount(s)
 		if err != nil || n < 1 {
-			return opt, fmt.Errorf("--exact-limit %q: want a whole number of trials such as 10m or 50_000_000", s)
+			return opt, fmt.Errorf("%s %q: want a whole number of trials such as 10m or 50_000_000", v.source("exact-limit"), s)
 		}
 		opt.ExactLimit = int(n)
 	}

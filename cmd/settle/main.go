@@ -6,7 +6,7 @@
 //
 //	settle run SCENARIO [--trials N] [--seed S] [--set NAME=VALUE]... [--format table|json|csv|markdown] [-o FILE]
 //	settle check FILE...
-//	settle version
+//	settle version (or settle --version)
 //
 // Configuration comes, highest first, from flags, SETTLE_* environment
 // variables (SETTLE_TRIALS, SETTLE_WORKERS, …), settle.yaml in the working
@@ -93,6 +93,7 @@ against settlement.`,
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "read configuration from `FILE` instead of ./settle.yaml")
 	addProjectFlags(root)
+	setVersion(root)
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd(), newWatchCmd())
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())

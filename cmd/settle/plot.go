@@ -19,7 +19,7 @@ var chartKinds = append([]string{"s-curve", "histogram", "tornado", "settlement-
 
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plot RESULT.json... --output NAME -o CHART.png|svg",
+		Use:   "plot RESULT.json... --var NAME -o CHART.png|svg",
 		Short: "Draw one chart of a result document as PNG or SVG",
 		Long: `Plot draws one chart of an output (or sampled input) from result
 documents written by settle run --format json: its cumulative
@@ -29,18 +29,22 @@ settlement range drawn on the settlement figure's distribution. Given
 several documents it overlays their cumulative distributions. spider
 and sobol draw an output's spider and Sobol' indices (run with
 --sensitivity=spider or sobol); voi a party's value of information,
---output naming the party (run with --voi). For a scenario with stages,
+--var naming the party (run with --voi). For a scenario with stages,
 timeline draws the share of disputes still open against time and
 endings where they end.`,
-		Example: `  settle plot result.json --output supplier_net -o supplier_net.png
-  settle plot result.json --output supplier_net --chart histogram -o hist.svg
-  settle plot before.json after.json --output buyer_cost -o compared.png`,
+		Example: `  settle plot result.json --var supplier_net -o supplier_net.png
+  settle plot result.json --var supplier_net --chart histogram -o hist.svg
+  settle plot before.json after.json --var buyer_cost -o compared.png
+  settle plot result.json --chart settlement-range -o range.svg
+  settle plot result.json --chart timeline -o timeline.svg`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: runPlot,
 	}
 	f := cmd.Flags()
-	f.String("output", "", "the output (or sampled input) to draw, by `NAME`")
-	f.StringP("out", "o", "", "write the chart to `FILE`, PNG or SVG by its extension")
+	f.String("var", "", "the output (or sampled input) to draw, by `NAME`")
+	f.VarP(&outputs{}, "output", "o", "write the chart to `FILE`, PNG or SVG by its extension")
+	f.String("out", "", "write the chart to `FILE` (old name of -o/--output)")
+	f.MarkHidden("out")
 	f.String("chart", "s-curve", "what to draw: "+strings.Join(chartKinds, ", "))
 	f.String("format", "", "png or svg (default: from -o's extension)")
 	return cmd
@@ -48,12 +52,32 @@ endings where they end.`,
 
 func runPlot(cmd *cobra.Command, args []string) error {
 	f := cmd.Flags()
-	name, _ := f.GetString("output")
-	out, _ := f.GetString("out")
+	name, _ := f.GetString("var")
+	outs := f.Lookup("output").Value.(*outputs)
+	out := outs.String()
+	if old, _ := f.GetString("out"); old != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), "settle: --out is the old name of -o/--output, which every command uses for the file it writes")
+		if out == "" {
+			out = old
+		}
+	}
 	kind, _ := f.GetString("chart")
 	format, _ := f.GetString("format")
+	if len(*outs) > 1 {
+		// settle plot --output NAME -o FILE, as before --output named the
+		// file: say what it is now.
+		for _, o := range *outs {
+			if filepath.Ext(o) == "" && name == "" {
+				return failed(exitBadInput, fmt.Errorf("--output names the file to write, as -o does; name what to draw with --var %s", o))
+			}
+		}
+		return failed(exitBadInput, fmt.Errorf("-o/--output given twice (%s): name one file to write", strings.Join(*outs, ", ")))
+	}
 	if out == "" {
 		return failed(exitBadInput, fmt.Errorf("-o FILE is required: name a .png or .svg file to write"))
+	}
+	if filepath.Ext(out) == "" && name == "" && format == "" && f.Changed("output") {
+		return failed(exitBadInput, fmt.Errorf("--output %s: --output names the file to write, as -o does; name what to draw with --var %s", out, out))
 	}
 	if format == "" {
 		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
@@ -86,7 +110,7 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 			return nil, fmt.Errorf("--chart %s draws one result; give one file", kind)
 		}
 		if kind != "voi" && findVar(d, name) == nil {
-			return nil, fmt.Errorf("--output NAME is required: %s has outputs %s", labels[0], names(d.Outputs))
+			return nil, fmt.Errorf("--var NAME is required: the output to draw; %s has outputs %s", labels[0], names(d.Outputs))
 		}
 		return plotDriver(d, labels[0], name, kind)
 	}
@@ -122,7 +146,7 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 		return chart.Endings(d.Process, "where the dispute ends")
 	}
 	if name == "" {
-		return nil, fmt.Errorf("--output NAME is required; %s has outputs %s", labels[0], names(d.Outputs))
+		return nil, fmt.Errorf("--var NAME is required: the output or input to draw; %s has outputs %s", labels[0], names(d.Outputs))
 	}
 	v := findVar(d, name)
 	if v == nil {
@@ -174,3 +198,21 @@ func names(vs report.Vars) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// outputs is the -o/--output flag of plot, keeping every value given so
+// that the old form, --output NAME -o FILE, is recognised and explained.
+type outputs []string
+
+func (o *outputs) String() string {
+	if o == nil || len(*o) == 0 {
+		return ""
+	}
+	return (*o)[len(*o)-1]
+}
+
+func (o *outputs) Set(s string) error {
+	*o = append(*o, s)
+	return nil
+}
+
+func (o *outputs) Type() string { return "string" }

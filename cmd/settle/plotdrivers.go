@@ -6,7 +6,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/htmlreport"
-	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -45,10 +44,10 @@ func plotDriver(d *report.Document, label, name, kind string) (*chart.Chart, err
 		for _, e := range v.Values {
 			bars = append(bars, chart.VOIBar{Label: e.Name, Value: e.CE, SE: e.CESE})
 		}
-		return chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, money.Format)
+		return chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, d.Money().Format)
 	}
 	if len(parties) == 0 {
 		return nil, fmt.Errorf("%s has no value of information; run with --voi", label)
 	}
-	return nil, fmt.Errorf("%s has no value of information for party %q; its parties are %s (--output names the party)", label, name, strings.Join(parties, ", "))
+	return nil, fmt.Errorf("%s has no value of information for party %q; its parties are %s (--var names the party)", label, name, strings.Join(parties, ", "))
 }

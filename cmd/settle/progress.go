@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine/progress"
 )
@@ -14,12 +13,16 @@ func addProgressFlag(f *pflag.FlagSet) {
 
 // progressMode is the mode --progress (or SETTLE_PROGRESS) asks for;
 // --quiet means never.
-func progressMode(v *viper.Viper) (progress.Mode, error) {
+func progressMode(v *settings) (progress.Mode, error) {
 	m, err := progress.ParseMode(v.GetString("progress"))
+	if err != nil {
+		return m, v.blame("progress", err)
+	}
+	quiet, err := v.Bool("quiet")
 	if err != nil {
 		return m, err
 	}
-	if v.GetBool("quiet") {
+	if quiet {
 		m = progress.Never
 	}
 	return m, nil

@@ -5,12 +5,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/htmlreport"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/progress"
 	"github.com/settle-sim/settle/engine/report"
@@ -39,7 +41,7 @@ result document, whatever the number of workers.`,
 	addTargetFlags(f)
 	addVOIFlags(f)
 	addSensitivityFlags(f, "true")
-	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
+	f.String("format", "", "output format: table (or text), json, csv, markdown or html, the report settle report writes (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically; through for a device, FIFO or socket; - for standard output) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
 	addSamplesFlag(cmd)
@@ -53,9 +55,9 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	out := v.GetString("output")
-	format, err := outputFormat(v.GetString("format"), out)
+	format, err := pickFormat(v.GetString("format"), out, runFormats, "table")
 	if err != nil {
-		return failed(exitBadInput, err)
+		return failed(exitBadInput, v.blame("format", err))
 	}
 	sp, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
@@ -113,10 +115,15 @@ func run(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	doc := report.New(res)
-	if err := emit(cmd, out, func(w io.Writer) error { return report.Write(w, doc, format) }); err != nil {
+	write := func(w io.Writer) error { return report.Write(w, doc, format) }
+	if format == "html" {
+		r := htmlreport.New(filepath.Base(args[0]), doc)
+		write = func(w io.Writer) error { return htmlreport.Write(w, []htmlreport.Result{r}) }
+	}
+	if err := emit(cmd, out, write); err != nil {
 		return err
 	}
-	if !v.GetBool("quiet") {
+	if quiet, _ := v.Bool("quiet"); !quiet {
 		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %s trials in %s (%s trials/s)\n",
 			money.FormatNumber(float64(opt.Trials)), elapsed.Round(time.Millisecond),
 			money.FormatNumber(float64(opt.Trials)/elapsed.Seconds()))

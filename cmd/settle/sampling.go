@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/money"
@@ -21,7 +20,7 @@ func addTargetFlags(f *pflag.FlagSet) {
 }
 
 // sampler sets opt's sampler from --sampler.
-func sampler(v *viper.Viper, opt *engine.Options) error {
+func sampler(v *settings, opt *engine.Options) error {
 	s := v.GetString("sampler")
 	if s == "" {
 		return nil
@@ -36,7 +35,7 @@ func sampler(v *viper.Viper, opt *engine.Options) error {
 
 // target sets opt's target standard error from --target-se,
 // --target-outputs and --max-trials.
-func target(cmd *cobra.Command, v *viper.Viper, opt *engine.Options) error {
+func target(cmd *cobra.Command, v *settings, opt *engine.Options) error {
 	se := v.GetString("target-se")
 	outs := v.GetString("target-outputs")
 	maxs := v.GetString("max-trials")

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/diag"
@@ -26,7 +25,7 @@ func addSensitivityFlags(f *pflag.FlagSet, deflt string) {
 }
 
 // sensitivityOptions reads --sensitivity and --sobol-trials into opt.
-func sensitivityOptions(v *viper.Viper, opt *engine.Options) error {
+func sensitivityOptions(v *settings, opt *engine.Options) error {
 	s := strings.TrimSpace(v.GetString("sensitivity"))
 	opt.Sensitivity, opt.Spider, opt.SobolTrials = false, false, 0
 	sobol := false
@@ -44,14 +43,14 @@ func sensitivityOptions(v *viper.Viper, opt *engine.Options) error {
 			case "all":
 				opt.Sensitivity, opt.Spider, sobol = true, true, true
 			default:
-				return fmt.Errorf("--sensitivity %q: unknown analysis %q; %s, or true or false", s, k, diag.OneOf(k, sensitivityKinds, "analyses"))
+				return fmt.Errorf("%s %q: unknown analysis %q; %s, or true or false", v.source("sensitivity"), s, k, diag.OneOf(k, sensitivityKinds, "analyses"))
 			}
 		}
 	}
 	if t := v.GetString("sobol-trials"); t != "" {
 		n, err := scenario.ParseCount(t)
 		if err != nil || n < 2 || n > maxTrials {
-			return fmt.Errorf("--sobol-trials %q: want a whole number of trials, at least 2, such as 20000 or 20k", t)
+			return fmt.Errorf("%s %q: want a whole number of trials, at least 2, such as 20000 or 20k", v.source("sobol-trials"), t)
 		}
 		opt.SobolTrials = int(n)
 	} else if sobol {

@@ -36,7 +36,7 @@ a point equals a plain run with --set at that value.`,
 	addScenarioFlags(f)
 	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
 	f.StringArray("view", nil, "in a scenario with stages, a party's own beliefs on which it decides: `PARTY=FILE`; repeatable")
-	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
+	f.String("format", "", "output format: table (or text), json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report timing on standard error")
 	return cmd
@@ -45,6 +45,9 @@ a point equals a plain run with --set at that value.`,
 func sweep(cmd *cobra.Command, args []string) error {
 	v, err := config(cmd)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if _, err := v.Bool("quiet"); err != nil {
 		return failed(exitBadInput, err)
 	}
 	varies, _ := cmd.Flags().GetStringArray("vary")
@@ -62,7 +65,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	out := v.GetString("output")
 	format, err := outputFormat(v.GetString("format"), out)
 	if err != nil {
-		return failed(exitBadInput, err)
+		return failed(exitBadInput, v.blame("format", err))
 	}
 	sp, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
@@ -86,7 +89,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err := emit(cmd, out, func(w io.Writer) error { return report.WriteSweep(w, doc, format) }); err != nil {
 		return err
 	}
-	if !v.GetBool("quiet") {
+	if quiet, _ := v.Bool("quiet"); !quiet {
 		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %d points of %s trials in %s\n", len(res.Points),
 			money.FormatNumber(float64(opt.Trials)), elapsed.Round(time.Millisecond))
 	}

@@ -45,7 +45,7 @@ cannot be loaded or run, or on bad usage.`,
 	f.StringArray("fail-if", nil, "also fail when `CONDITION` holds for any output; repeatable")
 	f.String("policy", "", "read the policy from `FILE` (default: DIR/baselines/policy.yaml, if present)")
 	f.String("alpha", "", "significance level (default: the policy's, else 0.05)")
-	f.String("format", "", "output format: text, markdown or json (default: from -o's extension, else text)")
+	f.String("format", "", "output format: text (or table), markdown, json or csv (default: from -o's extension, else text)")
 	f.StringP("output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
 	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
 	f.BoolP("quiet", "q", false, "do not report each scenario on standard error as it finishes")
@@ -63,7 +63,7 @@ func runTest(cmd *cobra.Command, args []string) error {
 	}
 	out, _ := f.GetString("output")
 	format, _ := f.GetString("format")
-	format, err := compareFormat(format, out)
+	format, err := pickFormat(format, out, baseline.Formats, "text")
 	if err != nil {
 		return failed(exitBadInput, err)
 	}

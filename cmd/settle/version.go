@@ -11,11 +11,18 @@ import (
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print settle's version",
+		Short: "Print settle's version, module version and VCS revision",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "settle", engine.Version)
+			fmt.Fprint(cmd.OutOrStdout(), engine.BuildInfo())
 			return nil
 		},
 	}
+}
+
+// setVersion gives root a --version flag that prints what settle
+// version does.
+func setVersion(root *cobra.Command) {
+	root.Version = engine.Version
+	root.SetVersionTemplate(engine.BuildInfo().String())
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
 
 	"github.com/settle-sim/settle/engine"
 )
@@ -19,16 +18,20 @@ func addVOIFlags(f *pflag.FlagSet) {
 // voiOptions reads the value-of-information flags into opt, which holds
 // what the scenario asks for: --voi=false turns a scenario's voi off,
 // --voi or --voi-group on, the groups added to the scenario's.
-func voiOptions(cmd *cobra.Command, v *viper.Viper, opt *engine.Options) error {
+func voiOptions(cmd *cobra.Command, v *settings, opt *engine.Options) error {
 	groups, _ := cmd.Flags().GetStringArray("voi-group")
-	if v.IsSet("voi") && !v.GetBool("voi") {
+	voi, err := v.Bool("voi")
+	if err != nil {
+		return err
+	}
+	if v.IsSet("voi") && !voi {
 		if len(groups) > 0 {
 			return fmt.Errorf("--voi-group with --voi=false: drop one of them")
 		}
 		opt.VOI = nil
 		return nil
 	}
-	if !v.GetBool("voi") && len(groups) == 0 {
+	if !voi && len(groups) == 0 {
 		return nil
 	}
 	o := opt.VOI

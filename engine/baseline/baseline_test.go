@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,5 +92,25 @@ func TestRun(t *testing.T) {
 	}
 	if rep.Worst() != Broken || rep.Counts() != "3 scenarios: 1 identical, 1 failed, 1 broken" {
 		t.Errorf("worst %v, %s", rep.Worst(), rep.Counts())
+	}
+	// CSV: a row per output compared, led by its scenario and state, and
+	// one row for the broken scenario.
+	var b strings.Builder
+	if err := Write(&b, rep, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0][:6], ","); got != "scenario,state,detail,section,name,unit" {
+		t.Errorf("CSV heading %s", got)
+	}
+	var lead []string
+	for _, r := range rows[1:] {
+		lead = append(lead, filepath.Base(r[0])+" "+r[1]+" "+r[3]+" "+r[4])
+	}
+	if got, want := strings.Join(lead, "|"), "a.yaml FAIL output y|b.yaml ok output y|c.yaml BROKEN  "; got != want {
+		t.Errorf("CSV rows %q, want %q", got, want)
 	}
 }

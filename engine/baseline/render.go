@@ -11,7 +11,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "markdown", "json"}
+var Formats = []string{"text", "markdown", "json", "csv"}
 
 // Write renders r in the named format.
 func Write(w io.Writer, r *Report, format string) error {
@@ -22,6 +22,8 @@ func Write(w io.Writer, r *Report, format string) error {
 		return WriteMarkdown(w, r)
 	case "json":
 		return report.WriteIndented(w, r)
+	case "csv":
+		return WriteCSV(w, r)
 	}
 	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
 }

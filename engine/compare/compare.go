@@ -27,6 +27,8 @@ import (
 	"slices"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/samples"
 	"github.com/settle-sim/settle/engine/stats"
@@ -55,12 +57,16 @@ type Meta struct {
 	Untyped  bool   `json:"-"` // units and types unknown (samples read from CSV)
 	Trials   int    `json:"trials"`
 	Sampled  bool   `json:"samples"` // per-trial samples were available
+	// Currency is the code of the currency amounts are in, when it is
+	// not GBP.
+	Currency string `json:"currency,omitempty"`
 }
 
 // FromDocument is the side of a result document: summaries only.
 func FromDocument(file string, d *report.Document) *Side {
 	return &Side{
-		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
+		Meta: Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials,
+			Currency: d.Currency},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
 		Figures: Figures(d),
@@ -103,6 +109,9 @@ func FromSamples(file string, set *samples.Set) *Side {
 			Quantiles: report.Quantiles(sum.Quantiles), Histogram: sum.Histogram,
 		})
 		s.Samples[c.Name] = c.Values
+		if model.IsMoney(c.Unit) && c.Unit != money.GBP.Code {
+			s.Currency = c.Unit
+		}
 	}
 	return s
 }
@@ -169,6 +178,8 @@ type PartyRow struct {
 	ReservationNew Num    `json:"reservation_new"`
 	ReservationAbs Num    `json:"reservation_abs"`
 	ReservationRel Num    `json:"reservation_rel"`
+
+	currency string // the code of the currency of its amounts; "" for GBP
 }
 
 // Row is the comparison of one output.
@@ -285,6 +296,11 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 		return r, ErrNothingInCommon
 	}
 	r.parties(old, new)
+	if opt.Policy != nil {
+		if err := opt.Policy.checkCurrency(money.CurrencyOf(new.Currency)); err != nil {
+			return nil, err
+		}
+	}
 
 	ps := make([]float64, len(r.Outputs))
 	for i, w := range r.Outputs {
@@ -351,8 +367,13 @@ func (r *Result) parties(old, new *Side) {
 			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, "only in new"})
 			continue
 		}
+		if old.Currency != new.Currency {
+			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, fmt.Sprintf("amounts in %s in old, %s in new",
+				money.CurrencyOf(old.Currency).Code, money.CurrencyOf(new.Currency).Code)})
+			continue
+		}
 		pr := PartyRow{Name: np.Name, Side: np.Side, CEOld: Num(op.Net.CE), CENew: Num(np.Net.CE),
-			ReservationOld: Num(op.Reservation), ReservationNew: Num(np.Reservation)}
+			ReservationOld: Num(op.Reservation), ReservationNew: Num(np.Reservation), currency: new.Currency}
 		pr.CEAbs, pr.CERel = change(op.Net.CE, np.Net.CE)
 		pr.ReservationAbs, pr.ReservationRel = change(op.Reservation, np.Reservation)
 		r.Parties = append(r.Parties, pr)

@@ -205,7 +205,7 @@ func TestFalseAlarmRate(t *testing.T) {
 func TestMismatches(t *testing.T) {
 	a := run(t, writeScenario(t, small), 2000, 1)
 	changed := strings.NewReplacer(
-		"  costs: lognormal(16, 0.5)", "  costs:\n    value: lognormal(16, 0.5)\n    unit: EUR",
+		"  costs: lognormal(16, 0.5)", "  costs:\n    value: lognormal(16, 0.5)\n    unit: days",
 		"outputs: [award, net, win, p_win, costs]", "outputs: [award, win, p_win, costs, claim]",
 		"    unit: probability", "    unit: fraction",
 		"  win: bernoulli(p_win)", "  win: uniform(0, 1)",
@@ -220,7 +220,7 @@ func TestMismatches(t *testing.T) {
 	for _, m := range r.NotCompared {
 		got = append(got, m.Name+": "+m.Reason)
 	}
-	want := "win: true/false in old, number in new|p_win: unit probability in old, fraction in new|costs: unit none in old, EUR in new|claim: only in new|net: only in old"
+	want := "win: true/false in old, number in new|p_win: unit probability in old, fraction in new|costs: unit none in old, days in new|claim: only in new|net: only in old"
 	if strings.Join(got, "|") != want {
 		t.Errorf("not compared:\n%s\nwant\n%s", strings.Join(got, "|"), want)
 	}
@@ -347,6 +347,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"compare.golden.md", func(b *bytes.Buffer) error { return WriteMarkdown(b, r) }},
 		{"compare.golden.txt", func(b *bytes.Buffer) error { return WriteText(b, r) }},
+		{"compare.golden.csv", func(b *bytes.Buffer) error { return WriteCSV(b, r) }},
 	} {
 		var b bytes.Buffer
 		if err := f.write(&b); err != nil {

@@ -27,16 +27,17 @@ import (
 // conditions that name them or by its figures: conditions.
 type Figure struct {
 	Name      string
-	Unit      string // "GBP" for money, "share" for indices
+	Unit      string // the currency's code for money, "GBP"; "share" for indices
 	Value, SE float64
 }
 
 // Figures lists d's figures, in document order.
 func Figures(d *report.Document) []Figure {
 	var fs []Figure
+	cur := d.Money().Code
 	for _, p := range d.VOI {
 		add := func(path string, v report.VOIValue) {
-			fs = append(fs, Figure{path, model.Money, v.Value, v.SE}, Figure{path + ".ce", model.Money, v.CE, v.CESE})
+			fs = append(fs, Figure{path, cur, v.Value, v.SE}, Figure{path + ".ce", cur, v.CE, v.CESE})
 		}
 		add("voi."+p.Name+".evpi", p.EVPI)
 		for _, v := range p.EVPPI {

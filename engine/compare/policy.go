@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 )
 
@@ -52,6 +53,14 @@ type Policy struct {
 type cond struct {
 	src  string
 	prog *vm.Program
+	// amounts are the amounts written with a currency sign or code, to
+	// be checked against the currency of what is compared.
+	amounts []amount
+}
+
+type amount struct {
+	lit  money.Literal
+	text string
 }
 
 // Rule is a condition in force: for one output, or "*" for every output
@@ -64,7 +73,7 @@ type Rule struct {
 // Fields name what a condition may use, with what each means.
 var Fields = []struct{ Name, Doc string }{
 	{"name", "the output's name"},
-	{"unit", `its unit: "GBP" for money, "" for none`},
+	{"unit", `its unit: the currency's code for money ("GBP"), "" for none`},
 	{"significant", "the change is statistically significant (p_value < alpha)"},
 	{"identical", "the two summaries are the same bit for bit"},
 	{"p_value", "the output's p-value, Holm-adjusted across outputs"},
@@ -110,7 +119,7 @@ func compile(src string) (*cond, int, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, 0, errors.New("empty condition; write one such as significant && abs(mean_rel) > 0.02")
 	}
-	rw, orig, err := rewriteMoney(src)
+	rw, orig, amounts, err := rewriteMoney(src)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -126,6 +135,11 @@ func compile(src string) (*cond, int, error) {
 		}
 		if strings.HasPrefix(msg, "expected bool") {
 			msg = "a condition must be true or false, not a number; compare it, as in mean_rel > 0.02"
+		} else if m, hint := model.Explain(msg, src, off); m != msg {
+			msg = m
+			if hint != "" {
+				msg += "; " + hint
+			}
 		}
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
 			var names []string
@@ -140,7 +154,7 @@ func compile(src string) (*cond, int, error) {
 		}
 		return nil, off, errors.New(msg)
 	}
-	return &cond{src: src, prog: prog}, 0, nil
+	return &cond{src: src, prog: prog, amounts: amounts}, 0, nil
 }
 
 func fieldList() string {
@@ -151,10 +165,12 @@ func fieldList() string {
 	return strings.Join(names, ", ")
 }
 
-// rewriteMoney replaces money literals (£5m, 1.1bn, £250k) outside
-// strings with plain numbers. orig maps rune offsets in the result to
-// rune offsets in src.
-func rewriteMoney(src string) (string, []int, error) {
+// rewriteMoney replaces money literals (£5m, 1.1bn, £250k, $5m) and
+// percentages (2% is 0.02) outside strings with plain numbers. orig maps
+// rune offsets in the result to rune offsets in src; amounts are the
+// amounts written with a currency sign or code.
+func rewriteMoney(src string) (string, []int, []amount, error) {
+	var amounts []amount
 	var b strings.Builder
 	var orig []int
 	at := 0 // rune offset in src
@@ -173,13 +189,16 @@ func rewriteMoney(src string) (string, []int, error) {
 			}
 		} else if c == '"' || c == '\'' || c == '`' {
 			quote = c
-		} else if (c == 0xC2 || c >= '0' && c <= '9') && (i == 0 || !identByte(src[i-1])) {
+		} else if money.StartsLiteral(src, i) {
 			if lit, ok, err := money.Scan(src, i); ok {
 				if err != nil {
-					return "", nil, err
+					return "", nil, nil, err
 				}
 				text := src[i : i+lit.Len]
-				if lit.Money {
+				if lit.Sign != "" {
+					amounts = append(amounts, amount{lit, text})
+				}
+				if lit.Money || lit.Percent {
 					emit(lit.Value.String(), at)
 				} else {
 					emit(text, at)
@@ -195,11 +214,26 @@ func rewriteMoney(src string) (string, []int, error) {
 		i += size
 	}
 	orig = append(orig, at)
-	return b.String(), orig, nil
+	return b.String(), orig, amounts, nil
 }
 
-func identByte(c byte) bool {
-	return c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// checkCurrency reports a condition with an amount in another currency
+// than cur, the currency of what is compared.
+func (p *Policy) checkCurrency(cur money.Currency) error {
+	var all []*cond
+	all = append(all, p.all...)
+	all = append(all, p.deflt...)
+	for _, name := range p.order {
+		all = append(all, p.perOutput[name]...)
+	}
+	for _, c := range all {
+		for _, a := range c.amounts {
+			if err := cur.Check(a.lit, a.text); err != nil {
+				return fmt.Errorf("policy condition %q: %w", c.src, err)
+			}
+		}
+	}
+	return nil
 }
 
 // AddFailIf adds a condition for every output, as --fail-if gives it.

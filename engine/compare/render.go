@@ -13,7 +13,7 @@ import (
 )
 
 // Formats are the names accepted by Write.
-var Formats = []string{"text", "markdown", "json"}
+var Formats = []string{"text", "markdown", "json", "csv"}
 
 // Write renders r in the named format.
 func Write(w io.Writer, r *Result, format string) error {
@@ -24,6 +24,8 @@ func Write(w io.Writer, r *Result, format string) error {
 		return WriteMarkdown(w, r)
 	case "json":
 		return WriteJSON(w, r)
+	case "csv":
+		return WriteCSV(w, r)
 	}
 	return fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
 }
@@ -73,14 +75,15 @@ var PartyHead = []string{"CE old", "CE new", "Δ CE", "reservation old", "reserv
 
 // Cells are p's columns in a table; amounts are money.
 func (p PartyRow) Cells() []string {
+	cur := money.CurrencyOf(p.currency)
 	d := func(x Num) string {
 		if x == 0 {
 			return "0"
 		}
-		return signed(money.Format(float64(x)))
+		return signed(cur.Format(float64(x)))
 	}
-	return []string{money.Format(float64(p.CEOld)), money.Format(float64(p.CENew)), d(p.CEAbs),
-		money.Format(float64(p.ReservationOld)), money.Format(float64(p.ReservationNew)), d(p.ReservationAbs)}
+	return []string{cur.Format(float64(p.CEOld)), cur.Format(float64(p.CENew)), d(p.CEAbs),
+		cur.Format(float64(p.ReservationOld)), cur.Format(float64(p.ReservationNew)), d(p.ReservationAbs)}
 }
 
 // Verdict is "~" when the change is not significant, "significant"
@@ -111,10 +114,17 @@ func signed(s string) string {
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") || s == "NaN" {
 		return s
 	}
-	if strings.Trim(s, "£0.,") == "" || strings.Trim(s, "£0., pp") == "" {
+	if strings.Trim(s, "0.,") == "" || strings.Trim(s, "0., pp") == "" || isZeroAmount(s) {
 		return "±" + s
 	}
 	return "+" + s
+}
+
+// isZeroAmount reports whether s is an amount that rounds to zero in
+// some currency: £0, $0.00, CHF 0.
+func isZeroAmount(s string) bool {
+	digits := strings.TrimLeft(s, "£$€¥₹₩ABCDEFGHIJKLMNOPQRSTUVWXYZ ")
+	return digits != s && digits != "" && strings.Trim(digits, "0.,") == ""
 }
 
 func formatRel(r Num) string {

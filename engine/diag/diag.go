@@ -152,10 +152,15 @@ func PrintList(w io.Writer, err error) bool {
 }
 
 // Nearest returns the candidate closest to name by edit distance, or ""
-// when none is close enough to be a likely typo.
+// when none is close enough to be a likely typo. It never returns name
+// itself: a name that is rejected though it is a candidate needs another
+// hint.
 func Nearest(name string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
+		if c == name {
+			continue
+		}
 		d := distance(strings.ToLower(name), strings.ToLower(c))
 		if bestDist < 0 || d < bestDist || d == bestDist && c < best {
 			best, bestDist = c, d

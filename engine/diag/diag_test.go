@@ -15,6 +15,7 @@ func TestNearest(t *testing.T) {
 		{"liabilty", "liability"},
 		{"Work_Done", "work_done"},
 		{"zzzzzz", ""},
+		{"claim", ""}, // never the name itself: "unknown key name; did you mean name?"
 	}
 	for _, tt := range tests {
 		if got := Nearest(tt.in, names); got != tt.want {

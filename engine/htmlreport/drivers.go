@@ -86,13 +86,14 @@ type voiRow struct{ Label, Money, SE, CE, CESE, Change string }
 
 // driverViews draws the value of information, Sobol' and spider charts.
 func driverViews(r Result, d *report.Document, rv *resultV) error {
+	cur := d.Money()
 	for _, v := range r.Extras.VOI {
 		var bars []chart.VOIBar
 		row := func(label string, x report.VOIValue) voiRow {
-			return voiRow{label, money.Format(x.Value), "±" + money.Format(x.SE), money.Format(x.CE), "±" + money.Format(x.CESE), money.FormatPercent(x.PChange)}
+			return voiRow{label, cur.Format(x.Value), "±" + cur.Format(x.SE), cur.Format(x.CE), "±" + cur.Format(x.CESE), money.FormatPercent(x.PChange)}
 		}
 		vv := voiV{Party: v.Party, Rows: []voiRow{row("everything (EVPI)", v.EVPI)},
-			Note: fmt.Sprintf("Deciding at %s (%s); without information the %s would %s.", money.Format(v.Figure), v.FigureBasis, v.Party,
+			Note: fmt.Sprintf("Deciding at %s (%s); without information the %s would %s.", cur.Format(v.Figure), v.FigureBasis, v.Party,
 				map[string]string{"settle": "settle", "court": "go to court"}[v.Choice])}
 		for _, x := range v.Values {
 			label := x.Name
@@ -103,7 +104,7 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 			vv.Rows = append(vv.Rows, row(label, x))
 		}
 		if len(bars) > 0 {
-			c, err := chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, money.Format)
+			c, err := chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, cur.Format)
 			f, err := svg(c, err, "voi", v.Party, "the value to the "+v.Party+" of knowing each input before deciding, on its utility")
 			if err != nil {
 				return err

@@ -16,10 +16,10 @@ func ExtrasOf(d *report.Document) Extras {
 	for _, p := range d.Parties {
 		v := lookup(d.Outputs, p.Net.Output)
 		pt := Party{
-			Name: p.Name, Attitude: attitude(p),
+			Name: p.Name, Attitude: attitude(p, d.Money()),
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
-			Money: v == nil || v.Unit == model.Money,
+			Money: v == nil || model.IsMoney(v.Unit),
 		}
 		if p.Court != nil {
 			pt.Output, pt.ExpectedValue, pt.CertaintyEquivalent = p.Court.Output, p.Court.Mean, p.Court.CE
@@ -47,9 +47,9 @@ func ExtrasOf(d *report.Document) Extras {
 	return x
 }
 
-func attitude(p report.Party) string {
+func attitude(p report.Party, cur money.Currency) string {
 	if p.Attitude == "exponential" {
-		return "risk tolerance " + money.Format(p.RiskTolerance)
+		return "risk tolerance " + cur.Format(p.RiskTolerance)
 	}
 	return "risk-neutral"
 }

@@ -223,7 +223,7 @@ func resultView(i int, r Result) (resultV, error) {
 	for _, p := range r.Extras.Parties {
 		f := money.FormatNumber
 		if p.Money {
-			f = money.Format
+			f = d.Money().Format
 		}
 		pv := partyV{Name: p.Name, Attitude: p.Attitude, EV: f(p.ExpectedValue), CE: f(p.CertaintyEquivalent),
 			NetEV: f(p.NetExpectedValue), NetCE: f(p.NetCertaintyEquivalent), Reservation: "—"}
@@ -251,7 +251,7 @@ func resultView(i int, r Result) (resultV, error) {
 			}
 			rv.Range = &f
 		}
-		format := money.Format
+		format := d.Money().Format
 		if v != nil {
 			format = v.Format
 		}

@@ -31,7 +31,7 @@ func (rv *resultV) process(d *report.Document) error {
 	for _, op := range pr.Opportunities {
 		row := processRow{Ending: "settle before " + op.Stage, Reach: money.FormatPercent(op.PReach), Settle: money.FormatPercent(op.PSettle), Figure: "—"}
 		if op.MeanFigure != nil {
-			row.Figure = money.Format(*op.MeanFigure)
+			row.Figure = d.Money().Format(*op.MeanFigure)
 		}
 		pv.Rows = append(pv.Rows, row)
 	}
@@ -50,7 +50,7 @@ func (rv *resultV) process(d *report.Document) error {
 	}
 	for _, pp := range pr.Parties {
 		pv.Parties = append(pv.Parties, processParty{Name: pp.Name, Settled: mean(pp.Settled), Judgment: mean(pp.Judgment),
-			Reservation: money.Format(pp.Reservation), GoingOn: money.Format(pp.GoingOn)})
+			Reservation: d.Money().Format(pp.Reservation), GoingOn: d.Money().Format(pp.GoingOn)})
 	}
 	c, err := chart.Timeline(pr, "how long the dispute lasts")
 	f, err := svg(c, err, "timeline", "years_to_resolution", "the share of disputes still open against the years from now")

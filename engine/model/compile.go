@@ -17,6 +17,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/dist"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -130,7 +131,10 @@ type parsed struct {
 // checked as far as it can be without the names it expects from the
 // scenarios that include it.
 func Compile(sc *scenario.Scenario) (*Program, error) {
-	c := &compiler{sc: sc, vars: map[string]*Var{}, byName: map[string]*parsed{}}
+	c := &compiler{sc: sc, currency: sc.Currency, vars: map[string]*Var{}, byName: map[string]*parsed{}}
+	if c.currency.Code == "" {
+		c.currency = money.GBP
+	}
 	c.declareBuiltins()
 	c.parseAll()
 	order := c.order()
@@ -143,18 +147,20 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	if err := c.diags.Err(); err != nil {
 		return nil, err
 	}
+	c.prog.Notes = c.diags.Notes()
 	return c.prog, nil
 }
 
 type compiler struct {
-	sc     *scenario.Scenario
-	diags  diag.List
-	defs   []*parsed
-	byName map[string]*parsed
-	vars   map[string]*Var
-	prog   *Program
-	cur    *parsed // the definition being compiled
-	sites  int     // draw sites compiled so far in cur
+	sc       *scenario.Scenario
+	currency money.Currency // the scenario's
+	diags    diag.List
+	defs     []*parsed
+	byName   map[string]*parsed
+	vars     map[string]*Var
+	prog     *Program
+	cur      *parsed // the definition being compiled
+	sites    int     // draw sites compiled so far in cur
 
 	// builtins are the values a scenario with stages provides (see
 	// process.go), declared before anything is compiled.
@@ -173,6 +179,10 @@ func (c *compiler) parseAll() {
 		if isFunc(d.Name) {
 			c.diags.Errorf(d.Pos, "choose another name", "%s %s has the name of a function", d.Kind, d.Name)
 		}
+		if money.IsCurrency(d.Unit) && d.Unit != c.currency.Code {
+			c.diags.Errorf(d.Pos, fmt.Sprintf("write unit: %s, or leave the unit out: amounts are in the scenario's currency", c.currency.Code),
+				"%s %s: unit %s, but the scenario's amounts are in %s", d.Kind, d.Name, d.Unit, c.currency.Code)
+		}
 		if c.overridden(d) {
 			p := &parsed{def: d, overridden: true}
 			c.defs = append(c.defs, p)
@@ -188,9 +198,9 @@ func (c *compiler) parseAll() {
 // parse parses one definition and finds the names it refers to. known
 // are the names a misspelt one is matched against.
 func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *parsed {
-	p := &parsed{def: d, rw: rewrite(d.Expr)}
+	p := &parsed{def: d, rw: rewrite(d.Expr, c.currency)}
 	for _, e := range p.rw.errs {
-		c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
+		c.diags.Errorf(d.PosAt(e.off), "", "%s %s: %s", d.Kind, d.Name, e.msg)
 		p.broken = true
 	}
 	if p.broken {
@@ -258,6 +268,9 @@ func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *pa
 				continue
 			}
 			hint := diag.DidYouMean(n.Value, known)
+			if code, amount := currencyWord(n.Value); code != "" {
+				hint = fmt.Sprintf("to write an amount, put a space after the currency code: %s %s", code, amount)
+			}
 			if hint == "" {
 				hint = "define it under inputs or rules"
 			}
@@ -486,8 +499,9 @@ func (c *compiler) parties() {
 func (c *compiler) exprError(p *parsed, err error, hint string) {
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		off := min(max(fe.From, 0), len(p.rw.orig)-1)
-		c.diags.Errorf(p.def.PosAt(p.rw.orig[off]), hint, "%s %s: %s", p.def.Kind, p.def.Name, fe.Message)
+		off := p.rw.orig[min(max(fe.From, 0), len(p.rw.orig)-1)]
+		msg, hint := explain(fe.Message, p.def.Expr, off, hint)
+		c.diags.Errorf(p.def.PosAt(off), hint, "%s %s: %s", p.def.Kind, p.def.Name, msg)
 		return
 	}
 	c.diags.Errorf(p.def.PosAt(0), hint, "%s %s: %v", p.def.Kind, p.def.Name, err)

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/rng"
 	"github.com/settle-sim/settle/engine/scenario"
 )
@@ -31,15 +32,21 @@ func (t Type) String() string {
 	return "number"
 }
 
-// Money is the unit of amounts of money.
+// Money is the unit of amounts of money in a scenario that declares no
+// currency; a scenario's amounts have its currency's code as their unit
+// (IsMoney).
 const Money = "GBP"
+
+// IsMoney reports whether unit is that of amounts of money: a currency
+// code such as GBP or USD.
+func IsMoney(unit string) bool { return money.IsCurrency(unit) }
 
 // Var is a compiled input or rule.
 type Var struct {
 	Name string
 	Kind scenario.Kind
 	Type Type
-	Unit string // declared, or inferred ("GBP" for amounts of money)
+	Unit string // declared, or inferred (the currency's code, "GBP", for amounts of money)
 	Doc  string
 	Pos  diag.Pos
 
@@ -107,6 +114,9 @@ type Program struct {
 	// the settlement figure; nil when the scenario names none.
 	Parties []Party
 	Figure  *Var
+	// Notes are what compiling found worth saying that is not wrong,
+	// such as the repair of a correlation matrix.
+	Notes diag.List
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order

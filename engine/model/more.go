@@ -95,7 +95,8 @@ func (c *compiler) distArg(n ast.Node, what string) (*dspec, bool) {
 		}
 	}
 	if !ok || fam == nil {
-		c.errorf(n, "write a distribution call such as normal(0, 1) or pert(£1m, £2m, £4m)", "%s takes a distribution here", what)
+		sym := c.currency.Symbol
+		c.errorf(n, "write a distribution call such as normal(0, 1) or pert("+sym+"1m, "+sym+"2m, "+sym+"4m)", "%s takes a distribution here", what)
 		return nil, false
 	}
 	if fam.Bool {
@@ -280,7 +281,7 @@ func (c *compiler) empirical(n *ast.CallNode) (cx, bool) {
 		return cx{}, false
 	}
 	path, data := f.Path, f.Data
-	values, money, err := readColumn(data, colArg.Value)
+	values, money, err := readColumn(data, colArg.Value, c.currency)
 	if err != nil {
 		var ce *columnError
 		at := ast.Node(fileArg)
@@ -302,7 +303,7 @@ func (c *compiler) empirical(n *ast.CallNode) (cx, bool) {
 	}
 	unit := ""
 	if money {
-		unit = Money
+		unit = c.currency.Code
 	}
 	site, dim := c.drawSite()
 	nv := float64(len(values))
@@ -330,8 +331,8 @@ func hintOf(err error) string {
 }
 
 // readColumn returns the numbers in the column headed col of CSV data,
-// skipping empty cells, and whether any was written as money.
-func readColumn(data []byte, col string) ([]float64, bool, error) {
+// skipping empty cells, and whether any was written as money, in cur.
+func readColumn(data []byte, col string, cur money.Currency) ([]float64, bool, error) {
 	r := csv.NewReader(strings.NewReader(string(data)))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -355,10 +356,10 @@ func readColumn(data []byte, col string) ([]float64, bool, error) {
 		if idx >= len(rec) || strings.TrimSpace(rec[idx]) == "" {
 			continue
 		}
-		lit, err := parseNumber(rec[idx])
+		lit, err := parseNumber(rec[idx], cur)
 		if err != nil {
-			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %q is not a number", row, rec[idx]),
-				hint: "write numbers such as 0.35, 143000000 or £1.2m"}
+			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %v", row, err),
+				hint: "write numbers such as 0.35, 35%, 143000000 or " + cur.Symbol + "1.2m"}
 		}
 		isMoney = isMoney || lit.money
 		values = append(values, lit.v)
@@ -374,8 +375,8 @@ type csvNumber struct {
 	money bool
 }
 
-func parseNumber(s string) (csvNumber, error) {
-	lit, err := money.Parse(s)
+func parseNumber(s string, cur money.Currency) (csvNumber, error) {
+	lit, err := cur.Parse(s)
 	if err != nil {
 		return csvNumber{}, err
 	}

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -393,5 +394,10 @@ correlations:
 	vals := sample(t, p, 1, 20000, "a", "b", "c")
 	if got, want := sensitivity.Spearman(vals[0], vals[1]), c.Used[1]; math.Abs(got-want) > 0.03 {
 		t.Errorf("Spearman(a, b) = %.3f, want the repaired %.3f", got, want)
+	}
+	// The repair is noted, each pair as asked and as repaired.
+	want := fmt.Sprintf("a ~ b asked 0.90 → repaired %.2f, b ~ c asked 0.90 → repaired %.2f, a ~ c asked -0.90 → repaired %.2f", c.Used[1], c.Used[5], c.Used[2])
+	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0].Msg, want) || p.Notes[0].Pos.Line != 7 {
+		t.Errorf("notes %v, want one at line 7 containing %q", p.Notes, want)
 	}
 }

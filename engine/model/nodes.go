@@ -99,7 +99,7 @@ func describe(n ast.Node) string {
 // unitOf returns the unit of a number literal: money when written as one.
 func (c *compiler) unitOf(n ast.Node) string {
 	if c.cur.rw.moneyAt[n.Location().From] {
-		return Money
+		return c.currency.Code
 	}
 	return ""
 }
@@ -144,13 +144,16 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		fn, unit = func(s *State) float64 { return a(s) - b(s) }, firstUnit(l, r)
 	case "*":
 		fn = func(s *State) float64 { return a(s) * b(s) }
-		if (l.unit == Money) != (r.unit == Money) {
-			unit = Money
+		switch {
+		case IsMoney(l.unit) && !IsMoney(r.unit):
+			unit = l.unit
+		case IsMoney(r.unit) && !IsMoney(l.unit):
+			unit = r.unit
 		}
 	case "/":
 		fn = func(s *State) float64 { return a(s) / b(s) }
-		if l.unit == Money && r.unit != Money {
-			unit = Money
+		if IsMoney(l.unit) && !IsMoney(r.unit) {
+			unit = l.unit
 		}
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }

@@ -3,6 +3,8 @@ package model
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/settle-sim/settle/engine/money"
 )
 
 func TestRewrite(t *testing.T) {
@@ -27,9 +29,17 @@ func TestRewrite(t *testing.T) {
 		{in: "é + £1k", out: "é + 1000", money: []int{4}},
 		{in: "1_000_", out: "1_000_", err: "misplaced _ in number"},
 		{in: "x + £", out: "x + £", err: "£ must be followed by an amount"},
+		{in: "£600,000,000", out: "600000000", money: []int{0}},
+		{in: " -£1,000 ", out: "-1000", money: []int{1}},
+		{in: "60%", out: "0.6"},
+		{in: "x * 60%", out: "x * 0.6"},
+		{in: "7%x", out: "7%x"},
+		{in: "max(1,2)", out: "max(1,2)"},
+		{in: "max(1,000)", out: "max(1,000)", err: "1,000 is not one number inside an expression"},
+		{in: "$5m", out: "$5m", err: "$5m is in US dollars"},
 	}
 	for _, tt := range tests {
-		rw := rewrite(tt.in)
+		rw := rewrite(tt.in, money.GBP)
 		if rw.src != tt.out {
 			t.Errorf("rewrite(%q) = %q, want %q", tt.in, rw.src, tt.out)
 		}
@@ -61,7 +71,7 @@ func TestRewrite(t *testing.T) {
 	}
 	// The rune after a rewritten literal maps to the rune after it in
 	// the original.
-	rw := rewrite("£1.1bn + x")
+	rw := rewrite("£1.1bn + x", money.GBP)
 	if got := rw.orig[len("1100000000 + ")]; got != len([]rune("£1.1bn + ")) {
 		t.Errorf("x maps to %d", got)
 	}

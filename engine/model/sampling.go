@@ -240,6 +240,12 @@ func (c *compiler) correlations() {
 		for i := range k {
 			corr.Used[i*k+i] = 1
 		}
+		var pairs []string
+		for _, pr := range sc.Pairs {
+			pairs = append(pairs, fmt.Sprintf("%s ~ %s asked %.2f → repaired %.2f", sc.Inputs[pr.I].Name, sc.Inputs[pr.J].Name, pr.Rho, corr.Used[pr.I*k+pr.J]))
+		}
+		c.diags.Notef(sc.Pos, "correlations: the matrix%s is not positive semi-definite (smallest eigenvalue %.3g), so repair: nearest uses the nearest valid one: %s",
+			conflict(sc), minEig, strings.Join(pairs, ", "))
 	}
 	cop, good := sampling.NewNormalCopula(normal, k)
 	if !good {

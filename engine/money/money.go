@@ -1,15 +1,21 @@
-// Package money parses and formats amounts of money in pounds sterling.
+// Package money parses and formats the numbers people write and read:
+// amounts of money, percentages and plain numbers.
 //
 // Literals are parsed exactly with decimal arithmetic: £700m, 1.1bn,
-// 143_000_000, £250k, 1.5e6. A literal is money when it carries the
-// pound sign or a k, m or bn suffix. Amounts are shown to people with
-// sensible rounding (£412.3m, £1.10bn, -£12.5k), never in exponent form.
+// 143_000_000, £250k, 1.5e6, 60% (0.6), and, as the whole of a value,
+// £600,000,000. A literal is money when it carries a currency sign or
+// code ($700m, €1.1bn, USD 700m) or a k, m or bn suffix; a Currency says
+// which signs a scenario's amounts may carry. Amounts are shown to
+// people in their currency with sensible rounding (£412.3m, $1.10bn,
+// -€12.5k), never in exponent form, and other numbers to four
+// significant figures.
 package money
 
 import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,8 +25,14 @@ import (
 // Literal is a parsed number or money literal.
 type Literal struct {
 	Value decimal.Decimal // exact value
-	Money bool            // written with £ or a k, m or bn suffix
+	Money bool            // written with a currency sign or code, or a k, m or bn suffix
 	Len   int             // length in bytes of the literal in its source
+	// Sign is the currency sign or code the amount was written with,
+	// "£", "$", "USD"; "" when none was.
+	Sign string
+	// Percent is true when the number was written as a percentage, 60%,
+	// which Value holds as a fraction, 0.6.
+	Percent bool
 }
 
 // Float returns the literal's value as the nearest float64.
@@ -36,16 +48,52 @@ var suffixes = []struct {
 	{"bn", 9}, {"BN", 9}, {"Bn", 9}, {"k", 3}, {"K", 3}, {"m", 6}, {"M", 6},
 }
 
+// StartsLiteral reports whether a number or money literal may start at
+// byte i of the expression src: a digit, a currency sign (£, $, US$, €,
+// …) or a currency code followed by a space and a digit (USD 700m), not
+// inside a name or another number.
+func StartsLiteral(src string, i int) bool {
+	if i > 0 {
+		if p := src[i-1]; p == '_' || p == '.' || isDigit(p) || 'a' <= p && p <= 'z' || 'A' <= p && p <= 'Z' {
+			return false
+		}
+	}
+	if isDigit(src[i]) {
+		return true
+	}
+	s, _ := signAt(src, i, true)
+	return s != ""
+}
+
 // Scan scans a number literal starting at byte i of src, as it stands
 // inside an expression. ok is false when no number literal starts at i
-// (or the number runs into an identifier, as in 0x1f or 5min, which are
-// left to the expression parser). When ok is true, lit.Len is the length
-// of the literal and err says what is wrong with it, if anything.
+// (or the number runs into a name, as in 0x1f or 5min, which are left
+// to the expression parser). When ok is true, lit.Len is the length of
+// the literal and err says what is wrong with it, if anything.
+//
+// A literal is a number with an optional fraction and exponent (0.35,
+// 1e6, 143_000_000), then an optional k, m or bn suffix, which makes it
+// an amount of money; it may start with a currency sign or a code and a
+// space (£700m, $1.1bn, USD 700m), which makes it an amount too. A
+// number directly followed by % is a percentage (60% is 0.6), unless
+// what follows the % is an operand, as in 7%x, which is the remainder
+// operator. Commas are never part of a literal inside an expression:
+// there they separate a function's arguments. A number that a letter O
+// or l makes a name (7OOm) is reported as not a number.
 func Scan(src string, i int) (lit Literal, ok bool, err error) {
+	return scan(src, i, false)
+}
+
+// scan is Scan; whole is true when src is one value, where a currency
+// code needs no space after it (USD700m).
+func scan(src string, i int, whole bool) (lit Literal, ok bool, err error) {
 	j := i
-	if strings.HasPrefix(src[j:], "£") {
-		lit.Money = true
-		j += len("£")
+	if s, n := signAt(src, j, !whole); s != "" {
+		lit.Money, lit.Sign = true, s
+		j += n
+		if j < len(src) && src[j] == ' ' && !IsCurrency(s) {
+			j++ // € 700m
+		}
 	}
 	start := j
 	digits := func() (n int, bad error) {
@@ -67,8 +115,9 @@ func Scan(src string, i int) (lit Literal, ok bool, err error) {
 	n, bad := digits()
 	if n == 0 {
 		if lit.Money {
-			lit.Len = j - i
-			return lit, true, errors.New("£ must be followed by an amount, as in £700m")
+			end := wordEnd(src, start)
+			lit.Len = end - i
+			return lit, true, notAmount(src[i:end], lit.Sign, start-i)
 		}
 		return lit, false, nil
 	}
@@ -103,7 +152,29 @@ func Scan(src string, i int) (lit Literal, ok bool, err error) {
 		}
 	}
 	if isIdent(src, j) {
+		end := wordEnd(src, j)
+		if fixed, what, ok := lookalike(src[start:end]); ok {
+			lit.Len = end - i
+			noun := "a number"
+			if lit.Money || strings.ContainsAny(fixed, "kKmMbB") {
+				noun = "an amount"
+			}
+			return lit, true, fmt.Errorf("%s is not %s: it has %s; write %s%s", src[i:end], noun, what, src[i:start], fixed)
+		}
+		if lit.Money && lit.Sign != "" {
+			lit.Len = end - i
+			return lit, true, notAmount(src[i:end], lit.Sign, start-i)
+		}
 		return Literal{}, false, nil
+	}
+	if j < len(src) && src[j] == '%' && !operandAt(src, j+1) {
+		if lit.Money {
+			lit.Len = j + 1 - i
+			return lit, true, fmt.Errorf("%s is not a number: an amount of money cannot be a percentage", src[i:j+1])
+		}
+		lit.Percent = true
+		exp -= 2
+		j++
 	}
 	lit.Len = j - i
 	if bad != nil {
@@ -117,35 +188,143 @@ func Scan(src string, i int) (lit Literal, ok bool, err error) {
 	return lit, true, nil
 }
 
-// Parse parses s, all of it, as a number or money literal with an
-// optional sign: "£700m", "1.1bn", "-£12.5k", "143_000_000", "1e6".
-// Commas may separate thousands, as in "£1,100,000".
+// wordEnd is where the run of letters, digits, _ and . from byte j of
+// src ends.
+func wordEnd(src string, j int) int {
+	for j < len(src) && (isIdent(src, j) && src[j] < 0x80 || src[j] == '.') {
+		j++
+	}
+	return j
+}
+
+// lookalike reports whether word, which is not a number, is one with
+// the letter O (or o) for a zero or l (or I) for a one: 7OOm is 700m.
+// It returns the number meant and what is wrong.
+func lookalike(word string) (fixed, what string, ok bool) {
+	fixed, what = lookalikeText(word)
+	if fixed == word {
+		return "", "", false
+	}
+	lit, ok, err := scan(fixed, 0, true)
+	if !ok || err != nil || lit.Len != len(fixed) {
+		return "", "", false
+	}
+	return fixed, what, true
+}
+
+// lookalikeText replaces the letters O and l with the digits they look
+// like, and says which it replaced.
+func lookalikeText(word string) (fixed, what string) {
+	var letters []string
+	fixed = strings.Map(func(r rune) rune {
+		switch r {
+		case 'O', 'o':
+			if !slices.Contains(letters, "the letter O where a zero belongs") {
+				letters = append(letters, "the letter O where a zero belongs")
+			}
+			return '0'
+		case 'l', 'I':
+			if !slices.Contains(letters, "the letter l where a one belongs") {
+				letters = append(letters, "the letter l where a one belongs")
+			}
+			return '1'
+		}
+		return r
+	}, word)
+	return fixed, strings.Join(letters, " and ")
+}
+
+// notAmount is the error for text that starts with a currency sign but
+// is not an amount; the amount's digits start at byte at of text.
+func notAmount(text, sign string, at int) error {
+	if fixed, what, ok := lookalike(text[at:]); ok {
+		return fmt.Errorf("%s is not an amount: it has %s; write %s%s", text, what, text[:at], fixed)
+	}
+	if at == len(text) {
+		return fmt.Errorf("%s must be followed by an amount, as in %s700m", sign, sign)
+	}
+	return fmt.Errorf("%s is not an amount: write a number after %s with an optional k, m or bn, as in %s700m or %s1.1bn", text, sign, sign, sign)
+}
+
+// operandAt reports whether an operand starts at byte k of src, after
+// any spaces: then a % before it is the remainder operator, not a
+// percentage.
+func operandAt(src string, k int) bool {
+	for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
+		k++
+	}
+	if k >= len(src) {
+		return false
+	}
+	c := src[k]
+	if c == '(' || c == '.' || c == '"' || c == '\'' || c == '`' || c == '$' || isIdent(src, k) {
+		return true
+	}
+	s, _ := signAt(src, k, true)
+	return s != ""
+}
+
+// Parse parses s, all of it, as a number, an amount of money or a
+// percentage with an optional sign: "£700m", "1.1bn", "-£12.5k",
+// "143_000_000", "1e6", "$700m", "USD 700m", "60%", "2.5%". As the
+// whole of a value, commas may separate thousands, in groups of three
+// digits: "£1,100,000", "1,000". The currency is not checked: see
+// Currency.Parse.
 func Parse(s string) (Literal, error) {
+	lit, err := parse(s)
+	if err != nil && strings.ContainsAny(s, "OolI") {
+		fixed, what := lookalikeText(s)
+		if f, ferr := parse(fixed); ferr == nil {
+			noun := "a number"
+			if f.Money {
+				noun = "an amount"
+			}
+			return Literal{}, fmt.Errorf("%s is not %s: it has %s; write %s", strings.TrimSpace(s), noun, what, strings.TrimSpace(fixed))
+		}
+	}
+	return lit, err
+}
+
+func parse(s string) (Literal, error) {
 	t := strings.TrimSpace(s)
 	neg := false
 	if strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+") {
 		neg = t[0] == '-'
-		t = t[1:]
+		t = strings.TrimSpace(t[1:])
+	} else if rest, ok := strings.CutPrefix(t, "−"); ok { // a typographic minus
+		neg, t = true, strings.TrimSpace(rest)
 	}
-	if strings.HasPrefix(t, "£-") {
-		neg = !neg
-		t = "£" + t[len("£-"):]
+	if p, ok := strings.CutSuffix(t, "%"); ok {
+		t = strings.TrimSpace(p) + "%" // 60 % as 60%
 	}
-	if strings.Contains(t, ",") {
+	sign, n := signAt(t, 0, false)
+	body := strings.TrimSpace(t[n:])
+	if strings.HasPrefix(body, "-") && sign != "" {
+		neg = !neg // £-3m
+		body = body[1:]
+	}
+	if strings.Contains(body, ",") {
 		var err error
-		if t, err = dropCommas(t); err != nil {
+		if body, err = dropCommas(body, sign); err != nil {
 			return Literal{}, fmt.Errorf("%q: %w", s, err)
 		}
 	}
 	if t == "" {
 		return Literal{}, errors.New("empty amount: write a number such as 250000 or £250k")
 	}
-	lit, ok, err := Scan(t, 0)
-	if !ok || lit.Len != len(t) {
-		return Literal{}, fmt.Errorf("%q is not a number or an amount of money; write one such as 0.35, 143_000_000, £250k, £700m or 1.1bn", s)
+	if sign != "" {
+		if IsCurrency(sign) {
+			body = sign + " " + body
+		} else {
+			body = sign + body
+		}
 	}
-	if err != nil {
-		return Literal{}, fmt.Errorf("%q: %w", s, err)
+	lit, ok, err := scan(body, 0, true)
+	if ok && err != nil {
+		return Literal{}, err
+	}
+	if !ok || lit.Len != len(body) {
+		return Literal{}, fmt.Errorf("%q is not a number or an amount of money; write one such as 0.35, 60%%, 143_000_000, 1,000, £250k, £700m or 1.1bn", s)
 	}
 	if neg {
 		lit.Value = lit.Value.Neg()
@@ -154,25 +333,48 @@ func Parse(s string) (Literal, error) {
 	return lit, nil
 }
 
-// dropCommas removes thousands separators, checking they group by three.
-func dropCommas(t string) (string, error) {
-	intEnd := strings.IndexFunc(t, func(r rune) bool { return r != ',' && r != '£' && (r < '0' || r > '9') })
+// Parse is the package's Parse, also checking that an amount written
+// with a currency sign or code is in c.
+func (c Currency) Parse(s string) (Literal, error) {
+	lit, err := Parse(s)
+	if err != nil {
+		return lit, err
+	}
+	return lit, c.Check(lit, s)
+}
+
+// dropCommas removes thousands separators from a number, checking they
+// group by three; sign is the currency sign written before it, for
+// messages.
+func dropCommas(t, sign string) (string, error) {
+	intEnd := strings.IndexFunc(t, func(r rune) bool { return r != ',' && (r < '0' || r > '9') })
 	if intEnd < 0 {
 		intEnd = len(t)
 	}
-	groups := strings.Split(strings.TrimPrefix(t[:intEnd], "£"), ",")
+	groups := strings.Split(t[:intEnd], ",")
+	if len(groups) == 2 && len(groups[1]) > 0 && len(groups[1]) < 3 && len(groups[0]) > 0 {
+		return "", fmt.Errorf("commas separate thousands, in groups of three digits; write the decimal point as a point, as in %s%s.%s%s", sign, groups[0], groups[1], t[intEnd:])
+	}
 	if len(groups[0]) == 0 || len(groups[0]) > 3 {
-		return "", errors.New("commas must separate groups of three digits, as in £1,100,000")
+		return "", errors.New("commas must separate groups of three digits, as in 1,100,000")
 	}
 	for _, g := range groups[1:] {
 		if len(g) != 3 {
-			return "", errors.New("commas must separate groups of three digits, as in £1,100,000")
+			return "", errors.New("commas must separate groups of three digits, as in 1,100,000")
 		}
 	}
 	if strings.Contains(t[intEnd:], ",") {
 		return "", errors.New("commas may only separate thousands")
 	}
 	return strings.ReplaceAll(t, ",", ""), nil
+}
+
+// IsWhole reports whether src, all of it but spaces, is a single
+// literal as Parse reads it: the case where commas are thousands
+// separators rather than separators of arguments.
+func IsWhole(src string) bool {
+	_, err := Parse(src)
+	return err == nil
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
@@ -187,16 +389,13 @@ func isIdent(src string, j int) bool {
 }
 
 // Format shows an amount of pounds rounded for a person: £412.3m,
-// £1.10bn, £12.5k, £950, -£3.2m.
-func Format(v float64) string {
-	if s, ok := special(v); ok {
-		return s
-	}
-	sign := ""
-	if v < 0 {
-		sign = "-"
-		v = -v
-	}
+// £1.10bn, £12.5k, £950, -£3.2m. Currency.Format shows other
+// currencies.
+func Format(v float64) string { return GBP.Format(v) }
+
+// formatAmount shows v, finite and not negative, without a currency:
+// 412.3m, 1.10bn, 12.5k, 950, 0.35.
+func formatAmount(v float64) string {
 	d := decimal.NewFromFloat(v)
 	for i, u := range units {
 		if d.LessThan(decimal.New(1, u.exp)) {
@@ -208,19 +407,19 @@ func Format(v float64) string {
 			u = units[i-1]
 			r = d.Shift(-u.exp).Round(u.places)
 		}
-		return sign + "£" + group(r.StringFixed(u.places)) + u.suffix
+		return group(r.StringFixed(u.places)) + u.suffix
 	}
 	r := d.Round(0)
 	switch {
 	case r.GreaterThanOrEqual(thousand):
 		u := units[len(units)-1]
-		return sign + "£" + d.Shift(-u.exp).Round(u.places).StringFixed(u.places) + u.suffix
+		return d.Shift(-u.exp).Round(u.places).StringFixed(u.places) + u.suffix
 	case !r.IsZero():
-		return sign + "£" + r.String()
+		return r.String()
 	case d.IsZero():
-		return "£0"
+		return "0"
 	}
-	return sign + "£" + d.Round(2).StringFixed(2)
+	return d.Round(2).StringFixed(2)
 }
 
 var (
@@ -232,27 +431,25 @@ var (
 	}{{9, "bn", 2}, {6, "m", 1}, {3, "k", 1}}
 )
 
-// FormatNumber shows a plain number for a person: thousands separated,
-// about four significant digits after the point, never an exponent.
+// FormatNumber shows a plain number for a person to four significant
+// figures, or all the digits of its whole part when it has more,
+// thousands separated and never in exponent form: 0.003382, 12.35,
+// 999.978 as 1,000, 123,456.7 as 123,457. Whole numbers of trials and
+// the like are shown exactly.
 func FormatNumber(v float64) string {
 	if s, ok := special(v); ok {
 		return s
 	}
 	a := math.Abs(v)
-	var s string
-	switch {
-	case a == 0:
+	if a == 0 {
 		return "0"
-	case a >= 1000:
-		s = decimal.NewFromFloat(v).Round(0).String()
-	case a >= 1:
-		s = decimal.NewFromFloat(v).Round(3).String()
-	default:
-		places := int32(3 - math.Floor(math.Log10(a)))
-		s = decimal.NewFromFloat(v).Round(places).String()
 	}
-	return group(s)
+	places := max(int32(sigFigs-1-math.Floor(math.Log10(a))), 0)
+	return group(decimal.NewFromFloat(v).Round(places).String())
 }
+
+// sigFigs is how many significant figures FormatNumber shows.
+const sigFigs = 4
 
 // FormatExact shows a number exactly, for messages about a value a
 // person wrote: the shortest decimal that reads back as v, thousands

@@ -9,10 +9,11 @@
 //	NAME    DOUBLE for a number, BOOLEAN for a true/false value
 //
 // one for each output and then each sampled input that is not also an
-// output, every column required (no nulls). Money is in pounds. The
-// file's key-value metadata records settle's version, the scenario's
-// name and sha256, the seed and, under "settle.columns", each column's
-// section ("output" or "input"), type and unit as JSON. Data pages are
+// output, every column required (no nulls). Money is in the scenario's
+// currency, which the column's unit names. The file's key-value
+// metadata records settle's version, the scenario's name and sha256,
+// the seed and, under "settle.columns", each column's section ("output"
+// or "input"), type and unit as JSON. Data pages are
 // compressed with Snappy, which every Parquet reader supports, and carry
 // min/max statistics; row groups hold RowGroupSize trials.
 package parquetfile
@@ -35,7 +36,7 @@ type Column struct {
 	Name    string    `json:"name"`
 	Section string    `json:"section,omitempty"` // "output" or "input"
 	Type    string    `json:"type"`              // "number" or "bool"
-	Unit    string    `json:"unit,omitempty"`    // "GBP" for money
+	Unit    string    `json:"unit,omitempty"`    // the currency's code for money, "GBP"
 	Values  []float64 `json:"-"`                 // one per trial; true/false as 1/0
 }
 

@@ -60,7 +60,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/lsmc"
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/rng"
 	"github.com/settle-sim/settle/engine/sampling"
 )
@@ -221,6 +220,7 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 		}
 	}
 	party := q.Parties[i]
+	cur := q.Scenario.Currency
 	err = parallel(ctx, n, workers, q.NewState, func(s *model.State, t int) error {
 		if err := q.EvalTimeline(s, seed, t); err != nil {
 			return err
@@ -251,7 +251,7 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 			slope := (v[1] - v[0]) / probe1
 			if want := v[0] + slope*probe2; n == 3 && math.Abs(v[2]-want) > 1e-9*(math.Abs(want)+math.Abs(slope*probe2)+1) {
 				return fmt.Errorf("party %s: its settled outcome %s is not affine in the settlement figure (at %s it is %s, but %s and %s at %s and %s): in a scenario with stages settle needs the figure to be paid or received in proportion, plus amounts that do not depend on it",
-					party.Name, party.Settled.Name, money.Format(probe2), money.Format(v[2]), money.Format(v[0]), money.Format(v[1]), money.Format(0), money.Format(probe1))
+					party.Name, party.Settled.Name, cur.Format(probe2), cur.Format(v[2]), cur.Format(v[0]), cur.Format(v[1]), cur.Format(0), cur.Format(probe1))
 			}
 			pl.reached[st][t] = true
 			pl.a[st][t], pl.k[st][t] = v[0], slope

@@ -45,6 +45,7 @@ func WriteChanges(w io.Writer, old, new *Document) {
 			line(o.Name, "mean", o.Format(o.Mean), "(gone)", "", "")
 		}
 	}
+	cur := new.Money()
 	for _, p := range new.Parties {
 		var q *Party
 		for i := range old.Parties {
@@ -60,12 +61,12 @@ func WriteChanges(w io.Writer, old, new *Document) {
 			a, b float64
 		}{{"E[net]", q.Net.Mean, p.Net.Mean}, {"CE[net]", q.Net.CE, p.Net.CE}, {"reservation", q.Reservation, p.Reservation}} {
 			if f.a != f.b {
-				line(p.Name, f.what, money.Format(f.a), money.Format(f.b), signedMoney(f.b-f.a), "")
+				line(p.Name, f.what, cur.Format(f.a), cur.Format(f.b), signedMoney(cur, f.b-f.a), "")
 			}
 		}
 	}
 	if a, b := old.Settlement, new.Settlement; a != nil && b != nil && (a.Low != b.Low || a.High != b.High) {
-		line("settlement range", "width", money.Format(a.Width), money.Format(b.Width), signedMoney(b.Width-a.Width), "")
+		line("settlement range", "width", cur.Format(a.Width), cur.Format(b.Width), signedMoney(cur, b.Width-a.Width), "")
 	}
 	if n == 0 {
 		fmt.Fprintln(w, "\nno change in outputs or parties since the last run")
@@ -83,9 +84,9 @@ func signed(v Var, d float64) string {
 	return v.Format(d)
 }
 
-func signedMoney(d float64) string {
+func signedMoney(cur money.Currency, d float64) string {
 	if d >= 0 {
-		return "+" + money.Format(d)
+		return "+" + cur.Format(d)
 	}
-	return money.Format(d)
+	return cur.Format(d)
 }

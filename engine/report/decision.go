@@ -140,10 +140,10 @@ func (p *Party) courtCE() float64 {
 	return p.Court.CE
 }
 
-// describe says how a party values risk.
-func (p *Party) describe() string {
+// describe says how a party values risk, amounts in cur.
+func (p *Party) describe(cur money.Currency) string {
 	if p.Attitude == "exponential" {
-		return "risk tolerance " + money.Format(p.RiskTolerance)
+		return "risk tolerance " + cur.Format(p.RiskTolerance)
 	}
 	return "risk-neutral"
 }
@@ -160,6 +160,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		// against going on, with later chances to settle.
 		head[5], head[6] = "E[judgment]", "CE[going on]"
 	}
+	cur := d.Money()
 	rows := [][]string{}
 	for _, p := range d.Parties {
 		bound := "≥ "
@@ -168,13 +169,13 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		}
 		courtMean, courtCE := "–", "–"
 		if p.Court != nil {
-			courtMean, courtCE = money.Format(p.Court.Mean), money.Format(p.Court.CE)
+			courtMean, courtCE = cur.Format(p.Court.Mean), cur.Format(p.Court.CE)
 		}
 		if d.Process != nil {
-			courtCE = money.Format(p.ceGoingOn())
+			courtCE = cur.Format(p.ceGoingOn())
 		}
-		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), money.Format(p.Net.CE),
-			money.FormatPercent(p.Net.PLoss), courtMean, courtCE, bound + money.Format(p.Reservation)})
+		rows = append(rows, []string{p.Name, p.describe(cur), cur.Format(p.Net.Mean), cur.Format(p.Net.CE),
+			money.FormatPercent(p.Net.PLoss), courtMean, courtCE, bound + cur.Format(p.Reservation)})
 	}
 	writeGrid(w, "parties", head, rows, md)
 	var views []string
@@ -190,10 +191,10 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		fmt.Fprintln(w)
 		if st.Exists {
 			fmt.Fprintf(w, "Settlement range (%s): %s to %s, %s wide: figures both sides prefer to court.\n",
-				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(st.Width))
+				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(st.Width))
 		} else {
 			fmt.Fprintf(w, "No settlement range (%s): the payee needs at least %s but the payer pays at most %s, a gap of %s.\n",
-				st.Figure, money.Format(st.Low), money.Format(st.High), money.Format(-st.Width))
+				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(-st.Width))
 		}
 	}
 	for _, p := range d.Parties {
@@ -212,7 +213,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				money.Format(o.Figure), p.Name, verdict, money.Format(o.SettledCE), money.Format(p.courtCE()),
+				cur.Format(o.Figure), p.Name, verdict, cur.Format(o.SettledCE), cur.Format(p.courtCE()),
 				money.FormatPercent(*o.BeatsCourt))
 		}
 	}

@@ -13,14 +13,18 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
 
 // Document is a run's result document.
 type Document struct {
-	Version  string           `json:"settle_version"`
-	Scenario Scenario         `json:"scenario"`
+	Version  string   `json:"settle_version"`
+	Scenario Scenario `json:"scenario"`
+	// Currency is the code of the currency amounts are in, when it is
+	// not GBP: a document without one is in pounds.
+	Currency string           `json:"currency,omitempty"`
 	Seed     uint64           `json:"seed"`
 	Trials   int              `json:"trials"`
 	Settings []engine.Setting `json:"set,omitempty"`
@@ -104,6 +108,7 @@ func New(res *engine.Result) *Document {
 	for _, c := range res.Inputs {
 		d.Inputs = append(d.Inputs, newVar(c))
 	}
+	d.Currency = currencyCode(sc.Currency)
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
 	d.SobolTrials = res.SobolTrials
@@ -126,6 +131,19 @@ func newVar(c *engine.Column) Var {
 	}
 	return v
 }
+
+// currencyCode is what a document records of a scenario's currency:
+// its code, or nothing for GBP, so that documents in pounds are as they
+// were before currencies were recorded.
+func currencyCode(c money.Currency) string {
+	if c.Code == money.GBP.Code {
+		return ""
+	}
+	return c.Code
+}
+
+// Money is the currency of d's amounts: GBP unless it records another.
+func (d *Document) Money() money.Currency { return money.CurrencyOf(d.Currency) }
 
 // IsBool reports whether v summarises true/false values.
 func (v *Var) IsBool() bool { return v.Type == model.Bool.String() }

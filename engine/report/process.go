@@ -163,7 +163,7 @@ func writeProcess(w io.Writer, d *Document, md bool) {
 	for _, op := range pr.Opportunities {
 		fig := ""
 		if op.MeanFigure != nil {
-			fig = money.Format(*op.MeanFigure)
+			fig = d.Money().Format(*op.MeanFigure)
 		}
 		rows = append(rows, []string{"settle before " + op.Stage, money.FormatPercent(op.PReach), money.FormatPercent(op.PSettle), fig})
 	}
@@ -190,7 +190,7 @@ func writeProcess(w io.Writer, d *Document, md bool) {
 	for i, pp := range pr.Parties {
 		net := "–"
 		if i < len(d.Parties) {
-			net = money.Format(d.Parties[i].Net.Mean)
+			net = d.Money().Format(d.Parties[i].Net.Mean)
 		}
 		rows = append(rows, []string{pp.Name, net, mean(pp.Settled), mean(pp.Judgment)})
 	}
@@ -199,7 +199,7 @@ func writeProcess(w io.Writer, d *Document, md bool) {
 	head = []string{"party", "reservation", "CE[going on]"}
 	rows = nil
 	for _, pp := range pr.Parties {
-		rows = append(rows, []string{pp.Name, withSE(pp.Reservation, pp.ReservationSE), withSE(pp.GoingOn, pp.GoingOnSE)})
+		rows = append(rows, []string{pp.Name, withSE(d.Money(), pp.Reservation, pp.ReservationSE), withSE(d.Money(), pp.GoingOn, pp.GoingOnSE)})
 	}
 	writeGrid(w, "before "+pr.Estimator.FirstStage, head, rows, md)
 	refits := ""
@@ -210,11 +210,11 @@ func writeProcess(w io.Writer, d *Document, md bool) {
 		money.FormatNumber(float64(pr.Estimator.Pilot)), refits)
 }
 
-func withSE(x float64, se *float64) string {
+func withSE(cur money.Currency, x float64, se *float64) string {
 	if se == nil {
-		return money.Format(x)
+		return cur.Format(x)
 	}
-	return money.Format(x) + " ±" + money.Format(*se)
+	return cur.Format(x) + " ±" + cur.Format(*se)
 }
 
 // processRows are how the disputes ended as CSV rows of the result's

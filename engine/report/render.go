@@ -19,7 +19,7 @@ var Formats = []string{"table", "json", "csv", "markdown"}
 // Write renders d in the named format.
 func Write(w io.Writer, d *Document, format string) error {
 	switch format {
-	case "table":
+	case "table", "text":
 		return WriteTable(w, d)
 	case "json":
 		return WriteJSON(w, d)
@@ -32,11 +32,12 @@ func Write(w io.Writer, d *Document, format string) error {
 }
 
 // Format formats x as v's values are shown to people: money as money
-// (£412.3m), probabilities and true/false as percentages.
+// in its currency (£412.3m, $412.3m), probabilities and true/false as
+// percentages, other numbers to four significant figures.
 func (v *Var) Format(x float64) string {
 	switch {
-	case v.Unit == model.Money:
-		return money.Format(x)
+	case model.IsMoney(v.Unit):
+		return money.CurrencyOf(v.Unit).Format(x)
 	case v.IsBool() || isShare(v.Unit):
 		return money.FormatPercent(x)
 	}
@@ -53,7 +54,7 @@ func isShare(unit string) bool {
 
 // label is the name with any unit that values do not show themselves.
 func (v *Var) label() string {
-	if v.Unit == "" || v.Unit == model.Money || isShare(v.Unit) {
+	if v.Unit == "" || model.IsMoney(v.Unit) || isShare(v.Unit) {
 		return v.Name
 	}
 	return fmt.Sprintf("%s (%s)", v.Name, v.Unit)
@@ -118,6 +119,7 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeCorrelations(w, d, false)
 	writeParties(w, d, false)
 	writeProcess(w, d, false)
 	writeSensitivity(w, d, false)
@@ -144,6 +146,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
+	writeCorrelations(w, d, true)
 	writeProcess(w, d, true)
 	writeSobol(w, d, true)
 	writeVOI(w, d, true)

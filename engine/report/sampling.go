@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/money"
@@ -93,17 +92,6 @@ func (d *Document) samplingHeading() string {
 		s += " · rank correlations"
 		if c.Repaired {
 			s += " (repaired)"
-		}
-		for i, p := range c.Pairs {
-			sep := " "
-			if i > 0 {
-				sep = ", "
-			}
-			achieved := "–"
-			if p.Achieved != nil {
-				achieved = strconv.FormatFloat(*p.Achieved, 'f', 2, 64)
-			}
-			s += fmt.Sprintf("%s%s~%s %s (wanted %s)", sep, p.Inputs[0], p.Inputs[1], achieved, strconv.FormatFloat(p.Used, 'f', 2, 64))
 		}
 	}
 	return s

@@ -17,6 +17,7 @@ import (
 type SweepDocument struct {
 	Version  string           `json:"settle_version"`
 	Scenario Scenario         `json:"scenario"`
+	Currency string           `json:"currency,omitempty"` // as in Document
 	Seed     uint64           `json:"seed"`
 	Trials   int              `json:"trials"`
 	Settings []engine.Setting `json:"set,omitempty"`
@@ -55,6 +56,7 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 	sc := res.Scenario
 	d := &SweepDocument{Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256, Sources: sc.Sources, Positions: sc.Positions},
+		Currency: currencyCode(sc.Currency),
 		Seed:     res.Seed, Trials: res.Trials, Settings: sc.Settings}
 	for _, a := range res.Axes {
 		d.Axes = append(d.Axes, SweepAxis{Name: a.Name, From: a.From, To: a.To, Step: a.Step, Unit: a.Unit})
@@ -90,9 +92,9 @@ func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 		cw.Write(head)
 		cw.WriteAll(rows)
 		return cw.Error()
-	case "table", "markdown", "md":
+	case "table", "text", "markdown", "md":
 		head, rows := d.grid(true)
-		md := format != "table"
+		md := format == "markdown" || format == "md"
 		if md {
 			fmt.Fprintf(w, "### Sweep: %s\n\n%s trials a point · seed %d · settle %s\n\n", d.Scenario.Name, money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
 			fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)))
@@ -133,7 +135,7 @@ func (d *SweepDocument) grid(people bool) ([]string, [][]string) {
 	}
 	amount, share := num, num
 	if people {
-		amount, share = money.Format, money.FormatPercent
+		amount, share = money.CurrencyOf(d.Currency).Format, money.FormatPercent
 	}
 	var rows [][]string
 	for _, pt := range d.Points {

@@ -27,6 +27,10 @@ type PartyVOI struct {
 	// range" or "reservation value of PARTY".
 	Figure      float64 `json:"figure"`
 	FigureBasis string  `json:"figure_basis"`
+	// Stage, in a scenario with stages, is the stage before which the
+	// decision is valued: its first opportunity to settle, against
+	// going on ("go on" for Choice).
+	Stage string `json:"stage,omitempty"`
 	// Choice is what the party decides without information, "settle"
 	// or "court", on its own utility; ChoiceOnMoney on expected money.
 	Choice        string    `json:"choice"`
@@ -99,13 +103,16 @@ func newVOI(res *engine.Result) VOI {
 	}
 	var out VOI
 	choice := func(settles bool) string {
-		if settles {
+		switch {
+		case settles:
 			return "settle"
+		case res.VOI.Stage != "":
+			return "go on"
 		}
 		return "court"
 	}
 	for _, p := range res.VOI.Parties {
-		pv := PartyVOI{Name: p.Party, Figure: res.VOI.Figure, FigureBasis: res.VOI.FigureBasis,
+		pv := PartyVOI{Name: p.Party, Figure: res.VOI.Figure, FigureBasis: res.VOI.FigureBasis, Stage: res.VOI.Stage,
 			Choice: choice(p.Settles), ChoiceOnMoney: choice(p.SettlesOnMoney),
 			EVPI: voiValue("evpi", nil, p.EVPI, false), EVPPI: VOIValues{}}
 		for _, e := range p.EVPPI {
@@ -147,11 +154,12 @@ func writeVOI(w io.Writer, d *Document, md bool) {
 	}
 	head := []string{"", "in money", "± se", "on its utility", "± se", "changes decision"}
 	var decisions []string
+	cur := d.Money()
 	for _, p := range d.VOI {
 		head[0] = "value of information, " + p.Name
 		cells := func(label string, v VOIValue) []string {
-			return []string{label, money.Format(v.Value), "±" + money.Format(v.SE), money.Format(v.CE),
-				"±" + money.Format(v.CESE), money.FormatPercent(v.PChange)}
+			return []string{label, cur.Format(v.Value), "±" + cur.Format(v.SE), cur.Format(v.CE),
+				"±" + cur.Format(v.CESE), money.FormatPercent(v.PChange)}
 		}
 		rows := [][]string{cells("perfect information (EVPI)", p.EVPI)}
 		byValue := slices.Clone(p.EVPPI)
@@ -162,9 +170,13 @@ func writeVOI(w io.Writer, d *Document, md bool) {
 			rows = append(rows, cells(v.label(), v))
 		}
 		writeGrid(w, head[0], head, rows, md)
-		decisions = append(decisions, fmt.Sprintf("the %s would %s", p.Name, map[string]string{"settle": "settle", "court": "go to court"}[p.Choice]))
+		decisions = append(decisions, fmt.Sprintf("the %s would %s", p.Name, map[string]string{"settle": "settle", "court": "go to court", "go on": "go on"}[p.Choice]))
 	}
 	p := d.VOI[0]
-	fmt.Fprintf(w, "\nDecisions at %s (%s): without information %s. Each row is what knowing that before deciding is worth; partial values by regression on the trials (docs/voi.md).\n",
-		money.Format(p.Figure), p.FigureBasis, strings.Join(decisions, " and "))
+	where := ""
+	if p.Stage != "" {
+		where = " before " + p.Stage
+	}
+	fmt.Fprintf(w, "\nDecisions%s at %s (%s): without information %s. Each row is what knowing that before deciding is worth; partial values by regression on the trials (docs/voi.md).\n",
+		where, cur.Format(p.Figure), p.FigureBasis, strings.Join(decisions, " and "))
 }

@@ -81,7 +81,7 @@ type ColumnHeader struct {
 	Name    string `json:"name"`
 	Section string `json:"section"`        // "output" or "input"
 	Type    string `json:"type"`           // "number" or "bool"
-	Unit    string `json:"unit,omitempty"` // "GBP" for money
+	Unit    string `json:"unit,omitempty"` // the currency's code for money, "GBP"
 	CRC32C  uint32 `json:"crc32c"`         // of the column's bytes as stored
 }
 

@@ -255,6 +255,15 @@ func TestRuleFile(t *testing.T) {
 	if !sc.IsRuleFile || sc.Description != "d" {
 		t.Errorf("IsRuleFile = %v, Description = %q", sc.IsRuleFile, sc.Description)
 	}
-	got := loadDiags(t, map[string]string{"s.yaml": "name: n\ninputs:\n  a: 1\n"}, "s.yaml")
-	wantDiags(t, got, [][]string{{"s.yaml:1:1", `unknown key "name" in a rule file`}})
+	// A file with a name is a scenario, even without outputs (which
+	// compiling it reports), so a misspelt outputs key is named as such
+	// and name is not rejected.
+	sc, err = loadText(t, "name: n\ninputs:\n  a: 1\n")
+	if err != nil || sc.IsRuleFile {
+		t.Errorf("a file with a name: IsRuleFile = %v, err %v", sc != nil && sc.IsRuleFile, err)
+	}
+	got := loadDiags(t, map[string]string{"s.yaml": "name: n\ninputs:\n  a: 1\noutput: [a]\n"}, "s.yaml")
+	wantDiags(t, got, [][]string{{"s.yaml:4:1", `unknown key "output" in a scenario, which has no outputs; did you mean outputs?`}})
+	got = loadDiags(t, map[string]string{"r.yaml": "inputs:\n  a: 1\noutput: [a]\n"}, "r.yaml")
+	wantDiags(t, got, [][]string{{"r.yaml:3:1", `unknown key "output" in a rule file; did you mean outputs?`}})
 }

@@ -8,7 +8,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/settle-sim/settle/engine/diag"
-	"github.com/settle-sim/settle/engine/money"
 )
 
 // Party is one side of the dispute as a scenario names it: the outputs
@@ -197,12 +196,10 @@ func (l *loader) riskTolerance(path string, v *yaml.Node) (float64, bool) {
 	if v.Kind == yaml.ScalarNode && (v.Value == "neutral" || v.Value == "0") {
 		return 0, true
 	}
-	if v.Kind == yaml.ScalarNode {
-		if lit, err := money.Parse(v.Value); err == nil && lit.Value.Sign() > 0 {
-			return lit.Float(), true
-		}
+	if lit, ok := l.amount(path, v, "risk_tolerance"); ok && lit.Value.Sign() > 0 && !lit.Percent {
+		return lit.Float(), true
 	}
-	l.diags.Errorf(pos(path, v), "write an amount such as £200m (the exponential utility's risk tolerance), or neutral", "risk_tolerance %q is not a positive amount", v.Value)
+	l.diags.Errorf(pos(path, v), "write an amount such as "+l.root.Currency.Symbol+"200m (the exponential utility's risk tolerance), or neutral", "risk_tolerance %q is not a positive amount", v.Value)
 	return 0, false
 }
 
@@ -237,9 +234,9 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 			}
 			st.PayeeShare, st.HasShare, st.SharePos = f, true, pos(path, fv)
 		case "offer":
-			lit, err := money.Parse(fv.Value)
-			if fv.Kind != yaml.ScalarNode || err != nil {
-				l.diags.Errorf(pos(path, fv), "write an amount such as £150m", "offer %q is not an amount", fv.Value)
+			lit, good := l.amount(path, fv, "offer")
+			if !good || lit.Percent {
+				l.diags.Errorf(pos(path, fv), "write an amount such as "+l.root.Currency.Symbol+"150m", "offer %q is not an amount", fv.Value)
 				ok = false
 				continue
 			}
@@ -260,12 +257,12 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 
 func (l *loader) interval(path string, v *yaml.Node) (lo, hi float64, ok bool) {
 	if v.Kind == yaml.SequenceNode && len(v.Content) == 2 {
-		a, err1 := money.Parse(v.Content[0].Value)
-		b, err2 := money.Parse(v.Content[1].Value)
-		if err1 == nil && err2 == nil && a.Value.LessThan(b.Value) {
+		a, ok1 := l.amount(path, v.Content[0], "settlement search")
+		b, ok2 := l.amount(path, v.Content[1], "settlement search")
+		if ok1 && ok2 && a.Value.LessThan(b.Value) {
 			return a.Float(), b.Float(), true
 		}
 	}
-	l.diags.Errorf(pos(path, v), "write search: [£0, £1bn] with the lower amount first", "search must be two amounts, low then high")
+	l.diags.Errorf(pos(path, v), "write search: ["+l.root.Currency.Symbol+"0, "+l.root.Currency.Symbol+"1bn] with the lower amount first", "search must be two amounts, low then high")
 	return 0, 0, false
 }

@@ -62,7 +62,7 @@ type Def struct {
 	Name string
 	Kind Kind
 	Expr string // the expression as written
-	Unit string // declared unit, e.g. "GBP"; "" when not declared
+	Unit string // declared unit, e.g. "years" or "GBP"; "" when not declared
 	Doc  string // what the name means
 	Pos  diag.Pos
 
@@ -140,6 +140,10 @@ type Scenario struct {
 	SHA256      string // digest of File's bytes
 	Sources     []Source
 
+	// Currency is what the scenario's amounts are in: GBP unless it
+	// declares another (currency: USD).
+	Currency money.Currency
+
 	Seed      uint64
 	HasSeed   bool
 	Trials    int
@@ -207,6 +211,12 @@ func (s *Scenario) Names() []string {
 // Set replaces input name with the expression value, as `--set
 // name=value` does. It refuses names that are not inputs.
 func (s *Scenario) Set(name, value string) error {
+	return s.SetFrom(name, value, "--set "+name)
+}
+
+// SetFrom is Set for a value given by source, such as "--offer", which
+// messages about the value name as its file.
+func (s *Scenario) SetFrom(name, value, source string) error {
 	old, ok := s.Lookup(name)
 	if !ok {
 		hint := diag.DidYouMean(name, s.inputNames())
@@ -219,9 +229,9 @@ func (s *Scenario) Set(name, value string) error {
 		return fmt.Errorf("--set %s: %s is a rule, not an input (%s); --set replaces inputs", name, name, old.Pos)
 	}
 	if strings.TrimSpace(value) == "" {
-		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as £400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name)
+		return fmt.Errorf("--set %s: no value; write --set %s=VALUE with a number, an amount such as %s400m or a distribution such as pert(300e6, 500e6, 700e6)", name, name, s.Currency.Symbol)
 	}
-	file := "--set " + name
+	file := source
 	d := &Def{Name: name, Kind: Input, Expr: value, Unit: old.Unit, Doc: old.Doc,
 		Pos: diag.Pos{File: file, Line: 1, Col: 1}, loc: exprLoc{line: 1, col: 1}}
 	s.Defs[s.byName[name]] = d
@@ -260,7 +270,7 @@ func LoadWith(path string, opt project.Options) (*Scenario, error) {
 		return nil, err
 	}
 	l := &loader{}
-	s := &Scenario{File: path, byName: map[string]int{}, Project: proj}
+	s := &Scenario{File: path, Currency: money.GBP, byName: map[string]int{}, Project: proj}
 	l.root = s
 	l.rootDir = filepath.Dir(path)
 	f := l.file("", path, diag.Pos{File: path}, root)
@@ -271,6 +281,7 @@ func LoadWith(path string, opt project.Options) (*Scenario, error) {
 		l.checkParties()
 		l.checkStages()
 	}
+	l.checkCurrency()
 	s.Notes = l.diags.Notes()
 	if err := l.diags.Err(); err != nil {
 		return nil, err
@@ -290,6 +301,8 @@ type loader struct {
 	loaded   []fs.FileInfo
 	// sawStages: a file has stages, even if they failed to load.
 	sawStages bool
+
+	currencyUses []currencyUse // checked once the scenario's currency is known
 }
 
 type parsedFile struct {
@@ -297,9 +310,14 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages"},
-	false: {"description", "include", "inputs", "rules"},
+	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages"},
+	false: {"description", "currency", "include", "inputs", "rules"},
 }
+
+// scenarioKeys are the keys that make a file a scenario rather than a
+// rule file: one with any of them is a scenario, so that a scenario
+// whose outputs key is misspelt is told so, not read as a rule file.
+var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations", "voi", "stages"}
 
 // role is the part a file plays in a scenario.
 type role int
@@ -362,7 +380,7 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
 		return pf
 	}
-	isScenario := r == base || isRoot && (hasKey(top, "outputs") || hasKey(top, "extends"))
+	isScenario := r == base || isRoot && slices.ContainsFunc(scenarioKeys, func(k string) bool { return hasKey(top, k) })
 	if isRoot {
 		l.root.IsRuleFile = !isScenario
 	}
@@ -410,6 +428,9 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 			case !isScenario:
 				what = "rule file"
 			}
+			if isScenario && r != overlay && diag.Nearest(k.Value, allowed) == "outputs" && !hasKey(top, "outputs") {
+				what = "scenario, which has no outputs"
+			}
 			l.diags.Errorf(pos(path, k), hint, "unknown key %q in a %s", k.Value, what)
 			continue
 		}
@@ -423,6 +444,8 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 			case overlay:
 				l.position.Description = l.str(path, v)
 			}
+		case "currency":
+			l.currency(path, v, r)
 		case "seed":
 			if n, ok := l.whole(path, v, "seed"); ok {
 				l.root.Seed, l.root.HasSeed = uint64(n), true
@@ -763,10 +786,10 @@ func (l *loader) whole(path string, v *yaml.Node, key string) (uint64, bool) {
 }
 
 // ParseCount parses a non-negative whole number written as 200000,
-// 200_000, 200k or 1m.
+// 200_000, 200,000, 200k or 1m.
 func ParseCount(s string) (uint64, error) {
 	lit, err := money.Parse(s)
-	if err != nil || strings.Contains(s, "£") || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
+	if err != nil || lit.Sign != "" || lit.Percent || lit.Value.Sign() < 0 || !lit.Value.IsInteger() || lit.Value.GreaterThan(maxCount) {
 		return 0, fmt.Errorf("%q is not a whole number", s)
 	}
 	return lit.Value.BigInt().Uint64(), nil
