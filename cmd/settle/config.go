@@ -154,7 +154,7 @@ func (s *settings) blame(key string, err error) error {
 	}
 	src := s.source(key)
 	flag := "--" + key
-	if src == flag || !strings.HasPrefix(err.Error(), flag+" ") {
+	if msg := err.Error(); src == flag || !strings.HasPrefix(msg, flag+" ") && !strings.HasPrefix(msg, flag+":") {
 		return err
 	}
 	return errors.New(src + strings.TrimPrefix(err.Error(), flag))

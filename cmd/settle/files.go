@@ -37,7 +37,7 @@ func projectOptionsOf(v *settings) (project.Options, error) {
 	if s := v.GetString("max-file-size"); s != "" {
 		n, err := project.ParseSize(s)
 		if err != nil {
-			return o, v.blame("max-file-size", err)
+			return o, v.blame("max-file-size", fmt.Errorf("--max-file-size: %v", err))
 		}
 		o.MaxFileSize = n
 	}

@@ -143,7 +143,6 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	c.process()
 	c.correlations()
 	c.diags.Sort()
-	sc.Notes = append(sc.Notes, c.diags.Notes()...)
 	if err := c.diags.Err(); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func TestConfinement(t *testing.T) {
 		{"directory", map[string]string{"s.yaml": "include: [rules]\noutputs: [x]\n", "rules/a.yaml": ""},
 			[][]string{{"s.yaml:1:11", "rules is a directory, not a regular file"}}},
 		{"not settle", map[string]string{"s.yaml": "include: [creds.yaml]\noutputs: [x]\n", "creds.yaml": "aws_secret_access_key: AKIA123\naws_region: x\n"},
-			[][]string{{"creds.yaml:1:1", "creds.yaml is not a settle rule file: none of its 2 top-level keys is description, include, inputs or rules"}}},
+			[][]string{{"creds.yaml:1:1", "creds.yaml is not a settle rule file: none of its 2 top-level keys is description, currency, include, inputs or rules"}}},
 		{"not settle root", map[string]string{"s.yaml": "HOME: /root\nPASSWORD: hunter2\n"},
 			[][]string{{"s.yaml:1:1", "is not a settle scenario or rule file"}}},
 		{"typo still helped", map[string]string{"s.yaml": "ouputs: [x]\n"},
