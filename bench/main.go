@@ -46,6 +46,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/rng"
+	trials "github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -204,7 +205,7 @@ func hand(n int, seed uint64) (*result, error) {
 	var src rng.Stream
 	ms := make([]stats.Moments, len(handgo.Outputs))
 	seg := make([]stats.Moments, len(ms))
-	per := segmentSize(n)
+	per := trials.SegmentSize(n)
 	for t := range n {
 		if t%per == 0 && t > 0 {
 			for j := range ms {
@@ -222,14 +223,6 @@ func hand(n int, seed uint64) (*result, error) {
 		ms[j].Merge(seg[j])
 	}
 	return fromMoments(time.Since(start).Seconds(), ms), nil
-}
-
-// segmentSize is the engine's segment length for n trials (engine/stream.go).
-func segmentSize(n int) int {
-	const chunk, segments = 1024, 64
-	nchunks := (n + chunk - 1) / chunk
-	nseg := min(segments, nchunks)
-	return (nchunks + nseg - 1) / nseg * chunk
 }
 
 func checkNumPy(python string) error {

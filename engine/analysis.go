@@ -11,6 +11,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sensitivity"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -201,46 +202,6 @@ func searchInterval(res *Result, cols map[*model.Var]*Column) (lo, hi float64) {
 // common random numbers.
 const TornadoTrials = 50_000
 
-// simulateMeans is simulate that returns only each var's mean, summing
-// chunk by chunk and the chunks in order, so that the means do not
-// depend on the number of workers and no columns are kept.
-func simulateMeans(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([]float64, error) {
-	nchunks := (opt.Trials + chunk - 1) / chunk
-	sums := make([]float64, nchunks*len(vars))
-	err := forChunks(ctx, p, opt, func(s *model.State, k, start, end int) (int, error) {
-		part := sums[k*len(vars) : (k+1)*len(vars)]
-		acc := make([]stats.Sum, len(vars))
-		for i := start; i < end; i++ {
-			if err := p.Eval(s, opt.Seed, i); err != nil {
-				return i, err
-			}
-			for j, v := range vars {
-				x := s.Slots[v.Slot]
-				if x-x != 0 {
-					return i, nonFinite(v, i, x)
-				}
-				acc[j].Add(x)
-			}
-		}
-		for j := range acc {
-			part[j] = acc[j].Value()
-		}
-		return 0, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	means := make([]float64, len(vars))
-	for j := range vars {
-		var total stats.Sum
-		for k := range nchunks {
-			total.Add(sums[k*len(vars)+j])
-		}
-		means[j] = total.Value() / float64(opt.Trials)
-	}
-	return means, nil
-}
-
 // OutputSensitivity says which sampled inputs drive an output.
 type OutputSensitivity struct {
 	Output   string
@@ -301,7 +262,7 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 			if err != nil {
 				return err
 			}
-			m, err := simulateMeans(ctx, q, topt, outVars)
+			m, err := run.Means(ctx, q, plan(topt), outVars)
 			if err != nil {
 				return fmt.Errorf("sensitivity to %s held at %g: %w", in.Var.Name, v, err)
 			}
@@ -360,7 +321,7 @@ func ApplyViews(ctx context.Context, res *Result, spec Spec, views map[string][]
 		if err != nil {
 			return fmt.Errorf("%s's view: %w", pr.Name, err)
 		}
-		r, err := run(ctx, p, opt, false, nil)
+		r, err := runProgram(ctx, p, opt, false, nil)
 		if err != nil {
 			return fmt.Errorf("%s's view: %w", pr.Name, err)
 		}

@@ -12,15 +12,13 @@ package engine
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
@@ -194,9 +192,6 @@ func Defaults(p *model.Program) Options {
 	return opt
 }
 
-// chunk is the number of consecutive trials a worker takes at a time.
-const chunk = 1024
-
 // Run evaluates opt.Trials trials of p and summarises every output and
 // every sampled input. When the scenario names parties and a settlement
 // figure, it adds their decision analysis; with opt.Sensitivity, the
@@ -205,12 +200,12 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if opt.Target != nil {
 		return runToTarget(ctx, p, opt)
 	}
-	return run(ctx, p, opt, true, nil)
+	return runProgram(ctx, p, opt, true, nil)
 }
 
-// run is Run; without full, it computes only the parties' analysis.
+// runProgram is Run; without full, it computes only the parties' analysis.
 // known, when not nil, holds what a sweep's points share, computed once.
-func run(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
+func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
@@ -301,159 +296,32 @@ func workers(opt Options) int {
 	return runtime.GOMAXPROCS(0)
 }
 
+// plan is opt's trials on its workers.
+func plan(opt Options) run.Plan {
+	return run.Plan{Seed: opt.Seed, Trials: opt.Trials, Workers: workers(opt), Progress: opt.Progress}
+}
+
 // simulate evaluates opt.Trials trials of p and returns, for each of vars,
-// its value in every trial. The values do not depend on opt.Workers; an
-// error names the earliest failing trial.
+// its value in every trial (see run.Columns).
 func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([][]float64, error) {
-	cols := make([][]float64, len(vars))
-	var slots []int
-	var tracked [][]float64
-	var trackedVars []*model.Var
-	for i, v := range vars {
-		cols[i] = make([]float64, opt.Trials)
-		if !v.Random {
-			for t := range cols[i] {
-				cols[i][t] = v.Const
-			}
-			continue
-		}
-		slots = append(slots, v.Slot)
-		tracked = append(tracked, cols[i])
-		trackedVars = append(trackedVars, v)
-	}
-	err := forChunks(ctx, p, opt, func(s *model.State, _, start, end int) (int, error) {
-		return evalChunk(p, s, opt.Seed, start, end, tracked, slots, trackedVars)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return cols, nil
-}
-
-// forChunks runs fn over the trials of opt in chunks on opt's workers,
-// each worker with its own State. fn returns the index of the trial
-// that failed with its error; forChunks returns the error of the
-// earliest failing trial, whatever the number of workers.
-func forChunks(ctx context.Context, p *model.Program, opt Options, fn func(s *model.State, k, start, end int) (int, error)) error {
-	var done atomic.Int64
-	return forRanges(ctx, p, opt, chunk, func(s *model.State, _, k, start, end int) (int, error) {
-		i, err := fn(s, k, start, end)
-		if opt.Progress != nil {
-			opt.Progress(int(done.Add(int64(end - start))))
-		}
-		return i, err
-	})
-}
-
-// forRanges runs fn over the trials of opt cut into ranges of size
-// trials, the range k being [k·size, (k+1)·size), on opt's workers, each
-// worker (w) with its own State. fn returns the index of the trial that
-// failed with its error; forRanges returns the error of the earliest
-// failing trial, whatever the number of workers, and skips the ranges
-// after it.
-func forRanges(ctx context.Context, p *model.Program, opt Options, size int, fn func(s *model.State, w, k, start, end int) (int, error)) error {
-	n := workers(opt)
-	nranges := (opt.Trials + size - 1) / size
-	var next atomic.Int64
-	var firstErr atomic.Int64
-	firstErr.Store(math.MaxInt64)
-	errs := make([]error, n)
-	errAt := make([]int, n)
-	var wg sync.WaitGroup
-	for w := range min(n, nranges) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := p.NewState()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nranges || ctx.Err() != nil {
-					return
-				}
-				start, end := k*size, min((k+1)*size, opt.Trials)
-				if int64(start) > firstErr.Load() {
-					continue // an earlier trial has failed already
-				}
-				if i, err := fn(s, w, k, start, end); err != nil {
-					if errs[w] == nil || i < errAt[w] {
-						errs[w], errAt[w] = err, i
-					}
-					for {
-						cur := firstErr.Load()
-						if int64(i) >= cur || firstErr.CompareAndSwap(cur, int64(i)) {
-							break
-						}
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if first := firstErr.Load(); first != math.MaxInt64 {
-		for w, err := range errs {
-			if err != nil && int64(errAt[w]) == first {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// evalChunk evaluates trials [start, end) and stores the tracked values.
-// It stops at the first failing trial and returns its index.
-func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, cols [][]float64, slots []int, vars []*model.Var) (int, error) {
-	for i := start; i < end; i++ {
-		if err := p.Eval(s, seed, i); err != nil {
-			return i, err
-		}
-		for k, slot := range slots {
-			v := s.Slots[slot]
-			if v-v != 0 { // NaN or ±Inf
-				return i, nonFinite(vars[k], i, v)
-			}
-			cols[k][i] = v
-		}
-	}
-	return 0, nil
-}
-
-func nonFinite(v *model.Var, trial int, x float64) error {
-	return &model.EvalError{Trial: trial, Name: v.Name, Pos: v.Pos,
-		Msg: fmt.Sprintf("value is %v; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x)}
+	return run.Columns(ctx, p, plan(opt), vars)
 }
 
 // summarize computes every column's summary, columns in parallel.
 func summarize(cols []*Column, workers int) {
 	done := map[*Column]bool{}
 	var todo []*Column
+	var values [][]float64
+	var bins []int
 	for _, c := range cols {
 		if !done[c] {
 			done[c] = true
 			todo = append(todo, c)
+			values = append(values, c.Values)
+			bins = append(bins, histogramBins(c.Var))
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var scratch []float64
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(todo) {
-					return
-				}
-				c := todo[k]
-				if scratch == nil {
-					scratch = make([]float64, len(c.Values))
-				}
-				c.Summary = stats.Summarize(c.Values, histogramBins(c.Var), scratch)
-			}
-		}()
+	for i, s := range run.Summaries(values, bins, workers) {
+		todo[i].Summary = s
 	}
-	wg.Wait()
 }

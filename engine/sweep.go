@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -168,7 +167,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	var known *shared
 	reserve, courts := !axesReachDecision(base, axes), !axesReachCourt(base, axes)
 	if reserve || courts {
-		r, err := run(ctx, base, opt, false, nil)
+		r, err := runProgram(ctx, base, opt, false, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -186,10 +185,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	if err != nil {
 		return nil, err
 	}
-	n := opt.Workers
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
+	n := workers(opt)
 	errs := make([]error, len(grid))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -210,7 +206,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 				if restricted != nil {
 					q = restricted[i]
 				}
-				r, err := run(ctx, q, popt, false, known)
+				r, err := runProgram(ctx, q, popt, false, known)
 				if err != nil {
 					errs[i] = fmt.Errorf("sweep point %s: %w", describePoint(axes, grid[i]), err)
 					continue
