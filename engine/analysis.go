@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/settle-sim/settle/engine/decision"
@@ -51,16 +50,15 @@ type Offer struct {
 	Accepts    bool    // the party prefers settling at Figure to court
 }
 
-func outcome(xs []float64, a decision.Attitude) Outcome {
-	s := stats.Summarize(xs, 1, nil)
-	loss := 0
-	for _, x := range xs {
-		if x < 0 {
-			loss++
-		}
+// outcome is a party's outcome from its var's summary, the trials in
+// which it is below zero and, under exponential utility, its streamed
+// E[e^(−X/R)].
+func outcome(sum stats.Summary, loss int, e *decision.ExpSum, a decision.Attitude) Outcome {
+	ce := sum.Mean
+	if !a.Neutral() {
+		ce = e.CertaintyEquivalent(a.RiskTolerance)
 	}
-	return Outcome{Mean: s.Mean, SD: s.SD, CE: a.CertaintyEquivalent(xs), PLoss: float64(loss) / float64(len(xs)),
-		Quantiles: s.Quantiles}
+	return Outcome{Mean: sum.Mean, SD: sum.SD, CE: ce, PLoss: float64(loss) / float64(sum.N), Quantiles: sum.Quantiles}
 }
 
 // shared holds what every point of a sweep has in common, computed once
@@ -71,90 +69,106 @@ func outcome(xs []float64, a decision.Attitude) Outcome {
 type shared struct {
 	reservations []decision.Reservation
 	courts       []Outcome
+	// fullProbes is set when the points' programs are restricted
+	// (model.Program.Restrict), so that the settled outcomes at the probe
+	// figures are evaluated in full rather than following them.
+	fullProbes bool
 }
 
 // analyseParties computes each party's outcomes, certainty equivalents
-// and reservation value, and the settlement range. A party's settled
+// and reservation value, and the settlement range, from the merged sums
+// of a run: accs, a party's sums over every trial, and cols, the
+// summaries of the parties' net and court outcomes. A party's settled
 // outcome at a figure comes from the scenario compiled with the figure
-// input set to that amount and run on the same trials: each draw site has
-// its own stream, so every other input takes the same values.
-func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, known *shared) error {
+// input set to that amount, evaluated in the same trials: each draw site
+// has its own stream, so every other input takes the same values. When
+// the settled outcome moves one for one with the figure (as the probes
+// show in every trial), the reservation value has a closed form;
+// otherwise it is found by bisection, each step a pass over every trial.
+func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, accs []run.PartyAcc, probes []float64, opt Options, known *shared) error {
 	p := res.Program
 	opt.Progress = nil
 	opt.Sensitivity = false
-	n := len(p.Parties)
-	cache := map[float64][][]float64{}
-	settled := func(f float64) ([][]float64, error) {
-		if c, ok := cache[f]; ok {
-			return c, nil
-		}
-		sc := p.Scenario.Clone()
-		if err := sc.Set(p.Figure.Name, strconv.FormatFloat(f, 'g', -1, 64)); err != nil {
-			return nil, err
-		}
-		q, err := model.Compile(sc)
-		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
-		}
-		vars := make([]*model.Var, n)
-		for i, pt := range p.Parties {
-			vars[i], _ = q.Lookup(pt.Settled.Name)
-		}
-		c, err := simulate(ctx, q, opt, vars)
-		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
-		}
-		cache[f] = c
-		return c, nil
-	}
 	offered := !p.Figure.Random
-	if offered {
-		c := make([][]float64, n)
-		for i, pt := range p.Parties {
-			c[i] = cols[pt.Settled].Values
-		}
-		cache[p.Figure.Const] = c
-	}
-
 	lo, hi := searchInterval(res, cols)
-	var err error
 	for i, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
-		dp := &decision.Party{Name: pt.Name, Attitude: a, Court: cols[pt.Court].Values,
-			Settled: func(f float64, dst []float64) error {
-				c, err := settled(f)
-				if err != nil {
-					return err
-				}
-				copy(dst, c[i])
-				return nil
-			}}
-		var r decision.Reservation
-		if known != nil && known.reservations != nil {
-			r = known.reservations[i]
-		} else if r, err = decision.ReservationValue(dp, lo, hi); err != nil {
-			return err
-		}
+		acc := &accs[i]
 		var court Outcome
 		if known != nil && known.courts != nil {
 			court = known.courts[i]
 		} else {
-			court = outcome(dp.Court, a)
+			court = outcome(cols[pt.Court].Summary, acc.CourtLoss, &acc.CourtExp, a)
 		}
-		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Values, a),
+		var r decision.Reservation
+		if known != nil && known.reservations != nil {
+			r = known.reservations[i]
+		} else {
+			var err error
+			if r, err = reservation(ctx, p, opt, i, a, acc, court.CE, probes, lo, hi); err != nil {
+				return err
+			}
+		}
+		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Summary, acc.NetLoss, &acc.NetExp, a),
 			Court: court, Reservation: r}
 		if offered {
 			f := p.Figure.Const
-			beats, err := decision.BeatsCourt(dp, f)
-			if err != nil {
-				return err
+			ce := acc.SettledSum.Mean()
+			if !a.Neutral() {
+				ce = acc.SettledExp.CertaintyEquivalent(a.RiskTolerance)
 			}
-			pr.Offer = &Offer{Figure: f, SettledCE: a.CertaintyEquivalent(cache[f][i]), BeatsCourt: beats, Accepts: r.Accepts(f)}
+			pr.Offer = &Offer{Figure: f, SettledCE: ce, BeatsCourt: float64(acc.Beats) / float64(res.Trials), Accepts: r.Accepts(f)}
 		}
 		res.Parties = append(res.Parties, pr)
 	}
-
 	return settlementRange(res)
+}
+
+// reservation is party i's reservation value: in closed form when its
+// settled outcome had the same slope in the figure in every trial,
+// CE(settled(f)) = k·(f − lo) + CE(settled(lo)) under either attitude;
+// else by bisection on [lo, hi].
+func reservation(ctx context.Context, p *model.Program, opt Options, i int, a decision.Attitude, acc *run.PartyAcc, courtCE float64, probes []float64, lo, hi float64) (decision.Reservation, error) {
+	name := p.Parties[i].Name
+	sl := acc.Slopes
+	k := sl.First
+	if sl.N == 0 || k == 0 {
+		return decision.Reservation{}, fmt.Errorf("party %s: its settled outcome does not depend on the settlement figure; make its settled rule use the figure", name)
+	}
+	side := decision.Payee
+	if k < 0 {
+		side = decision.Payer
+	}
+	if sl.Affine() {
+		ce := acc.ProbeSum.Mean()
+		if !a.Neutral() {
+			ce = acc.ProbeExp.CertaintyEquivalent(a.RiskTolerance)
+		}
+		return decision.Reservation{Side: side, Value: probes[0] + (courtCE-ce)/k, CourtCE: courtCE, Method: "closed form"}, nil
+	}
+	settledCE := func(f float64) (float64, error) {
+		q, err := atFigure(p, f, opt)
+		if err != nil {
+			return 0, err
+		}
+		pj := run.PartyJob{RiskTolerance: a.RiskTolerance}
+		pj.Net, _ = q.Lookup(p.Parties[i].Net.Name)
+		pj.Court, _ = q.Lookup(p.Parties[i].Court.Name)
+		pj.Settled, _ = q.Lookup(p.Parties[i].Settled.Name)
+		part, err := run.Pass(ctx, &run.Job{Program: q, Exact: true, Parties: []run.PartyJob{pj}}, plan(opt), run.Shard{})
+		if err != nil {
+			return 0, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
+		}
+		m, err := run.Merge([]*run.Part{part})
+		if err != nil {
+			return 0, err
+		}
+		if a.Neutral() {
+			return m.Parties[0].SettledSum.Mean(), nil
+		}
+		return m.Parties[0].SettledExp.CertaintyEquivalent(a.RiskTolerance), nil
+	}
+	return decision.Bisect(name, side, courtCE, lo, hi, settledCE)
 }
 
 // settlementRange sets res.Range from the parties' reservation values.
@@ -189,9 +203,8 @@ func searchInterval(res *Result, cols map[*model.Var]*Column) (lo, hi float64) {
 		return st.Lo, st.Hi
 	}
 	for _, pt := range res.Program.Parties {
-		for _, x := range cols[pt.Court].Values {
-			hi = math.Max(hi, 2*math.Abs(x))
-		}
+		s := cols[pt.Court].Summary
+		hi = math.Max(hi, math.Max(2*math.Abs(s.Min), 2*math.Abs(s.Max)))
 	}
 	return 0, math.Max(hi, 1)
 }
@@ -215,25 +228,49 @@ type Correlation struct {
 	Rho   float64 `json:"rho"`
 }
 
-// analyseSensitivity computes the rank correlation of every output that
-// varies with every sampled input that varies, and the tornado: each
-// output's mean with each input held at its p10 and at its p90, the other
-// inputs drawn as before.
-func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
+// analyseSample analyses the run's first min(Trials, TornadoTrials)
+// trials, evaluated afresh (so that every shard of a run can, and shard 0
+// does): with opt.Sensitivity, the rank correlation of every output that
+// varies with every sampled input that varies, and the tornado, each
+// output's mean with each input held at its p10 and at its p90 over
+// those trials, the other inputs drawn as before; with correlations,
+// the declared correlations achieved in those trials.
+func analyseSample(ctx context.Context, p *model.Program, opt Options, correlations bool) (*sample, error) {
 	opt.Progress = nil
 	topt := opt
 	topt.Trials = min(opt.Trials, TornadoTrials)
-	res.TornadoTrials = topt.Trials
-	p := res.Program
-	var outs []*Column
-	for _, c := range res.Outputs {
-		if c.Summary.SD > 0 {
+	sm := &sample{Trials: topt.Trials}
+	if !opt.Sensitivity && !correlations {
+		return sm, nil
+	}
+	vars := layout(p, true)
+	values, err := simulate(ctx, p, topt, vars)
+	if err != nil {
+		return nil, err
+	}
+	cols := make(map[*model.Var]*Column, len(vars))
+	bins := make([]int, len(vars))
+	for j, v := range vars {
+		cols[v] = &Column{Var: v, Values: values[j]}
+		bins[j] = histogramBins(v)
+	}
+	if correlations {
+		sm.Correlations, _ = achievedCorrelations(p, cols)
+	}
+	if !opt.Sensitivity {
+		return sm, nil
+	}
+	for j, s := range run.Summaries(values, bins, workers(opt)) {
+		cols[vars[j]].Summary = s
+	}
+	var outs, ins []*Column
+	for _, v := range p.Outputs {
+		if c := cols[v]; c.Summary.SD > 0 {
 			outs = append(outs, c)
 		}
 	}
-	var ins []*Column
-	for _, c := range res.Inputs {
-		if c.Summary.SD > 0 {
+	for _, v := range p.Sampled {
+		if c := cols[v]; c.Summary.SD > 0 {
 			ins = append(ins, c)
 		}
 	}
@@ -260,11 +297,11 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 		for k, v := range []float64{lo, hi} {
 			q, err := p.Pin(in.Var.Name, v)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			m, err := run.Means(ctx, q, plan(topt), outVars)
 			if err != nil {
-				return fmt.Errorf("sensitivity to %s held at %g: %w", in.Var.Name, v, err)
+				return nil, fmt.Errorf("sensitivity to %s held at %g: %w", in.Var.Name, v, err)
 			}
 			means[k] = m
 		}
@@ -283,9 +320,9 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 			}
 			os.Spearman = append(os.Spearman, Correlation{Input: in.Var.Name, Rho: rho})
 		}
-		res.Sensitivity = append(res.Sensitivity, os)
+		sm.Sensitivity = append(sm.Sensitivity, os)
 	}
-	return nil
+	return sm, nil
 }
 
 // ApplyViews replaces each named party's analysis in res with its analysis

@@ -203,8 +203,9 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	return runProgram(ctx, p, opt, true, nil)
 }
 
-// runProgram is Run; without full, it computes only the parties' analysis.
-// known, when not nil, holds what a sweep's points share, computed once.
+// runProgram is Run; without full, it computes only the parties'
+// analysis. known, when not nil, holds what a sweep's points share,
+// computed once. It is one shard, the whole run, merged on its own.
 func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
@@ -213,71 +214,11 @@ func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, k
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler}
-	if full && opt.Trials > exactLimit(opt) {
-		return runSketched(ctx, p, opt, res)
-	}
-
-	cols := newColumns(res, p, full)
-	for _, pt := range p.Parties {
-		cols.add(pt.Net)
-		cols.add(pt.Court)
-		cols.add(pt.Settled)
-	}
-	values, err := simulate(ctx, p, opt, cols.vars)
+	pt, err := runShard(ctx, p, opt, full, known, run.Shard{})
 	if err != nil {
 		return nil, err
 	}
-	byVar := cols.byVar
-	for i, v := range cols.vars {
-		byVar[v].Values = values[i]
-	}
-	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
-	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
-	if len(p.Parties) > 0 {
-		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
-			return nil, err
-		}
-	}
-	if full && opt.Sensitivity {
-		if err := analyseSensitivity(ctx, res, opt); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-// columns are a run's columns, one a var: a var that is both an output
-// and a sampled input shares one.
-type columns struct {
-	vars  []*model.Var // in the order first added
-	byVar map[*model.Var]*Column
-}
-
-// newColumns makes, when summaries are wanted, the columns of p's outputs
-// and sampled inputs, listing them in res.Outputs and res.Inputs.
-func newColumns(res *Result, p *model.Program, summaries bool) *columns {
-	c := &columns{byVar: map[*model.Var]*Column{}}
-	if summaries {
-		for _, v := range p.Outputs {
-			res.Outputs = append(res.Outputs, c.add(v))
-		}
-		for _, v := range p.Sampled {
-			res.Inputs = append(res.Inputs, c.add(v))
-		}
-	}
-	return c
-}
-
-// add returns v's column, making it the first time.
-func (c *columns) add(v *model.Var) *Column {
-	if col, ok := c.byVar[v]; ok {
-		return col
-	}
-	col := &Column{Var: v}
-	c.byVar[v] = col
-	c.vars = append(c.vars, v)
-	return col
+	return finish(ctx, p, opt, full, known, []*part{pt})
 }
 
 // histogramBins is how many bins a var's histogram has: two for

@@ -9,17 +9,15 @@ import (
 	"github.com/settle-sim/settle/engine/stats"
 )
 
-// DefaultExactLimit is the largest run whose every value Run keeps, for
-// exact quantiles, when Options.ExactLimit is 0: 10 million trials, 80 MB
-// a column.
+// DefaultExactLimit is the most trials whose every value Run keeps, for
+// exact quantiles, when Options.ExactLimit is 0 (and as many as fit in
+// DefaultExactMemory are fewer): 10 million trials, 80 MB a column.
 const DefaultExactLimit = 10_000_000
 
-func exactLimit(opt Options) int {
-	if opt.ExactLimit > 0 {
-		return opt.ExactLimit
-	}
-	return DefaultExactLimit
-}
+// DefaultExactMemory bounds the memory a run keeps for exact quantiles
+// when Options.ExactLimit is 0: a run whose every value (BytesPerTrial a
+// trial) would take more is summarised from moments and sketches.
+const DefaultExactMemory int64 = 768 << 20
 
 // Moments evaluates opt.Trials trials of p and returns the moments (mean,
 // spread, min, max) of each of vars, keeping no per-trial values: the
@@ -33,20 +31,3 @@ func Moments(ctx context.Context, p *model.Program, opt Options, vars []*model.V
 	return m, err
 }
 
-// runSketched is Run for more trials than the exact limit: every output
-// and sampled input is summarised from moments and a quantile sketch
-// (quantiles within stats.SketchAccuracy), in memory that does not grow
-// with the trial count. The parties' analysis and the sensitivity
-// analysis need every trial's values and are not made.
-func runSketched(ctx context.Context, p *model.Program, opt Options, res *Result) (*Result, error) {
-	cols := newColumns(res, p, true)
-	ms, sks, err := run.Stream(ctx, p, plan(opt), cols.vars, true)
-	if err != nil {
-		return nil, err
-	}
-	for j, v := range cols.vars {
-		cols.byVar[v].Summary = stats.SketchSummary(ms[j], sks[j], histogramBins(v))
-	}
-	res.QuantileError = stats.SketchAccuracy
-	return res, nil
-}

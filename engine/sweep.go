@@ -185,6 +185,12 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	if err != nil {
 		return nil, err
 	}
+	if restricted != nil && known == nil {
+		known = &shared{}
+	}
+	if known != nil {
+		known.fullProbes = restricted != nil
+	}
 	n := workers(opt)
 	errs := make([]error, len(grid))
 	var wg sync.WaitGroup

@@ -98,6 +98,7 @@ type State struct {
 	trial int // the trial being evaluated
 	err   *EvalError
 	qs    quantiles // the plan's uniforms for the trial
+	from  []float64 // the slots a follower reads its frontier from (follow.go)
 }
 
 // EvalError is a failure while evaluating a trial, such as a
