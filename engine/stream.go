@@ -30,4 +30,3 @@ func Moments(ctx context.Context, p *model.Program, opt Options, vars []*model.V
 	m, _, err := run.Stream(ctx, p, plan(opt), vars, false)
 	return m, err
 }
-
