@@ -123,10 +123,16 @@ type Options struct {
 	// ExactLimit is the most trials whose every value a run keeps, for
 	// exact quantiles; above it outputs and sampled inputs are summarised
 	// with a quantile sketch in bounded memory (quantiles within
-	// stats.SketchAccuracy, relatively) and the parties' and sensitivity
-	// analyses, which need every value, are left out. 0 means
-	// DefaultExactLimit.
+	// stats.SketchAccuracy, relatively); the parties' and sensitivity
+	// analyses are made either way. 0 means as many as fit in
+	// DefaultExactMemory, at most DefaultExactLimit.
 	ExactLimit int
+
+	// MaxMemory is the most memory, in bytes, a run may need: a run
+	// estimated (EstimateMemory) to need more is refused before it
+	// starts. 0 means the memory available (AvailableMemory); negative,
+	// no check.
+	MaxMemory int64
 
 	// Progress, if set, is called from the workers, possibly at the same
 	// time, with the number of trials done so far each time a chunk of
@@ -199,6 +205,9 @@ func Defaults(p *model.Program) Options {
 func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if opt.Target != nil {
 		return runToTarget(ctx, p, opt)
+	}
+	if err := checkMemory(p, opt, true); err != nil {
+		return nil, err
 	}
 	return runProgram(ctx, p, opt, true, nil)
 }

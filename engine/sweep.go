@@ -101,6 +101,21 @@ type SweepResult struct {
 // from noise, and a point equals a plain run with the same settings.
 // Points run in parallel, one worker each.
 func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResult, error) {
+	return sweep(ctx, spec, axes, opt, Shard{})
+}
+
+// gridSize is the number of points of the grid axes span.
+func gridSize(axes []Axis) int {
+	n := 1
+	for _, a := range axes {
+		n *= len(a.Values())
+	}
+	return n
+}
+
+// sweep is Sweep that runs only the points of shard (the K-th of N runs
+// of consecutive points), leaving the others nil.
+func sweep(ctx context.Context, spec Spec, axes []Axis, opt Options, shard Shard) (*SweepResult, error) {
 	if len(axes) == 0 {
 		return nil, fmt.Errorf("sweep: vary at least one input")
 	}
@@ -196,6 +211,13 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	next, done := 0, 0
+	last := len(grid)
+	if !shard.Whole() {
+		if shard.N > len(grid) {
+			return nil, fmt.Errorf("--shard %s: the grid has %d points, so at most %d shards", shard, len(grid), len(grid))
+		}
+		next, last = shard.K*len(grid)/shard.N, (shard.K+1)*len(grid)/shard.N
+	}
 	for range min(n, len(grid)) {
 		wg.Add(1)
 		go func() {
@@ -205,7 +227,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 				i := next
 				next++
 				mu.Unlock()
-				if i >= len(grid) || ctx.Err() != nil {
+				if i >= last || ctx.Err() != nil {
 					return
 				}
 				q := programs[i]
