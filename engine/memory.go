@@ -29,8 +29,10 @@ type Memory struct {
 func EstimateMemory(p *model.Program, opt Options) Memory {
 	vars := int64(len(layout(p, true)))
 	m := Memory{Exact: exact(p, opt, true), BytesPerTrial: int(8 * vars)}
-	const base = 32 << 20 // the runtime, the program, the document
+	base := int64(32 << 20) // the runtime, the program, the document
 	sampleBytes := 2 * 8 * vars * int64(min(opt.Trials, TornadoTrials))
+	// Summaries take a few buckets' values and counts per worker.
+	base += int64(workers(opt)) * (1 << 20)
 	if m.Exact {
 		m.Bytes = base + int64(opt.Trials)*int64(m.BytesPerTrial) + sampleBytes
 		return m

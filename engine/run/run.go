@@ -181,16 +181,12 @@ func Summaries(cols [][]float64, bins []int, workers int) []stats.Summary {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scratch []float64
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= len(cols) {
 					return
 				}
-				if len(scratch) < len(cols[k]) {
-					scratch = make([]float64, len(cols[k]))
-				}
-				out[k] = stats.Summarize(cols[k], bins[k], scratch)
+				out[k] = stats.Summarize(cols[k], bins[k], nil)
 			}
 		}()
 	}
