@@ -285,29 +285,58 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 	for i, c := range outs {
 		outVars[i] = c.Var
 	}
-	// Means of every output with each input held low and high.
+	// Means of every output with each input held low and high: all the
+	// pinned programs in one pass, each following the scenario's own and
+	// evaluating only what its input moves, where draws are not planned
+	// jointly; else each in full.
 	const p10, p90 = 2, 6 // indices into stats.Probs
-	bars := make([][]sensitivity.Bar, len(outs))
+	type pinned struct {
+		in    *Column
+		value float64
+		q     *model.Program
+	}
+	var pins []pinned
 	for _, in := range ins {
 		lo, hi := in.Summary.Quantiles[p10], in.Summary.Quantiles[p90]
 		if lo == hi {
 			continue
 		}
-		means := [2][]float64{}
-		for k, v := range []float64{lo, hi} {
+		for _, v := range []float64{lo, hi} {
 			q, err := p.Pin(in.Var.Name, v)
 			if err != nil {
 				return nil, err
 			}
-			m, err := run.Means(ctx, q, plan(topt), outVars)
-			if err != nil {
-				return nil, fmt.Errorf("sensitivity to %s held at %g: %w", in.Var.Name, v, err)
-			}
-			means[k] = m
+			pins = append(pins, pinned{in, v, q})
 		}
+	}
+	means := make([][]float64, len(pins))
+	variants := make([]run.Variant, len(pins))
+	followed := true
+	for i, pn := range pins {
+		fq, err := pn.q.Follow(p, []string{pn.in.Var.Name}, outVars)
+		if err != nil {
+			followed = false
+			break
+		}
+		variants[i] = run.Variant{Program: fq, Vars: outVars, Name: fmt.Sprintf("sensitivity to %s held at %g", pn.in.Var.Name, pn.value)}
+	}
+	if followed && len(pins) > 0 {
+		if means, err = run.VariantMeans(ctx, p, variants, plan(topt)); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, pn := range pins {
+			if means[i], err = run.Means(ctx, pn.q, plan(topt), outVars); err != nil {
+				return nil, fmt.Errorf("sensitivity to %s held at %g: %w", pn.in.Var.Name, pn.value, err)
+			}
+		}
+	}
+	bars := make([][]sensitivity.Bar, len(outs))
+	for i := 0; i < len(pins); i += 2 {
+		lo, hi := pins[i], pins[i+1]
 		for j := range outs {
-			bars[j] = append(bars[j], sensitivity.Bar{Input: in.Var.Name, Low: lo, High: hi,
-				MeanLow: means[0][j], MeanHigh: means[1][j]})
+			bars[j] = append(bars[j], sensitivity.Bar{Input: lo.in.Var.Name, Low: lo.value, High: hi.value,
+				MeanLow: means[i][j], MeanHigh: means[i+1][j]})
 		}
 	}
 	for j, out := range outs {
