@@ -91,6 +91,7 @@ type bench struct {
 
 type result struct {
 	seconds []float64
+	cpu     []float64 // user and system CPU seconds
 	means   []float64
 	ses     []float64
 	rss     []int64 // peak resident set, bytes
@@ -102,6 +103,11 @@ func (r *result) median() float64 {
 }
 
 func (r *result) peak() int64 { return slices.Max(r.rss) }
+
+func (r *result) medianCPU() float64 {
+	s := slices.Sorted(slices.Values(r.cpu))
+	return s[len(s)/2]
+}
 
 func counts(s string) ([]int, error) {
 	var ns []int
@@ -142,7 +148,7 @@ func (b *bench) main(trialsFlag, memoryFlag string, shards int, moments, install
 	fmt.Printf("settle bench: reference scenario · seed %d · %d CPU cores (GOMAXPROCS %d) · %s %s/%s · median of %d runs\n",
 		b.seed, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, b.runs)
 	fmt.Printf("timed: whole processes, start to written document (settle run -o result.json, default flags; NumPy (a) summary.py, (b) document.py)\n\n")
-	fmt.Printf("%-30s %12s %10s %9s %9s %10s\n", "", "trials", "seconds", "÷ (a)", "÷ (b)", "peak RSS")
+	fmt.Printf("%-30s %12s %10s %9s %9s %10s %9s %9s\n", "", "trials", "seconds", "÷ (a)", "÷ (b)", "peak RSS", "CPU s", "CPU÷(a)")
 	for _, n := range ns {
 		if err := b.command(n); err != nil {
 			return err
@@ -169,8 +175,15 @@ func (b *bench) main(trialsFlag, memoryFlag string, shards int, moments, install
 	return nil
 }
 
-// timed runs a command and returns its wall time and peak RSS.
+// timed runs a command and returns its wall time, peak RSS and output.
 func timed(name string, args ...string) (float64, int64, []byte, error) {
+	sec, _, rss, out, err := timedCPU(name, args...)
+	return sec, rss, out, err
+}
+
+// timedCPU is timed that also returns the CPU time (user and system) the
+// process took: on a loaded machine, the fairer measure of one worker.
+func timedCPU(name string, args ...string) (float64, float64, int64, []byte, error) {
 	cmd := exec.Command(name, args...)
 	var stderr bytes.Buffer
 	var stdout bytes.Buffer
@@ -179,13 +192,14 @@ func timed(name string, args ...string) (float64, int64, []byte, error) {
 	err := cmd.Run()
 	sec := time.Since(start).Seconds()
 	if err != nil {
-		return 0, 0, nil, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, stderr.String())
+		return 0, 0, 0, nil, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, stderr.String())
 	}
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = int64(ru.Maxrss) << 10 // kilobytes on Linux
 	}
-	return sec, rss, stdout.Bytes(), nil
+	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	return sec, cpu, rss, stdout.Bytes(), nil
 }
 
 func (b *bench) scenario() string { return filepath.Join(b.root, "scenarios", "reference.yaml") }
@@ -194,25 +208,31 @@ func (b *bench) run(n, workers int, extra ...string) (*result, error) {
 	out := filepath.Join(b.tmp, "result.json")
 	args := append([]string{"run", b.scenario(), "--trials", fmt.Sprint(n), "--seed", fmt.Sprint(b.seed),
 		"--workers", fmt.Sprint(workers), "-q", "-o", out}, extra...)
-	sec, rss, _, err := timed(b.settle, args...)
+	sec, cpu, rss, _, err := timedCPU(b.settle, args...)
 	if err != nil {
 		return nil, err
 	}
-	r := &result{seconds: []float64{sec}, rss: []int64{rss}}
+	r := &result{seconds: []float64{sec}, cpu: []float64{cpu}, rss: []int64{rss}}
+	return r, r.readMeans(out)
+}
+
+// readMeans reads the outputs' means and standard errors from a document
+// (settle's or document.py's).
+func (r *result) readMeans(path string) error {
 	var doc struct {
 		Outputs map[string]struct{ Mean, SE float64 } `json:"outputs"`
 	}
-	data, err := os.ReadFile(out)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	for _, o := range handgo.Outputs {
 		r.means, r.ses = append(r.means, doc.Outputs[o].Mean), append(r.ses, doc.Outputs[o].SE)
 	}
-	return r, nil
+	return nil
 }
 
 func (b *bench) peer(script string, n int) (*result, error) {
@@ -221,25 +241,13 @@ func (b *bench) peer(script string, n int) (*result, error) {
 	if script == "document.py" {
 		args = append(args, out)
 	}
-	sec, rss, _, err := timed(b.python, args...)
+	sec, cpu, rss, _, err := timedCPU(b.python, args...)
 	if err != nil {
 		return nil, err
 	}
-	r := &result{seconds: []float64{sec}, rss: []int64{rss}}
+	r := &result{seconds: []float64{sec}, cpu: []float64{cpu}, rss: []int64{rss}}
 	if script == "document.py" {
-		var doc struct {
-			Outputs map[string]struct{ Mean, SE float64 } `json:"outputs"`
-		}
-		data, err := os.ReadFile(out)
-		if err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return nil, err
-		}
-		for _, o := range handgo.Outputs {
-			r.means, r.ses = append(r.means, doc.Outputs[o].Mean), append(r.ses, doc.Outputs[o].SE)
-		}
+		return r, r.readMeans(out)
 	}
 	return r, nil
 }
@@ -270,6 +278,7 @@ func (b *bench) command(n int) error {
 				results[i] = r
 			} else {
 				results[i].seconds = append(results[i].seconds, r.seconds...)
+				results[i].cpu = append(results[i].cpu, r.cpu...)
 				results[i].rss = append(results[i].rss, r.rss...)
 			}
 		}
@@ -285,7 +294,11 @@ func (b *bench) command(n int) error {
 		if r == nil {
 			continue
 		}
-		fmt.Printf("%-30s %12d %10.2f %9s %9s %7.0f MB\n", name, n, r.median(), ratio(results[2], r), ratio(results[3], r), float64(r.peak())/1e6)
+		cpuRatio := "-"
+		if a := results[2]; a != nil {
+			cpuRatio = fmt.Sprintf("%.2f×", a.medianCPU()/r.medianCPU())
+		}
+		fmt.Printf("%-30s %12d %10.2f %9s %9s %7.0f MB %9.2f %9s\n", name, n, r.median(), ratio(results[2], r), ratio(results[3], r), float64(r.peak())/1e6, r.medianCPU(), cpuRatio)
 	}
 	if a, d := results[2], results[3]; a != nil {
 		check := func(what string, got, want float64) {
@@ -341,7 +354,7 @@ func (b *bench) memory(ns []int) error {
 func (b *bench) shards(n, k int) error {
 	whole := filepath.Join(b.tmp, "whole.json")
 	args := []string{"run", b.scenario(), "--trials", fmt.Sprint(n), "--seed", fmt.Sprint(b.seed), "-q"}
-	runSec, _, _, err := timed(b.settle, append(args, "-o", whole)...)
+	runSec, runCPU, _, _, err := timedCPU(b.settle, append(args, "-o", whole)...)
 	if err != nil {
 		return err
 	}
@@ -358,7 +371,7 @@ func (b *bench) shards(n, k int) error {
 	}
 	merged := filepath.Join(b.tmp, "merged.json")
 	slices.Reverse(parts)
-	mergeSec, _, _, err := timed(b.settle, append(append([]string{"merge"}, parts...), "-q", "-o", merged)...)
+	mergeSec, mergeCPU, _, _, err := timedCPU(b.settle, append(append([]string{"merge"}, parts...), "-q", "-o", merged)...)
 	if err != nil {
 		return err
 	}
@@ -369,8 +382,8 @@ func (b *bench) shards(n, k int) error {
 		same = "MISMATCH: merged shards differ from the unsharded run"
 		b.failed = true
 	}
-	fmt.Printf("%d shards of %d trials (all workers each): shards %.2f s in all, merge %.3f s = %.1f%% of the unsharded run's %.2f s; %s\n\n",
-		k, n, shardSec, mergeSec, 100*mergeSec/runSec, runSec, same)
+	fmt.Printf("%d shards of %d trials (all workers each): shards %.2f s in all, merge %.3f s = %.1f%% of the unsharded run's %.2f s (CPU: %.1f%%); %s\n\n",
+		k, n, shardSec, mergeSec, 100*mergeSec/runSec, runSec, 100*mergeCPU/runCPU, same)
 	return nil
 }
 

@@ -206,7 +206,7 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if opt.Target != nil {
 		return runToTarget(ctx, p, opt)
 	}
-	if err := checkMemory(p, opt, true); err != nil {
+	if err := checkMemory(p, opt, opt.Trials); err != nil {
 		return nil, err
 	}
 	return runProgram(ctx, p, opt, true, nil)

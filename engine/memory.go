@@ -27,6 +27,12 @@ type Memory struct {
 // Both add the sample the sensitivity analysis keeps (its trials'
 // values, twice) and the runtime's own.
 func EstimateMemory(p *model.Program, opt Options) Memory {
+	return estimateMemory(p, opt, opt.Trials)
+}
+
+// estimateMemory is EstimateMemory for a shard that keeps kept of the
+// run's trials.
+func estimateMemory(p *model.Program, opt Options, kept int) Memory {
 	vars := int64(len(layout(p, true)))
 	m := Memory{Exact: exact(p, opt, true), BytesPerTrial: int(8 * vars)}
 	base := int64(32 << 20) // the runtime, the program, the document
@@ -34,7 +40,7 @@ func EstimateMemory(p *model.Program, opt Options) Memory {
 	// Summaries take a few buckets' values and counts per worker.
 	base += int64(workers(opt)) * (1 << 20)
 	if m.Exact {
-		m.Bytes = base + int64(opt.Trials)*int64(m.BytesPerTrial) + sampleBytes
+		m.Bytes = base + int64(kept)*int64(m.BytesPerTrial) + sampleBytes
 		return m
 	}
 	blocks := int64(run.NumBlocks(opt.Trials))
@@ -89,12 +95,10 @@ func readBytes(path string) int64 {
 	return n
 }
 
-// checkMemory refuses, before allocating, a run that needs more memory
-// than Options.MaxMemory, or than the machine has available.
-func checkMemory(p *model.Program, opt Options, full bool) error {
-	if !full {
-		return nil
-	}
+// checkMemory refuses, before allocating, a run (or a shard or merge
+// that keeps kept of its trials' values) that needs more memory than
+// Options.MaxMemory, or than the machine has available.
+func checkMemory(p *model.Program, opt Options, kept int) error {
 	limit, source := opt.MaxMemory, "--max-memory"
 	if limit < 0 {
 		return nil
@@ -105,13 +109,13 @@ func checkMemory(p *model.Program, opt Options, full bool) error {
 			return nil
 		}
 	}
-	m := EstimateMemory(p, opt)
+	m := estimateMemory(p, opt, kept)
 	if m.Bytes <= limit {
 		return nil
 	}
 	if m.Exact {
 		return fmt.Errorf("%s trials would need about %s of memory (every value kept for exact quantiles: %d bytes a trial) and %s is %s; lower --exact-limit below %s so that quantiles come from a sketch (within 0.1%%) in bounded memory, or raise --max-memory",
-			money.FormatNumber(float64(opt.Trials)), FormatBytes(m.Bytes), m.BytesPerTrial, source, FormatBytes(limit), money.FormatNumber(float64(opt.Trials)))
+			money.FormatNumber(float64(kept)), FormatBytes(m.Bytes), m.BytesPerTrial, source, FormatBytes(limit), money.FormatNumber(float64(opt.Trials)))
 	}
 	return fmt.Errorf("this run would need about %s of memory and %s is %s; raise --max-memory", FormatBytes(m.Bytes), source, FormatBytes(limit))
 }

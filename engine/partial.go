@@ -142,7 +142,8 @@ func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, sha
 	if err != nil {
 		return nil, err
 	}
-	if err := checkMemory(p, opt, true); err != nil {
+	start, end := shard.Trials(opt.Trials)
+	if err := checkMemory(p, opt, end-start); err != nil {
 		return nil, err
 	}
 	pt, err := runShard(ctx, p, opt, true, nil, shard)
@@ -544,6 +545,12 @@ func Merge(ctx context.Context, parts []*Part, names []string) (*Result, error) 
 	}
 	if !slices.Equal(vars, parts[0].header.Vars) || exact(p, opt, true) != id.Exact {
 		return nil, errors.New("merge: the parts track other values than this settle would for the scenario")
+	}
+	if id.Exact && len(parts) > 1 {
+		// The parts' columns, and the run's joined from them.
+		if err := checkMemory(p, opt, 2*opt.Trials); err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
 	}
 	runParts := make([]*part, len(parts))
 	for i, pt := range parts {

@@ -3,6 +3,8 @@ package decision
 import (
 	"fmt"
 	"math"
+
+	"github.com/settle-sim/settle/engine/stats"
 )
 
 // ExpSum accumulates the sum of e^(−x/R) over outcomes x, streamed and
@@ -34,15 +36,7 @@ func (e *ExpSum) Add(y float64) {
 	e.add(math.Exp(y - e.M))
 }
 
-func (e *ExpSum) add(x float64) {
-	t := e.S + x
-	if math.Abs(e.S) >= math.Abs(x) {
-		e.C += (e.S - t) + x
-	} else {
-		e.C += (x - t) + e.S
-	}
-	e.S = t
-}
+func (e *ExpSum) add(x float64) { stats.Neumaier(&e.S, &e.C, x) }
 
 // Merge adds o, the sum over the outcomes that follow e's.
 func (e *ExpSum) Merge(o ExpSum) {

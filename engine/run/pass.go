@@ -395,15 +395,7 @@ func (a *Sum) Add(x float64) {
 	a.add(x)
 }
 
-func (a *Sum) add(x float64) {
-	t := a.S + x
-	if math.Abs(a.S) >= math.Abs(x) {
-		a.C += (a.S - t) + x
-	} else {
-		a.C += (x - t) + a.S
-	}
-	a.S = t
-}
+func (a *Sum) add(x float64) { stats.Neumaier(&a.S, &a.C, x) }
 
 // Merge adds o, the sum of the values after a's.
 func (a *Sum) Merge(o Sum) {

@@ -281,14 +281,19 @@ func (b binning) of(x float64) int {
 type Sum struct{ s, c float64 }
 
 // Add adds x to the sum.
-func (a *Sum) Add(x float64) {
-	t := a.s + x
-	if math.Abs(a.s) >= math.Abs(x) {
-		a.c += (a.s - t) + x
+func (a *Sum) Add(x float64) { Neumaier(&a.s, &a.c, x) }
+
+// Neumaier adds x to the compensated sum *s with compensation *c
+// (Neumaier's improvement of Kahan summation: the compensation collects
+// the low-order bits lost from whichever of the sum and x is smaller).
+func Neumaier(s, c *float64, x float64) {
+	t := *s + x
+	if math.Abs(*s) >= math.Abs(x) {
+		*c += (*s - t) + x
 	} else {
-		a.c += (x - t) + a.s
+		*c += (x - t) + *s
 	}
-	a.s = t
+	*s = t
 }
 
 // Value returns the sum.
