@@ -7,6 +7,13 @@
 // derived from the seed and the trial's index, and results are gathered
 // by trial index, so the same scenario, seed and trial count give the
 // same result whatever the number of workers.
+//
+// The package holds the API; the work is elsewhere. engine/run evaluates
+// a run's trials in blocks on workers and merges the blocks' partial
+// results in block order, so that one process (Run) or several (RunShard
+// on each shard, Merge of their partial results) give the same bytes;
+// the parties' analysis, the sensitivity and sweeps here consume the
+// merged results, with engine/decision and engine/sensitivity.
 package engine
 
 import (
@@ -255,23 +262,4 @@ func plan(opt Options) run.Plan {
 // its value in every trial (see run.Columns).
 func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([][]float64, error) {
 	return run.Columns(ctx, p, plan(opt), vars)
-}
-
-// summarize computes every column's summary, columns in parallel.
-func summarize(cols []*Column, workers int) {
-	done := map[*Column]bool{}
-	var todo []*Column
-	var values [][]float64
-	var bins []int
-	for _, c := range cols {
-		if !done[c] {
-			done[c] = true
-			todo = append(todo, c)
-			values = append(values, c.Values)
-			bins = append(bins, histogramBins(c.Var))
-		}
-	}
-	for i, s := range run.Summaries(values, bins, workers) {
-		todo[i].Summary = s
-	}
 }
