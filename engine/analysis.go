@@ -155,7 +155,7 @@ func reservation(ctx context.Context, p *model.Program, opt Options, i int, a de
 		pj.Net, _ = q.Lookup(p.Parties[i].Net.Name)
 		pj.Court, _ = q.Lookup(p.Parties[i].Court.Name)
 		pj.Settled, _ = q.Lookup(p.Parties[i].Settled.Name)
-		part, err := run.Pass(ctx, &run.Job{Program: q, Exact: true, Parties: []run.PartyJob{pj}}, plan(opt), run.Shard{})
+		part, err := run.Pass(ctx, &run.Job{Program: q, Exact: true, Parties: []run.PartyJob{pj}, Offered: true}, plan(opt), run.Shard{})
 		if err != nil {
 			return 0, fmt.Errorf("settlement figure %s: %w", money.Format(f), err)
 		}

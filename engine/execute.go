@@ -96,7 +96,7 @@ func runShard(ctx context.Context, p *model.Program, opt Options, full bool, kno
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
-	job := &run.Job{Program: p, Vars: layout(p, full), Exact: exact(p, opt, full)}
+	job := &run.Job{Program: p, Vars: layout(p, full), Exact: exact(p, opt, full), Offered: p.Figure != nil && !p.Figure.Random}
 	pt := &part{}
 	if len(p.Parties) > 0 {
 		if known == nil || known.reservations == nil {

@@ -23,6 +23,10 @@ type Job struct {
 	// figure (the lowest, the highest and the middle of the search),
 	// evaluated in every trial after Program.
 	Probes []Probe
+	// Offered is set when the settlement figure is one amount: then each
+	// party's settled outcome is summed, and compared with court, for the
+	// offer's analysis.
+	Offered bool
 }
 
 // Probe is the scenario with its settlement figure set to one amount.
@@ -271,14 +275,18 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, a *Pa
 	if court < 0 {
 		a.CourtLoss++
 	}
-	if settled > court {
-		a.Beats++
-	}
-	a.SettledSum.Add(settled)
 	if r := pj.RiskTolerance; r != 0 {
 		a.NetExp.Add(-net / r)
 		a.CourtExp.Add(-court / r)
-		a.SettledExp.Add(-settled / r)
+	}
+	if job.Offered {
+		if settled > court {
+			a.Beats++
+		}
+		a.SettledSum.Add(settled)
+		if r := pj.RiskTolerance; r != 0 {
+			a.SettledExp.Add(-settled / r)
+		}
 	}
 	if len(pj.ProbeSettled) == 0 {
 		return 0, nil
