@@ -220,6 +220,10 @@ type OutputSensitivity struct {
 	Output   string
 	Spearman []Correlation     // with each sampled input, in evaluation order
 	Tornado  []sensitivity.Bar // largest swing first
+	// Spider (Options.Spider) has a line an input, widest first; Sobol
+	// (Options.SobolTrials) an index a factor, in evaluation order.
+	Spider []sensitivity.SpiderLine
+	Sobol  []sensitivity.SobolIndex
 }
 
 // Correlation is an input's rank correlation with an output.

@@ -25,6 +25,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -72,6 +73,9 @@ type Spec struct {
 	// as "£400m": it replaces the input the scenario names as its
 	// settlement figure.
 	Offer string
+	// Project is where the files the scenario refers to must lie and
+	// how large they may be: its project root and size limits.
+	Project project.Options
 }
 
 // Load loads, modifies and compiles the scenario s describes.
@@ -83,7 +87,7 @@ func (s Spec) Load() (*model.Program, error) {
 // Check is Load that also returns the notes: overrides, and what each
 // position replaces.
 func (s Spec) Check() (*model.Program, diag.List, error) {
-	sc, err := scenario.Load(s.Path)
+	sc, err := scenario.LoadWith(s.Path, s.Project)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,6 +110,11 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		}
 	}
 	p, err := model.Compile(sc)
+	if err == nil {
+		if err = checkVOI(p); err != nil {
+			p = nil
+		}
+	}
 	return p, sc.Notes, err
 }
 
@@ -119,6 +128,18 @@ type Options struct {
 	// each sampled input and a tornado from runs with each input held at
 	// its p10 and its p90.
 	Sensitivity bool
+	// Spider adds, for every output, its mean with each sampled input
+	// held at its p10, p25, p50, p75 and p90 (the tornado's two passes
+	// an input and three more).
+	Spider bool
+	// SobolTrials, when positive, adds every output's first-order and
+	// total Sobol' indices for each input, from a Saltelli design of
+	// that many base trials ((inputs + 2) times as many evaluations).
+	SobolTrials int
+
+	// VOI, when not nil, adds the value of information of each party's
+	// decision to settle or go to court (see VOIOptions).
+	VOI *VOIOptions
 
 	// Sampler chooses the draws' uniforms: pseudo-random (the zero
 	// value), Latin hypercube or scrambled Sobol'.
@@ -171,6 +192,12 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from.
+	SobolTrials int
+	// VOI is the value of information of each party's decision, when
+	// Options.VOI is set.
+	VOI *VOIResult
 
 	// Sampler is how the draws were made; Correlations the declared rank
 	// correlations with those achieved (CorrelationsRepaired when the
@@ -193,7 +220,8 @@ const (
 )
 
 // Defaults returns the options a scenario asks for: its own trial count
-// and seed, or DefaultTrials and DefaultSeed.
+// and seed, or DefaultTrials and DefaultSeed, and the value of
+// information when it has a voi section.
 func Defaults(p *model.Program) Options {
 	opt := Options{Trials: DefaultTrials, Seed: DefaultSeed}
 	if p.Scenario.HasTrials {
@@ -201,6 +229,9 @@ func Defaults(p *model.Program) Options {
 	}
 	if p.Scenario.HasSeed {
 		opt.Seed = p.Scenario.Seed
+	}
+	if v := p.Scenario.VOI; v != nil {
+		opt.VOI = scenarioVOI(v)
 	}
 	return opt
 }

@@ -255,6 +255,23 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 			return nil, err
 		}
 	}
+	// The analyses that run passes of their own, after the merge: a
+	// merged run makes them as the unsharded one does.
+	if full && opt.Spider {
+		if err := analyseSpider(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.SobolTrials > 0 {
+		if err := analyseSobol(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.VOI != nil {
+		if err := analyseVOI(ctx, res, cols, opt); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }
 

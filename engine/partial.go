@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -62,17 +63,20 @@ type Identity struct {
 		SHA256  string            `json:"sha256"`
 		Sources []scenario.Source `json:"sources,omitempty"`
 	} `json:"scenario"`
-	Positions   []string  `json:"positions,omitempty"`
-	Settings    []Setting `json:"set,omitempty"`
-	Offer       string    `json:"offer,omitempty"`
-	Seed        uint64    `json:"seed"`
-	Trials      int       `json:"trials"`
-	Sampler     string    `json:"sampler"`
-	Sensitivity bool      `json:"sensitivity"`
-	ExactLimit  int       `json:"exact_limit"` // 0: the default
-	Exact       bool      `json:"exact"`
-	Axes        []string  `json:"axes,omitempty"` // a sweep's --vary flags
-	Shards      int       `json:"shards"`
+	Positions   []string    `json:"positions,omitempty"`
+	Settings    []Setting   `json:"set,omitempty"`
+	Offer       string      `json:"offer,omitempty"`
+	Seed        uint64      `json:"seed"`
+	Trials      int         `json:"trials"`
+	Sampler     string      `json:"sampler"`
+	Sensitivity bool        `json:"sensitivity"`
+	ExactLimit  int         `json:"exact_limit"` // 0: the default
+	Spider      bool        `json:"spider,omitempty"`
+	SobolTrials int         `json:"sobol_trials,omitempty"`
+	VOI         *VOIOptions `json:"voi,omitempty"`
+	Exact       bool        `json:"exact"`
+	Axes        []string    `json:"axes,omitempty"` // a sweep's --vary flags
+	Shards      int         `json:"shards"`
 }
 
 // partHeader is a partial-result file's JSON header.
@@ -122,7 +126,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 func identity(kind string, spec Spec, p *model.Program, opt Options, shards int) Identity {
 	id := Identity{Format: PartFormat, Version: Version, Kind: kind, Positions: spec.Positions, Settings: spec.Settings,
 		Offer: spec.Offer, Seed: opt.Seed, Trials: opt.Trials, Sampler: opt.Sampler.String(), Sensitivity: opt.Sensitivity,
-		ExactLimit: opt.ExactLimit, Shards: max(shards, 1)}
+		ExactLimit: opt.ExactLimit, Spider: opt.Spider, SobolTrials: opt.SobolTrials, VOI: opt.VOI, Shards: max(shards, 1)}
 	id.Scenario.Path, id.Scenario.Name, id.Scenario.SHA256, id.Scenario.Sources = spec.Path, p.Scenario.Name, p.Scenario.SHA256, p.Scenario.Sources
 	return id
 }
@@ -488,10 +492,12 @@ func describeField(id Identity, tag string) string {
 	return ""
 }
 
-// specOf is the Spec and Options a part's identity records.
-func specOf(id Identity) (Spec, Options, error) {
-	spec := Spec{Path: id.Scenario.Path, Positions: id.Positions, Settings: id.Settings, Offer: id.Offer}
-	opt := Options{Seed: id.Seed, Trials: id.Trials, Sensitivity: id.Sensitivity, ExactLimit: id.ExactLimit}
+// specOf is the Spec and Options a part's identity records, the
+// scenario to be read within proj.
+func specOf(id Identity, proj project.Options) (Spec, Options, error) {
+	spec := Spec{Path: id.Scenario.Path, Positions: id.Positions, Settings: id.Settings, Offer: id.Offer, Project: proj}
+	opt := Options{Seed: id.Seed, Trials: id.Trials, Sensitivity: id.Sensitivity, ExactLimit: id.ExactLimit,
+		Spider: id.Spider, SobolTrials: id.SobolTrials, VOI: id.VOI}
 	m, err := sampling.ParseMethod(id.Sampler)
 	if err != nil {
 		return spec, opt, fmt.Errorf("merge: sampler %q: %v", id.Sampler, err)
@@ -502,8 +508,8 @@ func specOf(id Identity) (Spec, Options, error) {
 
 // loadFor loads the scenario the parts were made from and checks that
 // its files are those the parts record.
-func loadFor(id Identity) (Spec, *model.Program, Options, error) {
-	spec, opt, err := specOf(id)
+func loadFor(id Identity, proj project.Options) (Spec, *model.Program, Options, error) {
+	spec, opt, err := specOf(id, proj)
 	if err != nil {
 		return spec, nil, opt, err
 	}
@@ -521,9 +527,9 @@ func loadFor(id Identity) (Spec, *model.Program, Options, error) {
 // any order, into the run's result: the result Run gives for the same
 // scenario, seed, trials and options, bit for bit. It reloads the
 // scenario (the path the parts record, from the working directory) and
-// refuses it when its files have changed. names are the parts' file
-// names, for errors.
-func Merge(ctx context.Context, parts []*Part, names []string) (*Result, error) {
+// refuses it when its files have changed; proj bounds what it reads, as
+// Spec.Project does. names are the parts' file names, for errors.
+func Merge(ctx context.Context, parts []*Part, names []string, proj project.Options) (*Result, error) {
 	parts, err := order(parts, names)
 	if err != nil {
 		return nil, err
@@ -532,7 +538,7 @@ func Merge(ctx context.Context, parts []*Part, names []string) (*Result, error) 
 	if id.Kind != "run" {
 		return nil, fmt.Errorf("merge: these are a sweep's parts; use MergeSweep")
 	}
-	_, p, opt, err := loadFor(id)
+	_, p, opt, err := loadFor(id, proj)
 	if err != nil {
 		return nil, err
 	}
@@ -589,7 +595,7 @@ func SweepShard(ctx context.Context, spec Spec, axes []Axis, opt Options, shard 
 
 // MergeSweep merges the partial results of every shard of one sweep,
 // given in any order, into the sweep's result, as Sweep gives it.
-func MergeSweep(ctx context.Context, parts []*Part, names []string) (*SweepResult, error) {
+func MergeSweep(ctx context.Context, parts []*Part, names []string, proj project.Options) (*SweepResult, error) {
 	parts, err := order(parts, names)
 	if err != nil {
 		return nil, err
@@ -598,7 +604,7 @@ func MergeSweep(ctx context.Context, parts []*Part, names []string) (*SweepResul
 	if id.Kind != "sweep" {
 		return nil, fmt.Errorf("merge: these are a run's parts, not a sweep's")
 	}
-	spec, p, opt, err := loadFor(id)
+	spec, p, opt, err := loadFor(id, proj)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -54,7 +55,7 @@ func mergeFiles(files [][]byte, order []int) (*engine.Result, error) {
 		parts = append(parts, pt)
 		names = append(names, "part-"+string(rune('0'+i)))
 	}
-	return engine.Merge(context.Background(), parts, names)
+	return engine.Merge(context.Background(), parts, names, project.Options{})
 }
 
 // TestShardsMergeToRun: the parts of a run, written to files, read back

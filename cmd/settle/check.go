@@ -27,8 +27,12 @@ with status 1 when it finds any problem.`,
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			bad := 0
 			positions, _ := cmd.Flags().GetStringArray("position")
+			popt, err := projectOptions(cmd)
+			if err != nil {
+				return failed(exitBadInput, err)
+			}
 			for _, path := range args {
-				sp := engine.Spec{Path: path, Positions: positions}
+				sp := engine.Spec{Path: path, Positions: positions, Project: popt}
 				p, notes, err := sp.Check()
 				for _, n := range notes {
 					fmt.Fprintln(out, n)

@@ -53,6 +53,9 @@ func load(cmd *cobra.Command, v *viper.Viper, path string) (engine.Spec, *model.
 	if err != nil {
 		return sp, nil, engine.Options{}, err
 	}
+	if sp.Project, err = projectOptionsOf(v); err != nil {
+		return sp, nil, engine.Options{}, err
+	}
 	p, err := sp.Load()
 	if err != nil {
 		return sp, nil, engine.Options{}, err

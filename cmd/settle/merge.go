@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine"
-	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -47,6 +46,10 @@ func merge(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
+	popt, err := projectOptionsOf(v)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
 	start := time.Now()
 	var parts []*engine.Part
 	for _, name := range args {
@@ -59,14 +62,14 @@ func merge(cmd *cobra.Command, args []string) error {
 	ctx := context.Background()
 	var write func(io.Writer) error
 	if parts[0].Identity().Kind == "sweep" {
-		res, err := engine.MergeSweep(ctx, parts, args)
+		res, err := engine.MergeSweep(ctx, parts, args, popt)
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
 		doc := report.NewSweep(res)
 		write = func(w io.Writer) error { return report.WriteSweep(w, doc, format) }
 	} else {
-		res, err := engine.Merge(ctx, parts, args)
+		res, err := engine.Merge(ctx, parts, args, popt)
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
@@ -82,8 +85,11 @@ func merge(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// readPart reads a partial result named on the command line: a regular
+// file or a pipe, streamed (parts of runs that keep every value are
+// large).
 func readPart(name string) (*engine.Part, error) {
-	f, err := os.Open(name)
+	f, err := project.OpenArg(name)
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +103,5 @@ func writePart(cmd *cobra.Command, out string, pt *engine.Part) error {
 	if out == "" {
 		return failed(exitBadInput, fmt.Errorf("--shard %s: name the partial result's file with -o, e.g. -o part-%d.settle", pt.Shard(), pt.Shard().K))
 	}
-	if err := outfile.Write(out, pt.Write); err != nil {
-		return failed(exitBadInput, err)
-	}
-	return nil
+	return emit(cmd, out, pt.Write)
 }

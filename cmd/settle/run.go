@@ -39,9 +39,10 @@ result document, whatever the number of workers.`,
 	addScenarioFlags(f)
 	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
 	addTargetFlags(f)
-	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (two extra passes of up to 50,000 trials an input)")
+	addVOIFlags(f)
+	addSensitivityFlags(f, "true")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
-	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
+	f.StringP("output", "o", "", "write the result to `FILE` (atomically; through for a device, FIFO or socket; - for standard output) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
 	addSamplesFlag(cmd)
 	addProgressFlag(f)
@@ -62,13 +63,26 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	opt.Sensitivity = v.GetBool("sensitivity")
+	if err := sensitivityOptions(v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := voiOptions(cmd, v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
 	if err := target(cmd, v, &opt); err != nil {
 		return failed(exitBadInput, err)
 	}
 
 	views, err := parseViews(cmd)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	viewed, err := viewInputs(sp, views)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	samplesOut, _ := cmd.Flags().GetString("samples")
+	if err := checkOutputs(append(programInputs(sp, p), viewed...), out, "--samples", samplesOut); err != nil {
 		return failed(exitBadInput, err)
 	}
 	mode, err := progressMode(v)

@@ -63,8 +63,11 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	sp, _, opt, err := load(cmd, v, args[0])
+	sp, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := checkOutputs(programInputs(sp, p), out); err != nil {
 		return failed(exitBadInput, err)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)

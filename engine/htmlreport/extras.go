@@ -38,6 +38,7 @@ func ExtrasOf(d *report.Document) Extras {
 		}
 		x.Tornadoes = append(x.Tornadoes, t)
 	}
+	driversOf(d, &x)
 	return x
 }
 

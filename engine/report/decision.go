@@ -61,8 +61,12 @@ type Settlement struct {
 // Sensitivity says what drives one output.
 type Sensitivity struct {
 	Output   string               `json:"output"`
-	Spearman []engine.Correlation `json:"spearman"`
-	Tornado  []sensitivity.Bar    `json:"tornado"`
+	Spearman []engine.Correlation `json:"spearman,omitempty"`
+	Tornado  []sensitivity.Bar    `json:"tornado,omitempty"`
+	// Spider has the output's mean with each input held at its
+	// percentiles, widest line first; Sobol each input's Sobol' indices.
+	Spider []sensitivity.SpiderLine `json:"spider,omitempty"`
+	Sobol  SobolIndices             `json:"sobol,omitempty"`
 }
 
 func newParties(res *engine.Result) ([]Party, *Settlement) {
@@ -95,7 +99,8 @@ func outcome(name string, o engine.Outcome) Outcome {
 func newSensitivity(res *engine.Result) []Sensitivity {
 	var out []Sensitivity
 	for _, s := range res.Sensitivity {
-		out = append(out, Sensitivity{Output: s.Output, Spearman: s.Spearman, Tornado: s.Tornado})
+		out = append(out, Sensitivity{Output: s.Output, Spearman: s.Spearman, Tornado: s.Tornado,
+			Spider: s.Spider, Sobol: SobolIndices(s.Sobol)})
 	}
 	return out
 }

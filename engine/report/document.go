@@ -32,6 +32,11 @@ type Document struct {
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// TornadoTrials is how many of the trials each tornado run took.
 	TornadoTrials int `json:"tornado_trials,omitempty"`
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from ((inputs + 2) times as many were run).
+	SobolTrials int `json:"sobol_trials,omitempty"`
+	// VOI is the value of information of each party's decision.
+	VOI VOI `json:"voi,omitempty"`
 
 	// Sampler is lhs or sobol; empty for pseudo-random sampling.
 	Sampler      string        `json:"sampler,omitempty"`
@@ -93,6 +98,8 @@ func New(res *engine.Result) *Document {
 	}
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
+	d.SobolTrials = res.SobolTrials
+	d.VOI = newVOI(res)
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
 	return d
 }

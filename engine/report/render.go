@@ -120,6 +120,9 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	}
 	writeParties(w, d, false)
 	writeSensitivity(w, d, false)
+	writeSpider(w, d, false)
+	writeSobol(w, d, false)
+	writeVOI(w, d, false)
 	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
 	return err
 }
@@ -140,6 +143,8 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
+	writeSobol(w, d, true)
+	writeVOI(w, d, true)
 	return nil
 }
 
