@@ -20,11 +20,13 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -71,11 +73,18 @@ type Spec struct {
 	Settings  []Setting // inputs replaced, as --set does
 	// Offer, when not empty, is the settlement figure to consider, such
 	// as "£400m": it replaces the input the scenario names as its
-	// settlement figure.
+	// settlement figure. In a scenario with stages it is a fixed offer
+	// that stands at every opportunity to settle.
 	Offer string
 	// Project is where the files the scenario refers to must lie and
 	// how large they may be: its project root and size limits.
 	Project project.Options
+	// Views are the position files that make a party's own beliefs,
+	// by party name, applied after Positions. In a scenario with stages
+	// each party decides on its own beliefs (its view here, else the
+	// scenario's view: for it, else the scenario's); in one without,
+	// ApplyViews reports each party's figures on them.
+	Views map[string][]string
 }
 
 // Load loads, modifies and compiles the scenario s describes.
@@ -87,10 +96,25 @@ func (s Spec) Load() (*model.Program, error) {
 // Check is Load that also returns the notes: overrides, and what each
 // position replaces.
 func (s Spec) Check() (*model.Program, diag.List, error) {
+	p, notes, err := s.compile(nil)
+	if err != nil || !p.IsProcess() {
+		return p, notes, err
+	}
+	views, err := s.processViews(p)
+	if err != nil {
+		return nil, notes, err
+	}
+	return p.WithViews(views), notes, nil
+}
+
+// compile loads and compiles the scenario with its positions, then
+// extra position files, then the settings and the offer.
+func (s Spec) compile(extra []string) (*model.Program, diag.List, error) {
 	sc, err := scenario.LoadWith(s.Path, s.Project)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.Positions = append(slices.Clone(s.Positions), extra...)
 	for _, pos := range s.Positions {
 		if err := sc.Apply(pos); err != nil {
 			return nil, sc.Notes, err
@@ -105,7 +129,13 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		if sc.Settlement == nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %s names no settlement figure; add settlement: {figure: NAME} naming the input that holds it", s.Offer, s.Path)
 		}
-		if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
+		if sc.IsProcess() {
+			lit, err := money.Parse(s.Offer)
+			if err != nil {
+				return nil, sc.Notes, fmt.Errorf("--offer %s: %v; write an amount such as £150m", s.Offer, err)
+			}
+			sc.Settlement.Offer, sc.Settlement.HasOffer = lit.Float(), true
+		} else if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
 		}
 	}
@@ -166,6 +196,15 @@ type Options struct {
 	// time, with the number of trials done so far each time a chunk of
 	// trials finishes. It never affects the result.
 	Progress func(done int)
+
+	// Pilot is the number of pilot trials the parties' decisions in a
+	// scenario with stages are fitted on; 0 means
+	// process.DefaultPilot. Refits is the number of refits on
+	// independent pilots that measure the fit's error; 0 means
+	// DefaultRefits, 1 none. PilotSampler is how the pilots' draws are
+	// made (process.Options.Sampler).
+	Pilot, Refits int
+	PilotSampler  sampling.Method
 }
 
 // Column is the per-trial values of one var with their summary.
@@ -211,6 +250,10 @@ type Result struct {
 	// relative error of the sketch they come from (more trials than
 	// Options.ExactLimit).
 	QuantileError float64
+
+	// Process, for a scenario with stages, is how the parties decided
+	// and how the disputes ended.
+	Process *ProcessResult
 }
 
 // Default trial count and seed for scenarios that give none.
@@ -257,9 +300,16 @@ func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, k
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
-	p, err := p.WithSampler(opt.Sampler, opt.Trials)
+	p, fit, err := fitProcess(ctx, p, opt)
 	if err != nil {
 		return nil, err
+	}
+	p, err = p.WithSampler(opt.Sampler, opt.Trials)
+	if err != nil {
+		return nil, err
+	}
+	if fit != nil {
+		return runProcess(ctx, p, fit, opt, full)
 	}
 	pt, err := runShard(ctx, p, opt, full, known, run.Shard{})
 	if err != nil {

@@ -255,24 +255,28 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 			return nil, err
 		}
 	}
-	// The analyses that run passes of their own, after the merge: a
-	// merged run makes them as the unsharded one does.
+	return res, afterMerge(ctx, res, cols, opt, full)
+}
+
+// afterMerge makes the analyses that run passes of their own, after the
+// merge: a merged run makes them as the unsharded one does.
+func afterMerge(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, full bool) error {
 	if full && opt.Spider {
 		if err := analyseSpider(ctx, res, opt); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if full && opt.SobolTrials > 0 {
 		if err := analyseSobol(ctx, res, opt); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if full && opt.VOI != nil {
 		if err := analyseVOI(ctx, res, cols, opt); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 func correlationRepaired(p *model.Program) bool {

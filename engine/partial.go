@@ -142,6 +142,9 @@ func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, sha
 	if err := shard.Check(opt.Trials); err != nil {
 		return nil, err
 	}
+	if p.IsProcess() {
+		return nil, errors.New("--shard: a scenario with stages is not sharded yet (its outcome is summarised from every trial's values); run it whole")
+	}
 	p, err := p.WithSampler(opt.Sampler, opt.Trials)
 	if err != nil {
 		return nil, err

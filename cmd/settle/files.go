@@ -102,6 +102,16 @@ func programInputs(sp engine.Spec, p *model.Program) []outfile.Input {
 		}
 		ins = append(ins, outfile.Input{Role: role, Path: f.Path, Info: f.Info})
 	}
+	for _, v := range p.Views() { // a scenario with stages: its parties' beliefs
+		if v != nil {
+			for _, in := range programInputs(sp, v) {
+				if in.Role == "a file the scenario refers to" && !slices.ContainsFunc(ins, func(x outfile.Input) bool { return x.Path == in.Path }) {
+					in.Role = "a party's view"
+					ins = append(ins, in)
+				}
+			}
+		}
+	}
 	return ins
 }
 

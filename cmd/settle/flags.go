@@ -43,6 +43,13 @@ func spec(cmd *cobra.Command, path string) (engine.Spec, error) {
 	}
 	s.Positions, _ = cmd.Flags().GetStringArray("position")
 	s.Offer, _ = cmd.Flags().GetString("offer")
+	if cmd.Flags().Lookup("view") != nil {
+		views, err := parseViews(cmd)
+		if err != nil {
+			return s, err
+		}
+		s.Views = views
+	}
 	return s, nil
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // chartKinds are the charts plot draws.
-var chartKinds = append([]string{"s-curve", "histogram", "tornado", "settlement-range"}, driverKinds...)
+var chartKinds = append([]string{"s-curve", "histogram", "tornado", "settlement-range", "timeline", "endings"}, driverKinds...)
 
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -29,7 +29,9 @@ settlement range drawn on the settlement figure's distribution. Given
 several documents it overlays their cumulative distributions. spider
 and sobol draw an output's spider and Sobol' indices (run with
 --sensitivity=spider or sobol); voi a party's value of information,
---output naming the party (run with --voi).`,
+--output naming the party (run with --voi). For a scenario with stages,
+timeline draws the share of disputes still open against time and
+endings where they end.`,
 		Example: `  settle plot result.json --output supplier_net -o supplier_net.png
   settle plot result.json --output supplier_net --chart histogram -o hist.svg
   settle plot before.json after.json --output buyer_cost -o compared.png`,
@@ -105,6 +107,19 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 			marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
 		}
 		return chart.SettlementRange(v, "settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
+	}
+	switch kind {
+	case "timeline", "endings":
+		if len(docs) > 1 {
+			return nil, fmt.Errorf("--chart %s draws one result; give one file", kind)
+		}
+		if d.Process == nil {
+			return nil, fmt.Errorf("%s has no process section: --chart %s needs a scenario with stages", labels[0], kind)
+		}
+		if kind == "timeline" {
+			return chart.Timeline(d.Process, "how long the dispute lasts")
+		}
+		return chart.Endings(d.Process, "where the dispute ends")
 	}
 	if name == "" {
 		return nil, fmt.Errorf("--output NAME is required; %s has outputs %s", labels[0], names(d.Outputs))

@@ -37,7 +37,7 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
-	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
+	f.StringArray("view", nil, "a party's own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable. With stages the party decides on them; without, its figures are computed on them")
 	addTargetFlags(f)
 	addVOIFlags(f)
 	addSensitivityFlags(f, "true")
@@ -73,11 +73,7 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
-	views, err := parseViews(cmd)
-	if err != nil {
-		return failed(exitBadInput, err)
-	}
-	viewed, err := viewInputs(sp, views)
+	viewed, err := viewInputs(sp, sp.Views)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -94,13 +90,13 @@ func run(cmd *cobra.Command, args []string) error {
 	defer stop()
 	start := time.Now()
 	if s := v.GetString("shard"); s != "" {
-		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(views) > 0, mode)
+		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(sp.Views) > 0, mode)
 	}
 	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
 	if err == nil {
-		err = engine.ApplyViews(ctx, res, sp, views, opt)
+		err = engine.ApplyViews(ctx, res, sp, sp.Views, opt)
 	}
 	bar.Stop()
 	if err != nil {
@@ -139,6 +135,9 @@ func run(cmd *cobra.Command, args []string) error {
 // files, in order.
 func parseViews(cmd *cobra.Command) (map[string][]string, error) {
 	flags, _ := cmd.Flags().GetStringArray("view")
+	if len(flags) == 0 {
+		return nil, nil
+	}
 	views := map[string][]string{}
 	for _, f := range flags {
 		party, file, ok := strings.Cut(f, "=")

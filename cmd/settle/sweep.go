@@ -35,6 +35,7 @@ a point equals a plain run with --set at that value.`,
 	f := cmd.Flags()
 	addScenarioFlags(f)
 	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
+	f.StringArray("view", nil, "in a scenario with stages, a party's own beliefs on which it decides: `PARTY=FILE`; repeatable")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report timing on standard error")

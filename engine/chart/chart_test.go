@@ -179,3 +179,24 @@ func TestCDF(t *testing.T) {
 		t.Error("p50 not on the curve")
 	}
 }
+
+func TestProcessCharts(t *testing.T) {
+	pr := &report.Process{
+		Opportunities: []report.Opportunity{{Stage: "negotiation", PReach: 1, PSettle: 0.3}, {Stage: "trial", PReach: 0.7, PSettle: 0.5}},
+		PJudgment:     0.2,
+		Timeline:      []report.TimePoint{{Years: 0, POpen: 1}, {Years: 1, POpen: 0.7}, {Years: 3, POpen: 0.2}, {Years: 4, POpen: 0}},
+	}
+	for name, draw := range map[string]func(*report.Process, string) (*Chart, error){"timeline": Timeline, "endings": Endings} {
+		c, err := draw(pr, name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		svg, err := c.InlineSVG(name)
+		if err != nil || !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, "<path") {
+			t.Errorf("%s: no chart drawn (%v)", name, err)
+		}
+		if _, err := draw(nil, name); err == nil {
+			t.Errorf("%s of a result without stages: no error", name)
+		}
+	}
+}

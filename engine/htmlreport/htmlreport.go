@@ -148,6 +148,7 @@ type resultV struct {
 	Spiders   []figure
 	Outputs   []varV
 	Inputs    []varV
+	Process   *processV
 }
 
 type partyV struct {
@@ -259,6 +260,9 @@ func resultView(i int, r Result) (resultV, error) {
 		} else {
 			rv.RangeNote = fmt.Sprintf("There is no settlement range: the payee wants at least %s, the payer will pay at most %s.", format(rg.Low), format(rg.High))
 		}
+	}
+	if err := rv.process(d); err != nil {
+		return rv, err
 	}
 	for _, t := range r.Extras.Tornadoes {
 		format := money.FormatNumber

@@ -85,6 +85,11 @@ func (s *Scenario) Clone() *Scenario {
 	c.Defs = slices.Clone(s.Defs)
 	c.Outputs = slices.Clone(s.Outputs)
 	c.Parties = slices.Clone(s.Parties)
+	c.Stages = slices.Clone(s.Stages)
+	if s.Settlement != nil {
+		st := *s.Settlement
+		c.Settlement = &st
+	}
 	c.Positions = slices.Clone(s.Positions)
 	c.Settings = slices.Clone(s.Settings)
 	c.Notes = slices.Clone(s.Notes)

@@ -37,11 +37,22 @@ const (
 	Input Kind = iota
 	// Rule is an expression over inputs and other rules.
 	Rule
+	// StageExpr is one of a stage's expressions: its duration, its
+	// costs to a party or its condition.
+	StageExpr
+	// Builtin is a value the engine provides to a scenario with stages,
+	// such as elapsed_years.
+	Builtin
 )
 
 func (k Kind) String() string {
-	if k == Rule {
+	switch k {
+	case Rule:
 		return "rule"
+	case StageExpr:
+		return "stage"
+	case Builtin:
+		return "built-in"
 	}
 	return "input"
 }
@@ -142,6 +153,12 @@ type Scenario struct {
 	// Settlement says which input is the settlement figure.
 	Parties    []Party
 	Settlement *Settlement
+
+	// Stages, when there are any, describe the dispute as a process
+	// over time: the parties may settle before each stage, and the
+	// engine decides whether they do (see Stage).
+	Stages    []Stage
+	StagesPos diag.Pos
 
 	// Correlations are the rank correlations declared between inputs;
 	// nil when none are.
@@ -250,6 +267,10 @@ func LoadWith(path string, opt project.Options) (*Scenario, error) {
 	if f != nil {
 		s.SHA256 = f.sha
 	}
+	if !s.IsRuleFile {
+		l.checkParties()
+		l.checkStages()
+	}
 	s.Notes = l.diags.Notes()
 	if err := l.diags.Err(); err != nil {
 		return nil, err
@@ -267,6 +288,8 @@ type loader struct {
 	// it is included.
 	visiting []fs.FileInfo
 	loaded   []fs.FileInfo
+	// sawStages: a file has stages, even if they failed to load.
+	sawStages bool
 }
 
 type parsedFile struct {
@@ -274,7 +297,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -429,6 +452,9 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 			l.correlations(path, v)
 		case "voi":
 			l.voi(path, v)
+		case "stages":
+			l.sawStages = true
+			l.stages(src, v)
 		}
 	}
 	return pf
