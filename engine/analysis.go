@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/process"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sensitivity"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -55,16 +55,15 @@ type Offer struct {
 	Accepts    bool    // the party prefers settling at Figure to court
 }
 
-func outcome(xs []float64, a decision.Attitude) Outcome {
-	s := stats.Summarize(xs, 1, nil)
-	loss := 0
-	for _, x := range xs {
-		if x < 0 {
-			loss++
-		}
+// outcome is a party's outcome from its var's summary, the trials in
+// which it is below zero and, under exponential utility, its streamed
+// E[e^(−X/R)].
+func outcome(sum stats.Summary, loss int, e *decision.ExpSum, a decision.Attitude) Outcome {
+	ce := sum.Mean
+	if !a.Neutral() {
+		ce = e.CertaintyEquivalent(a.RiskTolerance)
 	}
-	return Outcome{Mean: s.Mean, SD: s.SD, CE: a.CertaintyEquivalent(xs), PLoss: float64(loss) / float64(len(xs)),
-		Quantiles: s.Quantiles}
+	return Outcome{Mean: sum.Mean, SD: sum.SD, CE: ce, PLoss: float64(loss) / float64(sum.N), Quantiles: sum.Quantiles}
 }
 
 // shared holds what every point of a sweep has in common, computed once
@@ -75,90 +74,106 @@ func outcome(xs []float64, a decision.Attitude) Outcome {
 type shared struct {
 	reservations []decision.Reservation
 	courts       []Outcome
+	// fullProbes is set when the points' programs are restricted
+	// (model.Program.Restrict), so that the settled outcomes at the probe
+	// figures are evaluated in full rather than following them.
+	fullProbes bool
 }
 
 // analyseParties computes each party's outcomes, certainty equivalents
-// and reservation value, and the settlement range. A party's settled
+// and reservation value, and the settlement range, from the merged sums
+// of a run: accs, a party's sums over every trial, and cols, the
+// summaries of the parties' net and court outcomes. A party's settled
 // outcome at a figure comes from the scenario compiled with the figure
-// input set to that amount and run on the same trials: each draw site has
-// its own stream, so every other input takes the same values.
-func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, opt Options, known *shared) error {
+// input set to that amount, evaluated in the same trials: each draw site
+// has its own stream, so every other input takes the same values. When
+// the settled outcome moves one for one with the figure (as the probes
+// show in every trial), the reservation value has a closed form;
+// otherwise it is found by bisection, each step a pass over every trial.
+func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, accs []run.PartyAcc, probes []float64, opt Options, known *shared) error {
 	p := res.Program
 	opt.Progress = nil
 	opt.Sensitivity = false
-	n := len(p.Parties)
-	cache := map[float64][][]float64{}
-	settled := func(f float64) ([][]float64, error) {
-		if c, ok := cache[f]; ok {
-			return c, nil
-		}
-		sc := p.Scenario.Clone()
-		if err := sc.Set(p.Figure.Name, strconv.FormatFloat(f, 'g', -1, 64)); err != nil {
-			return nil, err
-		}
-		q, err := model.Compile(sc)
-		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
-		}
-		vars := make([]*model.Var, n)
-		for i, pt := range p.Parties {
-			vars[i], _ = q.Lookup(pt.Settled.Name)
-		}
-		c, err := simulate(ctx, q, opt, vars)
-		if err != nil {
-			return nil, fmt.Errorf("settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
-		}
-		cache[f] = c
-		return c, nil
-	}
 	offered := !p.Figure.Random
-	if offered {
-		c := make([][]float64, n)
-		for i, pt := range p.Parties {
-			c[i] = cols[pt.Settled].Values
-		}
-		cache[p.Figure.Const] = c
-	}
-
 	lo, hi := searchInterval(res, cols)
-	var err error
 	for i, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
-		dp := &decision.Party{Name: pt.Name, Attitude: a, Court: cols[pt.Court].Values,
-			Settled: func(f float64, dst []float64) error {
-				c, err := settled(f)
-				if err != nil {
-					return err
-				}
-				copy(dst, c[i])
-				return nil
-			}}
-		var r decision.Reservation
-		if known != nil && known.reservations != nil {
-			r = known.reservations[i]
-		} else if r, err = decision.ReservationValue(dp, lo, hi); err != nil {
-			return err
-		}
+		acc := &accs[i]
 		var court Outcome
 		if known != nil && known.courts != nil {
 			court = known.courts[i]
 		} else {
-			court = outcome(dp.Court, a)
+			court = outcome(cols[pt.Court].Summary, acc.CourtLoss, &acc.CourtExp, a)
 		}
-		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Values, a),
+		var r decision.Reservation
+		if known != nil && known.reservations != nil {
+			r = known.reservations[i]
+		} else {
+			var err error
+			if r, err = reservation(ctx, p, opt, i, a, acc, court.CE, probes, lo, hi); err != nil {
+				return err
+			}
+		}
+		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(cols[pt.Net].Summary, acc.NetLoss, &acc.NetExp, a),
 			Court: court, Reservation: r}
 		if offered {
 			f := p.Figure.Const
-			beats, err := decision.BeatsCourt(dp, f)
-			if err != nil {
-				return err
+			ce := acc.SettledSum.Mean()
+			if !a.Neutral() {
+				ce = acc.SettledExp.CertaintyEquivalent(a.RiskTolerance)
 			}
-			pr.Offer = &Offer{Figure: f, SettledCE: a.CertaintyEquivalent(cache[f][i]), BeatsCourt: beats, Accepts: r.Accepts(f)}
+			pr.Offer = &Offer{Figure: f, SettledCE: ce, BeatsCourt: float64(acc.Beats) / float64(res.Trials), Accepts: r.Accepts(f)}
 		}
 		res.Parties = append(res.Parties, pr)
 	}
-
 	return settlementRange(res)
+}
+
+// reservation is party i's reservation value: in closed form when its
+// settled outcome had the same slope in the figure in every trial,
+// CE(settled(f)) = k·(f − lo) + CE(settled(lo)) under either attitude;
+// else by bisection on [lo, hi].
+func reservation(ctx context.Context, p *model.Program, opt Options, i int, a decision.Attitude, acc *run.PartyAcc, courtCE float64, probes []float64, lo, hi float64) (decision.Reservation, error) {
+	name := p.Parties[i].Name
+	sl := acc.Slopes
+	k := sl.First
+	if sl.N == 0 || k == 0 {
+		return decision.Reservation{}, fmt.Errorf("party %s: its settled outcome does not depend on the settlement figure; make its settled rule use the figure", name)
+	}
+	side := decision.Payee
+	if k < 0 {
+		side = decision.Payer
+	}
+	if sl.Affine() {
+		ce := acc.ProbeSum.Mean()
+		if !a.Neutral() {
+			ce = acc.ProbeExp.CertaintyEquivalent(a.RiskTolerance)
+		}
+		return decision.Reservation{Side: side, Value: probes[0] + (courtCE-ce)/k, CourtCE: courtCE, Method: "closed form"}, nil
+	}
+	settledCE := func(f float64) (float64, error) {
+		q, err := atFigure(p, f, opt)
+		if err != nil {
+			return 0, err
+		}
+		pj := run.PartyJob{RiskTolerance: a.RiskTolerance}
+		pj.Net, _ = q.Lookup(p.Parties[i].Net.Name)
+		pj.Court, _ = q.Lookup(p.Parties[i].Court.Name)
+		pj.Settled, _ = q.Lookup(p.Parties[i].Settled.Name)
+		part, err := run.Pass(ctx, &run.Job{Program: q, Exact: true, Parties: []run.PartyJob{pj}, Offered: true}, plan(opt), run.Shard{})
+		if err != nil {
+			return 0, fmt.Errorf("settlement figure %s: %w", p.Scenario.Currency.Format(f), err)
+		}
+		m, err := run.Merge([]*run.Part{part})
+		if err != nil {
+			return 0, err
+		}
+		if a.Neutral() {
+			return m.Parties[0].SettledSum.Mean(), nil
+		}
+		return m.Parties[0].SettledExp.CertaintyEquivalent(a.RiskTolerance), nil
+	}
+	return decision.Bisect(name, side, courtCE, lo, hi, settledCE)
 }
 
 // settlementRange sets res.Range from the parties' reservation values.
@@ -193,9 +208,8 @@ func searchInterval(res *Result, cols map[*model.Var]*Column) (lo, hi float64) {
 		return st.Lo, st.Hi
 	}
 	for _, pt := range res.Program.Parties {
-		for _, x := range cols[pt.Court].Values {
-			hi = math.Max(hi, 2*math.Abs(x))
-		}
+		s := cols[pt.Court].Summary
+		hi = math.Max(hi, math.Max(2*math.Abs(s.Min), 2*math.Abs(s.Max)))
 	}
 	return 0, math.Max(hi, 1)
 }
@@ -205,46 +219,6 @@ func searchInterval(res *Result, cols map[*model.Var]*Column) (lo, hi float64) {
 // that the swing between the two runs of an input is measured with
 // common random numbers.
 const TornadoTrials = 50_000
-
-// simulateMeans is simulate that returns only each var's mean, summing
-// chunk by chunk and the chunks in order, so that the means do not
-// depend on the number of workers and no columns are kept.
-func simulateMeans(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([]float64, error) {
-	nchunks := (opt.Trials + chunk - 1) / chunk
-	sums := make([]float64, nchunks*len(vars))
-	err := forChunks(ctx, p, opt, func(s *model.State, k, start, end int) (int, error) {
-		part := sums[k*len(vars) : (k+1)*len(vars)]
-		acc := make([]stats.Sum, len(vars))
-		for i := start; i < end; i++ {
-			if err := p.Eval(s, opt.Seed, i); err != nil {
-				return i, err
-			}
-			for j, v := range vars {
-				x := s.Slots[v.Slot]
-				if x-x != 0 {
-					return i, nonFinite(v, i, x)
-				}
-				acc[j].Add(x)
-			}
-		}
-		for j := range acc {
-			part[j] = acc[j].Value()
-		}
-		return 0, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	means := make([]float64, len(vars))
-	for j := range vars {
-		var total stats.Sum
-		for k := range nchunks {
-			total.Add(sums[k*len(vars)+j])
-		}
-		means[j] = total.Value() / float64(opt.Trials)
-	}
-	return means, nil
-}
 
 // OutputSensitivity says which sampled inputs drive an output.
 type OutputSensitivity struct {
@@ -263,28 +237,52 @@ type Correlation struct {
 	Rho   float64 `json:"rho"`
 }
 
-// analyseSensitivity computes the rank correlation of every output that
-// varies with every sampled input that varies, and the tornado: each
-// output's mean with each input held at its p10 and at its p90, the other
-// inputs drawn as before.
-func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
+// analyseSample analyses the run's first min(Trials, TornadoTrials)
+// trials, evaluated afresh (so that every shard of a run can, and shard 0
+// does): with opt.Sensitivity, the rank correlation of every output that
+// varies with every sampled input that varies, and the tornado, each
+// output's mean with each input held at its p10 and at its p90 over
+// those trials, the other inputs drawn as before; with correlations,
+// the declared correlations achieved in those trials.
+func analyseSample(ctx context.Context, p *model.Program, opt Options, correlations bool) (*sample, error) {
 	opt.Progress = nil
 	topt := opt
 	topt.Trials = min(opt.Trials, TornadoTrials)
-	res.TornadoTrials = topt.Trials
-	p := res.Program
-	var outs []*Column
-	for _, c := range res.Outputs {
+	sm := &sample{Trials: topt.Trials}
+	if !opt.Sensitivity && !correlations {
+		return sm, nil
+	}
+	vars := layout(p, true)
+	values, err := simulate(ctx, p, topt, vars)
+	if err != nil {
+		return nil, err
+	}
+	cols := make(map[*model.Var]*Column, len(vars))
+	bins := make([]int, len(vars))
+	for j, v := range vars {
+		cols[v] = &Column{Var: v, Values: values[j]}
+		bins[j] = histogramBins(v)
+	}
+	if correlations {
+		sm.Correlations, _ = achievedCorrelations(p, cols)
+	}
+	if !opt.Sensitivity {
+		return sm, nil
+	}
+	for j, s := range run.Summaries(values, bins, workers(opt)) {
+		cols[vars[j]].Summary = s
+	}
+	var outs, ins []*Column
+	for _, v := range p.Outputs {
 		// An output summarised on one path of a process (settled or at
 		// judgment) has a mean over a set of trials that holding an
 		// input changes: its swing would mix two sets of trials.
-		if c.Summary.SD > 0 && c.Var.Path == model.AnyPath {
+		if c := cols[v]; c.Summary.SD > 0 && v.Path == model.AnyPath {
 			outs = append(outs, c)
 		}
 	}
-	var ins []*Column
-	for _, c := range res.Inputs {
-		if c.Summary.SD > 0 {
+	for _, v := range p.Sampled {
+		if c := cols[v]; c.Summary.SD > 0 {
 			ins = append(ins, c)
 		}
 	}
@@ -299,29 +297,58 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 	for i, c := range outs {
 		outVars[i] = c.Var
 	}
-	// Means of every output with each input held low and high.
+	// Means of every output with each input held low and high: all the
+	// pinned programs in one pass, each following the scenario's own and
+	// evaluating only what its input moves, where draws are not planned
+	// jointly; else each in full.
 	const p10, p90 = 2, 6 // indices into stats.Probs
-	bars := make([][]sensitivity.Bar, len(outs))
+	type pinned struct {
+		in    *Column
+		value float64
+		q     *model.Program
+	}
+	var pins []pinned
 	for _, in := range ins {
 		lo, hi := in.Summary.Quantiles[p10], in.Summary.Quantiles[p90]
 		if lo == hi {
 			continue
 		}
-		means := [2][]float64{}
-		for k, v := range []float64{lo, hi} {
+		for _, v := range []float64{lo, hi} {
 			q, err := p.Pin(in.Var.Name, v)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			m, err := simulateMeans(ctx, q, topt, outVars)
-			if err != nil {
-				return fmt.Errorf("sensitivity to %s held at %g: %w", in.Var.Name, v, err)
-			}
-			means[k] = m
+			pins = append(pins, pinned{in, v, q})
 		}
+	}
+	means := make([][]float64, len(pins))
+	variants := make([]run.Variant, len(pins))
+	followed := true
+	for i, pn := range pins {
+		fq, err := pn.q.Follow(p, []string{pn.in.Var.Name}, outVars)
+		if err != nil {
+			followed = false
+			break
+		}
+		variants[i] = run.Variant{Program: fq, Vars: outVars, Name: fmt.Sprintf("sensitivity to %s held at %g", pn.in.Var.Name, pn.value)}
+	}
+	if followed && len(pins) > 0 {
+		if means, err = run.VariantMeans(ctx, p, variants, plan(topt)); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, pn := range pins {
+			if means[i], err = run.Means(ctx, pn.q, plan(topt), outVars); err != nil {
+				return nil, fmt.Errorf("sensitivity to %s held at %g: %w", pn.in.Var.Name, pn.value, err)
+			}
+		}
+	}
+	bars := make([][]sensitivity.Bar, len(outs))
+	for i := 0; i < len(pins); i += 2 {
+		lo, hi := pins[i], pins[i+1]
 		for j := range outs {
-			bars[j] = append(bars[j], sensitivity.Bar{Input: in.Var.Name, Low: lo, High: hi,
-				MeanLow: means[0][j], MeanHigh: means[1][j]})
+			bars[j] = append(bars[j], sensitivity.Bar{Input: lo.in.Var.Name, Low: lo.value, High: hi.value,
+				MeanLow: means[i][j], MeanHigh: means[i+1][j]})
 		}
 	}
 	for j, out := range outs {
@@ -334,9 +361,9 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 			}
 			os.Spearman = append(os.Spearman, Correlation{Input: in.Var.Name, Rho: rho})
 		}
-		res.Sensitivity = append(res.Sensitivity, os)
+		sm.Sensitivity = append(sm.Sensitivity, os)
 	}
-	return nil
+	return sm, nil
 }
 
 // ApplyViews replaces each named party's analysis in res with its analysis
@@ -372,7 +399,7 @@ func ApplyViews(ctx context.Context, res *Result, spec Spec, views map[string][]
 		if err != nil {
 			return fmt.Errorf("%s's view: %w", pr.Name, err)
 		}
-		r, err := run(ctx, p, opt, false, nil)
+		r, err := runProgram(ctx, p, opt, false, nil)
 		if err != nil {
 			return fmt.Errorf("%s's view: %w", pr.Name, err)
 		}

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
@@ -230,5 +231,53 @@ outputs: [y]
 	var b strings.Builder
 	if err := report.WriteJSON(&b, report.New(res)); err != nil {
 		t.Errorf("result cannot be written: %v", err)
+	}
+}
+
+const nonAffine = `name: a settled outcome not affine in the figure
+inputs:
+  win: bernoulli(0.5)
+  figure: uniform(10, 90)
+rules:
+  court_s: "win ? 100 : 0"
+  settled_s: 10 * sqrt(figure)
+  court_b: "win ? -110 : -10"
+  settled_b: -figure - 2
+outputs: [court_s, court_b]
+parties:
+  supplier: {net: court_s, court: court_s, settled: settled_s}
+  buyer: {net: court_b, court: court_b, settled: settled_b}
+settlement:
+  figure: figure
+`
+
+// TestReservationByBisection: a settled outcome of 10·√f is not affine
+// in the figure, so the risk-neutral supplier's reservation value is
+// found by bisection, each step a pass over every trial: 10·√f = 100w,
+// f = (10w)². The buyer's, affine, stays in closed form. Sharded and
+// merged (the merge bisects), the document is the same.
+func TestReservationByBisection(t *testing.T) {
+	path := writeScenario(t, nonAffine)
+	p := load(t, path)
+	opt := engine.Options{Trials: 6_000, Seed: 9}
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := res.Inputs[0].Summary.Mean
+	s, b := res.Parties[0].Reservation, res.Parties[1].Reservation
+	if want := 100 * w * w; s.Method != "bisection" || math.Abs(s.Value-want) > 1e-6*want {
+		t.Errorf("supplier %+v, want bisection at %v", s, want)
+	}
+	if b.Method != "closed form" || math.Abs(b.Value-(100*w+8)) > 1e-9*b.Value {
+		t.Errorf("buyer %+v, want closed form at %v", b, 100*w+8)
+	}
+	files := shardFiles(t, engine.Spec{Path: path}, opt, 3)
+	merged, err := mergeFiles(files, []int{1, 2, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(docJSON(t, merged), docJSON(t, res)) {
+		t.Error("merged shards differ from the unsharded run")
 	}
 }

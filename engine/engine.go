@@ -7,22 +7,27 @@
 // derived from the seed and the trial's index, and results are gathered
 // by trial index, so the same scenario, seed and trial count give the
 // same result whatever the number of workers.
+//
+// The package holds the API; the work is elsewhere. engine/run evaluates
+// a run's trials in blocks on workers and merges the blocks' partial
+// results in block order, so that one process (Run) or several (RunShard
+// on each shard, Merge of their partial results) give the same bytes;
+// the parties' analysis, the sensitivity and sweeps here consume the
+// merged results, with engine/decision and engine/sensitivity.
 package engine
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/project"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
@@ -179,10 +184,16 @@ type Options struct {
 	// ExactLimit is the most trials whose every value a run keeps, for
 	// exact quantiles; above it outputs and sampled inputs are summarised
 	// with a quantile sketch in bounded memory (quantiles within
-	// stats.SketchAccuracy, relatively) and the parties' and sensitivity
-	// analyses, which need every value, are left out. 0 means
-	// DefaultExactLimit.
+	// stats.SketchAccuracy, relatively); the parties' and sensitivity
+	// analyses are made either way. 0 means as many as fit in
+	// DefaultExactMemory, at most DefaultExactLimit.
 	ExactLimit int
+
+	// MaxMemory is the most memory, in bytes, a run may need: a run
+	// estimated (EstimateMemory) to need more is refused before it
+	// starts. 0 means the memory available (AvailableMemory); negative,
+	// no check.
+	MaxMemory int64
 
 	// Progress, if set, is called from the workers, possibly at the same
 	// time, with the number of trials done so far each time a chunk of
@@ -271,9 +282,6 @@ func Defaults(p *model.Program) Options {
 	return opt
 }
 
-// chunk is the number of consecutive trials a worker takes at a time.
-const chunk = 1024
-
 // Run evaluates opt.Trials trials of p and summarises every output and
 // every sampled input. When the scenario names parties and a settlement
 // figure, it adds their decision analysis; with opt.Sensitivity, the
@@ -282,12 +290,16 @@ func Run(ctx context.Context, p *model.Program, opt Options) (*Result, error) {
 	if opt.Target != nil {
 		return runToTarget(ctx, p, opt)
 	}
-	return run(ctx, p, opt, true, nil)
+	if err := checkMemory(p, opt, opt.Trials); err != nil {
+		return nil, err
+	}
+	return runProgram(ctx, p, opt, true, nil)
 }
 
-// run is Run; without full, it computes only the parties' analysis.
-// known, when not nil, holds what a sweep's points share, computed once.
-func run(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
+// runProgram is Run; without full, it computes only the parties'
+// analysis. known, when not nil, holds what a sweep's points share,
+// computed once. It is one shard, the whole run, merged on its own.
+func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, known *shared) (*Result, error) {
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
@@ -299,93 +311,14 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler}
 	if fit != nil {
-		res.Process = &ProcessResult{Fit: fit}
+		return runProcess(ctx, p, fit, opt, full)
 	}
-	if full && opt.Trials > exactLimit(opt) {
-		return runSketched(ctx, p, opt, res)
-	}
-
-	cols := newColumns(res, p, full)
-	for _, pt := range p.Parties {
-		cols.add(pt.Net)
-		cols.add(pt.Court)
-		cols.add(pt.Settled)
-	}
-	pcols := processColumns(p, cols)
-	values, err := simulate(ctx, p, opt, cols.vars)
+	pt, err := runShard(ctx, p, opt, full, known, run.Shard{})
 	if err != nil {
 		return nil, err
 	}
-	byVar := cols.byVar
-	for i, v := range cols.vars {
-		byVar[v].Values = values[i]
-	}
-	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt), pathMask(p, byVar))
-	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
-	if res.Process != nil {
-		res.Process.Outcome = summarizeProcess(p, pcols, byVar)
-		analyseProcessParties(res, byVar)
-	} else if len(p.Parties) > 0 {
-		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
-			return nil, err
-		}
-	}
-	if full && opt.Sensitivity {
-		if err := analyseSensitivity(ctx, res, opt); err != nil {
-			return nil, err
-		}
-	}
-	if full && opt.Spider {
-		if err := analyseSpider(ctx, res, opt); err != nil {
-			return nil, err
-		}
-	}
-	if full && opt.SobolTrials > 0 {
-		if err := analyseSobol(ctx, res, opt); err != nil {
-			return nil, err
-		}
-	}
-	if full && opt.VOI != nil {
-		if err := analyseVOI(ctx, res, byVar, opt); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-// columns are a run's columns, one a var: a var that is both an output
-// and a sampled input shares one.
-type columns struct {
-	vars  []*model.Var // in the order first added
-	byVar map[*model.Var]*Column
-}
-
-// newColumns makes, when summaries are wanted, the columns of p's outputs
-// and sampled inputs, listing them in res.Outputs and res.Inputs.
-func newColumns(res *Result, p *model.Program, summaries bool) *columns {
-	c := &columns{byVar: map[*model.Var]*Column{}}
-	if summaries {
-		for _, v := range p.Outputs {
-			res.Outputs = append(res.Outputs, c.add(v))
-		}
-		for _, v := range p.Sampled {
-			res.Inputs = append(res.Inputs, c.add(v))
-		}
-	}
-	return c
-}
-
-// add returns v's column, making it the first time.
-func (c *columns) add(v *model.Var) *Column {
-	if col, ok := c.byVar[v]; ok {
-		return col
-	}
-	col := &Column{Var: v}
-	c.byVar[v] = col
-	c.vars = append(c.vars, v)
-	return col
+	return finish(ctx, p, opt, full, known, []*part{pt})
 }
 
 // histogramBins is how many bins a var's histogram has: two for
@@ -404,170 +337,13 @@ func workers(opt Options) int {
 	return runtime.GOMAXPROCS(0)
 }
 
+// plan is opt's trials on its workers.
+func plan(opt Options) run.Plan {
+	return run.Plan{Seed: opt.Seed, Trials: opt.Trials, Workers: workers(opt), Progress: opt.Progress}
+}
+
 // simulate evaluates opt.Trials trials of p and returns, for each of vars,
-// its value in every trial. The values do not depend on opt.Workers; an
-// error names the earliest failing trial.
+// its value in every trial (see run.Columns).
 func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([][]float64, error) {
-	cols := make([][]float64, len(vars))
-	var slots []int
-	var tracked [][]float64
-	var trackedVars []*model.Var
-	for i, v := range vars {
-		cols[i] = make([]float64, opt.Trials)
-		if !v.Random {
-			for t := range cols[i] {
-				cols[i][t] = v.Const
-			}
-			continue
-		}
-		slots = append(slots, v.Slot)
-		tracked = append(tracked, cols[i])
-		trackedVars = append(trackedVars, v)
-	}
-	err := forChunks(ctx, p, opt, func(s *model.State, _, start, end int) (int, error) {
-		return evalChunk(p, s, opt.Seed, start, end, tracked, slots, trackedVars)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return cols, nil
-}
-
-// forChunks runs fn over the trials of opt in chunks on opt's workers,
-// each worker with its own State. fn returns the index of the trial
-// that failed with its error; forChunks returns the error of the
-// earliest failing trial, whatever the number of workers.
-func forChunks(ctx context.Context, p *model.Program, opt Options, fn func(s *model.State, k, start, end int) (int, error)) error {
-	var done atomic.Int64
-	return forRanges(ctx, p, opt, chunk, func(s *model.State, _, k, start, end int) (int, error) {
-		i, err := fn(s, k, start, end)
-		if opt.Progress != nil {
-			opt.Progress(int(done.Add(int64(end - start))))
-		}
-		return i, err
-	})
-}
-
-// forRanges runs fn over the trials of opt cut into ranges of size
-// trials, the range k being [k·size, (k+1)·size), on opt's workers, each
-// worker (w) with its own State. fn returns the index of the trial that
-// failed with its error; forRanges returns the error of the earliest
-// failing trial, whatever the number of workers, and skips the ranges
-// after it.
-func forRanges(ctx context.Context, p *model.Program, opt Options, size int, fn func(s *model.State, w, k, start, end int) (int, error)) error {
-	n := workers(opt)
-	nranges := (opt.Trials + size - 1) / size
-	var next atomic.Int64
-	var firstErr atomic.Int64
-	firstErr.Store(math.MaxInt64)
-	errs := make([]error, n)
-	errAt := make([]int, n)
-	var wg sync.WaitGroup
-	for w := range min(n, nranges) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := p.NewState()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nranges || ctx.Err() != nil {
-					return
-				}
-				start, end := k*size, min((k+1)*size, opt.Trials)
-				if int64(start) > firstErr.Load() {
-					continue // an earlier trial has failed already
-				}
-				if i, err := fn(s, w, k, start, end); err != nil {
-					if errs[w] == nil || i < errAt[w] {
-						errs[w], errAt[w] = err, i
-					}
-					for {
-						cur := firstErr.Load()
-						if int64(i) >= cur || firstErr.CompareAndSwap(cur, int64(i)) {
-							break
-						}
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if first := firstErr.Load(); first != math.MaxInt64 {
-		for w, err := range errs {
-			if err != nil && int64(errAt[w]) == first {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// evalChunk evaluates trials [start, end) and stores the tracked values.
-// It stops at the first failing trial and returns its index.
-func evalChunk(p *model.Program, s *model.State, seed uint64, start, end int, cols [][]float64, slots []int, vars []*model.Var) (int, error) {
-	for i := start; i < end; i++ {
-		if err := p.Eval(s, seed, i); err != nil {
-			return i, err
-		}
-		for k, slot := range slots {
-			v := s.Slots[slot]
-			if v-v != 0 { // NaN or ±Inf
-				return i, nonFinite(vars[k], i, v)
-			}
-			cols[k][i] = v
-		}
-	}
-	return 0, nil
-}
-
-func nonFinite(v *model.Var, trial int, x float64) error {
-	return &model.EvalError{Trial: trial, Name: v.Name, Pos: v.Pos,
-		Msg: fmt.Sprintf("value is %v; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x)}
-}
-
-// summarize computes every column's summary, columns in parallel. A
-// column whose var has a path (model.Var.Path) is summarised over the
-// trials that ended that way, which mask tells: 1 where the dispute
-// settled.
-func summarize(cols []*Column, workers int, mask []float64) {
-	done := map[*Column]bool{}
-	var todo []*Column
-	for _, c := range cols {
-		if !done[c] {
-			done[c] = true
-			todo = append(todo, c)
-		}
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var scratch []float64
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(todo) {
-					return
-				}
-				c := todo[k]
-				if scratch == nil {
-					scratch = make([]float64, len(c.Values))
-				}
-				values := c.Values
-				if c.Var.Path != model.AnyPath && mask != nil {
-					values = onPath(values, mask, c.Var.Path)
-					if len(values) == 0 {
-						c.Summary = stats.Summary{Quantiles: make([]float64, len(stats.Probs)), Histogram: stats.Histogram{}}
-						continue
-					}
-				}
-				c.Summary = stats.Summarize(values, histogramBins(c.Var), scratch[:len(values)])
-			}
-		}()
-	}
-	wg.Wait()
+	return run.Columns(ctx, p, plan(opt), vars)
 }

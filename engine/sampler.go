@@ -183,7 +183,7 @@ func runToTarget(ctx context.Context, p *model.Program, opt Options) (*Result, e
 	conv.Trials = n
 	o := opt
 	o.Trials, o.Target = n, nil
-	res, err := run(ctx, p, o, true, nil)
+	res, err := runProgram(ctx, p, o, true, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sensitivity"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -66,7 +67,7 @@ func analyseSpider(ctx context.Context, res *Result, opt Options) error {
 				if err != nil {
 					return err
 				}
-				m, err := simulateMeans(ctx, q, topt, outVars)
+				m, err := run.Means(ctx, q, plan(topt), outVars)
 				if err != nil {
 					return fmt.Errorf("spider: %s held at %g: %w", in.Var.Name, v, err)
 				}

@@ -75,19 +75,15 @@ func fitProcess(ctx context.Context, p *model.Program, opt Options) (*model.Prog
 	return p.WithPolicy(fit.Policy), fit, nil
 }
 
-// processColumns adds to cols what the outcome of a scenario with stages
-// is summarised from, and returns those vars.
-func processColumns(p *model.Program, cols *columns) []*model.Var {
+// processColumns returns the vars the outcome of a scenario with stages
+// is summarised from.
+func processColumns(p *model.Program) []*model.Var {
 	proc := p.Process()
 	if proc == nil {
 		return nil
 	}
 	vars := []*model.Var{proc.StageNo, proc.Years, proc.Happened, p.Figure}
-	vars = append(vars, proc.Nets...)
-	for _, v := range vars {
-		cols.add(v)
-	}
-	return vars
+	return append(vars, proc.Nets...)
 }
 
 // pathMask returns the column that says where each trial settled, when
@@ -139,9 +135,9 @@ func analyseProcessParties(res *Result, byVar map[*model.Var]*Column) {
 	mask := pathMask(p, byVar)
 	for i, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
-		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcome(byVar[pt.Net].Values, a)}
+		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcomeOf(byVar[pt.Net].Values, a)}
 		if court := onPath(byVar[pt.Court].Values, mask, model.JudgmentPath); len(court) > 0 {
-			pr.Court = outcome(court, a)
+			pr.Court = outcomeOf(court, a)
 		} else {
 			pr.Court = Outcome{Mean: math.NaN(), SD: math.NaN(), CE: math.NaN(), PLoss: math.NaN()}
 		}

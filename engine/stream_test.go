@@ -14,7 +14,8 @@ import (
 
 // TestSketchedRun: above the exact limit, a run's summaries come from
 // moments and a sketch: the same whatever the number of workers, and
-// within the stated accuracy of the exact run's.
+// within the stated accuracy of the exact run's; the parties' analysis,
+// the settlement range and the sensitivity are there as in an exact run.
 func TestSketchedRun(t *testing.T) {
 	p := load(t, reference)
 	const trials = 30_000
@@ -24,12 +25,22 @@ func TestSketchedRun(t *testing.T) {
 	}
 	var first []byte
 	for _, w := range []int{1, 2, 5} {
-		res, err := engine.Run(context.Background(), p, engine.Options{Trials: trials, Seed: 3, Workers: w, ExactLimit: 10_000})
+		res, err := engine.Run(context.Background(), p, engine.Options{Trials: trials, Seed: 3, Workers: w, ExactLimit: 10_000, Sensitivity: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.QuantileError != stats.SketchAccuracy || res.Parties != nil {
-			t.Fatalf("sketched run: QuantileError %v, parties %v", res.QuantileError, res.Parties)
+		if res.QuantileError != stats.SketchAccuracy || len(res.Parties) != 2 || res.Range == nil || len(res.Sensitivity) == 0 {
+			t.Fatalf("sketched run: QuantileError %v, parties %v, range %v, sensitivity %d", res.QuantileError, res.Parties, res.Range, len(res.Sensitivity))
+		}
+		for i, pr := range res.Parties {
+			e := exact.Parties[i]
+			// The same sums, merged in another order: equal to rounding.
+			if d := math.Abs(pr.Reservation.Value - e.Reservation.Value); d > 1e-6*math.Abs(e.Reservation.Value) {
+				t.Errorf("%s: reservation %v, exact run %v", pr.Name, pr.Reservation.Value, e.Reservation.Value)
+			}
+			if d := math.Abs(pr.Net.CE - e.Net.CE); d > 1e-6*math.Abs(e.Net.CE) {
+				t.Errorf("%s: CE %v, exact run %v", pr.Name, pr.Net.CE, e.Net.CE)
+			}
 		}
 		var b bytes.Buffer
 		if err := report.WriteJSON(&b, report.New(res)); err != nil {

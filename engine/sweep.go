@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,6 +106,21 @@ type SweepResult struct {
 // from noise, and a point equals a plain run with the same settings.
 // Points run in parallel, one worker each.
 func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResult, error) {
+	return sweep(ctx, spec, axes, opt, Shard{})
+}
+
+// gridSize is the number of points of the grid axes span.
+func gridSize(axes []Axis) int {
+	n := 1
+	for _, a := range axes {
+		n *= len(a.Values())
+	}
+	return n
+}
+
+// sweep is Sweep that runs only the points of shard (the K-th of N runs
+// of consecutive points), leaving the others nil.
+func sweep(ctx context.Context, spec Spec, axes []Axis, opt Options, shard Shard) (*SweepResult, error) {
 	if len(axes) == 0 {
 		return nil, fmt.Errorf("sweep: vary at least one input")
 	}
@@ -192,7 +206,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 		reserve, courts = false, false
 	}
 	if reserve || courts {
-		r, err := run(ctx, base, opt, false, nil)
+		r, err := runProgram(ctx, base, opt, false, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -212,14 +226,24 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 			return nil, err
 		}
 	}
-	n := opt.Workers
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
+	if restricted != nil && known == nil {
+		known = &shared{}
 	}
+	if known != nil {
+		known.fullProbes = restricted != nil
+	}
+	n := workers(opt)
 	errs := make([]error, len(grid))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	next, done := 0, 0
+	last := len(grid)
+	if !shard.Whole() {
+		if shard.N > len(grid) {
+			return nil, fmt.Errorf("--shard %s: the grid has %d points, so at most %d shards", shard, len(grid), len(grid))
+		}
+		next, last = shard.K*len(grid)/shard.N, (shard.K+1)*len(grid)/shard.N
+	}
 	for range min(n, len(grid)) {
 		wg.Add(1)
 		go func() {
@@ -229,14 +253,14 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 				i := next
 				next++
 				mu.Unlock()
-				if i >= len(grid) || ctx.Err() != nil {
+				if i >= last || ctx.Err() != nil {
 					return
 				}
 				q := programs[i]
 				if restricted != nil {
 					q = restricted[i]
 				}
-				r, err := run(ctx, q, popt, false, known)
+				r, err := runProgram(ctx, q, popt, false, known)
 				if err != nil {
 					errs[i] = fmt.Errorf("sweep point %s: %w", describePoint(axes, grid[i]), err)
 					continue

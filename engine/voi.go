@@ -149,7 +149,7 @@ func analyseVOI(ctx context.Context, res *Result, cols map[*model.Var]*Column, o
 	values := map[*model.Var][]float64{}
 	missing := p.Figure.Random && !p.IsProcess()
 	for _, v := range vars {
-		if c, ok := cols[v]; ok && q == p {
+		if c, ok := cols[v]; ok && q == p && c.Values != nil {
 			values[v] = c.Values
 		} else {
 			missing = true

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -23,6 +25,8 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")
+	f.String("shard", "", "run only part `K/N` of the work (K from 0 to N−1) and write a partial result with -o; merge the parts with settle merge")
+	f.String("max-memory", "", "refuse a run estimated to need more than this much memory, e.g. 8GB or 500MB (default: the memory available; -1: no check)")
 }
 
 // spec reads what to run from the flags.
@@ -102,7 +106,41 @@ func options(v *settings, p *model.Program) (engine.Options, error) {
 		}
 		opt.ExactLimit = int(n)
 	}
+	if s := v.GetString("max-memory"); s != "" {
+		n, err := parseBytes(s)
+		if err != nil {
+			return opt, fmt.Errorf("--max-memory %q: want a size such as 8GB, 500MB or 2GiB, or -1 for no check", s)
+		}
+		opt.MaxMemory = n
+	}
 	return opt, nil
+}
+
+// parseBytes reads a size: a number of bytes with an optional unit, kB,
+// MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024);
+// -1 means no limit.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "-1" {
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+		{"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(x > 0) || x*mult > 1<<62 {
+		return 0, fmt.Errorf("bad size")
+	}
+	return int64(x * mult), nil
 }
 
 // maxTrials bounds a run's trial count. Up to the exact limit each

@@ -97,5 +97,6 @@ against settlement.`,
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd(), newWatchCmd())
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())
+	root.AddCommand(newMergeCmd())
 	return root
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/htmlreport"
+	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/progress"
 	"github.com/settle-sim/settle/engine/report"
@@ -89,6 +91,9 @@ func run(cmd *cobra.Command, args []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	start := time.Now()
+	if s := v.GetString("shard"); s != "" {
+		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(sp.Views) > 0, mode)
+	}
 	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
@@ -108,8 +113,10 @@ func run(cmd *cobra.Command, args []string) error {
 		if s, _ := cmd.Flags().GetString("samples"); s != "" {
 			return failed(exitBadInput, fmt.Errorf("--samples %s: %s trials is above the exact limit, so not every value is kept; raise --exact-limit", s, money.FormatNumber(float64(opt.Trials))))
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "settle: %s trials is above the exact limit (--exact-limit): quantiles come from a sketch, within %.2g%%; the parties' and sensitivity analyses need every value and are left out\n",
-			money.FormatNumber(float64(opt.Trials)), 100*res.QuantileError)
+		if !v.GetBool("quiet") {
+			fmt.Fprintf(cmd.ErrOrStderr(), "settle: %s trials is above the exact limit (--exact-limit): quantiles come from a sketch, within %.2g%%\n",
+				money.FormatNumber(float64(opt.Trials)), 100*res.QuantileError)
+		}
 	}
 	if err := writeSamples(cmd, res); err != nil {
 		return err
@@ -147,4 +154,38 @@ func parseViews(cmd *cobra.Command) (map[string][]string, error) {
 		views[party] = append(views[party], file)
 	}
 	return views, nil
+}
+
+// runShard runs shard s of the run and writes its partial result to out.
+func runShard(ctx context.Context, cmd *cobra.Command, quiet bool, s string, sp engine.Spec, p *model.Program, opt engine.Options, out string, views bool, mode progress.Mode) error {
+	sh, err := engine.ParseShard(s)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if views {
+		return failed(exitBadInput, fmt.Errorf("--shard with --view: run each view's shards as a run of its own"))
+	}
+	if f, _ := cmd.Flags().GetString("samples"); f != "" {
+		return failed(exitBadInput, fmt.Errorf("--shard with --samples: a shard keeps only its own trials; run without --shard to save every trial"))
+	}
+	start := time.Now()
+	first, end := sh.Trials(opt.Trials)
+	bar := progress.Start(cmd.ErrOrStderr(), end-first, mode)
+	opt.Progress = bar.Set
+	pt, err := engine.RunShard(ctx, sp, p, opt, sh)
+	bar.Stop()
+	if err != nil {
+		if ctx.Err() != nil {
+			return failed(exitBadInput, fmt.Errorf("interrupted"))
+		}
+		return failed(exitBadInput, err)
+	}
+	if err := writePart(cmd, out, pt); err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "settle: shard %s, trials %s to %s, in %s\n", sh, money.FormatNumber(float64(first)),
+			money.FormatNumber(float64(end-1)), time.Since(start).Round(time.Millisecond))
+	}
+	return nil
 }

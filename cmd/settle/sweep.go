@@ -77,6 +77,17 @@ func sweep(cmd *cobra.Command, args []string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	start := time.Now()
+	if s := v.GetString("shard"); s != "" {
+		sh, err := engine.ParseShard(s)
+		if err != nil {
+			return failed(exitBadInput, err)
+		}
+		pt, err := engine.SweepShard(ctx, sp, axes, opt, sh)
+		if err != nil {
+			return failed(exitBadInput, err)
+		}
+		return writePart(cmd, out, pt)
+	}
 	res, err := engine.Sweep(ctx, sp, axes, opt)
 	if err != nil {
 		if ctx.Err() != nil {

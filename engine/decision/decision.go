@@ -184,39 +184,12 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 	// Bisection on g(f) = CE(settled(f)) − CE(court), monotone in f with
 	// the sign of k.
 	buf := make([]float64, n)
-	g := func(f float64) (float64, error) {
+	return Bisect(p.Name, side, courtCE, lo, hi, func(f float64) (float64, error) {
 		if err := p.Settled(f, buf); err != nil {
 			return 0, err
 		}
-		return float64(side) * (p.Attitude.CertaintyEquivalent(buf) - courtCE), nil
-	}
-	glo, err := g(lo)
-	if err != nil {
-		return Reservation{}, err
-	}
-	ghi, err := g(hi)
-	if err != nil {
-		return Reservation{}, err
-	}
-	if glo > 0 || ghi < 0 {
-		return Reservation{}, fmt.Errorf("party %s: no settlement figure between %g and %g leaves it indifferent to court", p.Name, lo, hi)
-	}
-	for range 100 {
-		mid := 0.5 * (lo + hi)
-		gm, err := g(mid)
-		if err != nil {
-			return Reservation{}, err
-		}
-		if gm < 0 {
-			lo = mid
-		} else {
-			hi = mid
-		}
-		if hi-lo <= 1e-9*math.Max(1, math.Abs(mid)) {
-			break
-		}
-	}
-	return Reservation{Side: side, Value: 0.5 * (lo + hi), CourtCE: courtCE, Method: "bisection"}, nil
+		return p.Attitude.CertaintyEquivalent(buf), nil
+	})
 }
 
 // Range is the settlement range: the figures both sides prefer to court.

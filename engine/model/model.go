@@ -147,6 +147,7 @@ type State struct {
 	err   *EvalError
 	qs    quantiles // the plan's uniforms for the trial
 	proc  *procState
+	from  []float64 // the slots a follower reads its frontier from (follow.go)
 }
 
 // EvalError is a failure while evaluating a trial, such as a

@@ -12,15 +12,23 @@ import (
 // Ranks returns the ranks (1 … n) of xs, ties sharing their average rank.
 func Ranks(xs []float64) []float64 {
 	n := len(xs)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
+	// Sorted by value; the order among equal values does not matter, as
+	// they share their average rank, so an unstable sort of (value,
+	// index) pairs does (pdqsort, far quicker than a stable sort of
+	// indices).
+	type vi struct {
+		x float64
+		i int32
 	}
-	slices.SortStableFunc(idx, func(a, b int32) int {
+	idx := make([]vi, n)
+	for i, x := range xs {
+		idx[i] = vi{x, int32(i)}
+	}
+	slices.SortFunc(idx, func(a, b vi) int {
 		switch {
-		case xs[a] < xs[b]:
+		case a.x < b.x:
 			return -1
-		case xs[a] > xs[b]:
+		case a.x > b.x:
 			return 1
 		}
 		return 0
@@ -28,12 +36,12 @@ func Ranks(xs []float64) []float64 {
 	r := make([]float64, n)
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && xs[idx[j]] == xs[idx[i]] {
+		for j < n && idx[j].x == idx[i].x {
 			j++
 		}
 		avg := float64(i+j+1) / 2 // ranks i+1 … j
 		for k := i; k < j; k++ {
-			r[idx[k]] = avg
+			r[idx[k].i] = avg
 		}
 		i = j
 	}

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -75,4 +76,65 @@ func BenchmarkSummarize200k(b *testing.B) {
 			slices.Sort(scratch)
 		}
 	})
+}
+
+// TestSummarizeBucketSelection: the quantiles, min, max and histogram of
+// Summarize's bucket selection equal those of a full sort, on columns
+// that test it: point masses, two values, a constant, ranges too narrow
+// or too wide to scale, signed zeros, and a spike inside a wide range.
+func TestSummarizeBucketSelection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	gen := map[string]func(i int) float64{
+		"normal": func(int) float64 { return rng.NormFloat64()*6e7 + 1e8 },
+		"point mass": func(int) float64 {
+			return map[bool]float64{true: 47.5e6, false: rng.Float64() * 5e8}[rng.Float64() < 0.6]
+		},
+		"two values": func(int) float64 { return float64(rng.IntN(2)) },
+		"constant":   func(int) float64 { return 3.25 },
+		"narrow":     func(int) float64 { return 1 + float64(rng.IntN(4))*0x1p-52 },
+		"wide": func(int) float64 {
+			return map[bool]float64{true: -1.7e308, false: 1.7e308}[rng.IntN(2) == 0] * rng.Float64()
+		},
+		"zeros": func(int) float64 { return map[bool]float64{true: math.Copysign(0, -1), false: 0}[rng.IntN(2) == 0] },
+		"spike": func(i int) float64 {
+			return map[bool]float64{true: 1e-9 * rng.Float64(), false: 1e12 * rng.NormFloat64()}[i%3 != 0]
+		},
+	}
+	for name, g := range gen {
+		for _, n := range []int{1, 2, 3, 17, 1000, 100_003} {
+			xs := make([]float64, n)
+			for i := range xs {
+				xs[i] = g(i)
+			}
+			got := Summarize(xs, 20, nil)
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			for i, p := range Probs {
+				if want := Quantile(sorted, p); got.Quantiles[i] != want && !(got.Quantiles[i] == 0 && want == 0) {
+					t.Errorf("%s, n=%d: p%v = %v, sort gives %v", name, n, p, got.Quantiles[i], want)
+				}
+			}
+			if got.Min != sorted[0] || got.Max != sorted[n-1] {
+				t.Errorf("%s, n=%d: min/max %v %v, sort gives %v %v", name, n, got.Min, got.Max, sorted[0], sorted[n-1])
+			}
+			if h := NewHistogram(sorted, 20); !slices.Equal(h.Counts, got.Histogram.Counts) {
+				t.Errorf("%s, n=%d: histogram %v, want %v", name, n, got.Histogram.Counts, h.Counts)
+			}
+		}
+	}
+}
+
+// BenchmarkSummarize: an exact summary of a million values, per value.
+//
+//	go test ./engine/stats -run '^$' -bench Summarize$
+func BenchmarkSummarize(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	xs := make([]float64, 1_000_000)
+	for i := range xs {
+		xs[i] = rng.NormFloat64()*6e7 + 1e8
+	}
+	for b.Loop() {
+		Summarize(xs, 20, nil)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/value")
 }

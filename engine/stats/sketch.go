@@ -1,6 +1,9 @@
 package stats
 
-import "math"
+import (
+	"errors"
+	"math"
+)
 
 // SketchBits is the number of mantissa bits a Sketch keeps: values are
 // counted in buckets 2^-SketchBits wide relative to their magnitude, so
@@ -247,4 +250,56 @@ func SketchSummary(m Moments, s *Sketch, bins int) Summary {
 	return Summary{N: m.N, Mean: m.Mean, SD: sd, SE: sd / math.Sqrt(float64(m.N)), Min: m.Min, Max: m.Max,
 		PPositive: float64(m.Pos) / float64(m.N), Quantiles: s.Quantiles(Probs, m.Min, m.Max),
 		Histogram: s.Histogram(bins, m.Min, m.Max)}
+}
+
+// SketchData is a Sketch's counts, for writing it down: the count of
+// zeros, and for each sign the key of the first bucket and the counts
+// from it (a bucket's key is the top 12+SketchBits bits of |x|'s bit
+// pattern).
+type SketchData struct {
+	Zero         uint64
+	PosLo, NegLo uint64
+	Pos, Neg     []uint64
+}
+
+// Data returns s's counts.
+func (s *Sketch) Data() SketchData {
+	return SketchData{Zero: s.zero, PosLo: s.pos.lo, NegLo: s.neg.lo,
+		Pos: append([]uint64(nil), s.pos.counts...), Neg: append([]uint64(nil), s.neg.counts...)}
+}
+
+// sketchKeys is the number of bucket keys of one sign.
+const sketchKeys = 1 << (64 - sketchShift)
+
+// NewSketch returns the Sketch with counts d, or an error when d cannot
+// be a Sketch's (buckets beyond the keys of a float64).
+func NewSketch(d SketchData) (*Sketch, error) {
+	for _, b := range []struct {
+		lo     uint64
+		counts []uint64
+	}{{d.PosLo, d.Pos}, {d.NegLo, d.Neg}} {
+		if b.lo >= sketchKeys || uint64(len(b.counts)) > sketchKeys-b.lo {
+			return nil, errors.New("sketch: buckets beyond the keys of a float64")
+		}
+	}
+	s := &Sketch{zero: d.Zero}
+	if len(d.Pos) > 0 {
+		s.pos = buckets{lo: d.PosLo, counts: append([]uint64(nil), d.Pos...)}
+	}
+	if len(d.Neg) > 0 {
+		s.neg = buckets{lo: d.NegLo, counts: append([]uint64(nil), d.Neg...)}
+	}
+	return s, nil
+}
+
+// Count returns the number of values s has counted.
+func (s *Sketch) Count() uint64 {
+	n := s.zero
+	for _, c := range s.pos.counts {
+		n += c
+	}
+	for _, c := range s.neg.counts {
+		n += c
+	}
+	return n
 }

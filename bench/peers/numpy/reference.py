@@ -28,7 +28,11 @@ def pert(rng, lo, mode, hi, n):
     return lo + r * rng.beta(1 + 4 * (mode - lo) / r, 1 + 4 * (hi - mode) / r, n)
 
 
-def block(rng, n):
+def block(rng, n, pin=None):
+    """One block of n trials; pin holds inputs to fix at a value, drawn
+    all the same so that every other input keeps its draws."""
+    pin = pin or {}
+
     # rules/termination.yaml
     contract_value, sites_total, sites_delivered = 1.1e9, 41.0, 8.0
     unpaid_advances, claim_cap, lawful_recovery = 143e6, 700e6, 0.5
@@ -38,15 +42,18 @@ def block(rng, n):
     # scenarios/one-step.yaml
     p_settle, discount_rate, years_to_settlement = 0.8, 0.035, 0.5
 
-    claim = pert(rng, 400e6, 600e6, 700e6, n)
-    p_liability = rng.beta(4.0, 6.0, n)
-    liability = rng.random(n) < p_liability
-    quantum_fraction = pert(rng, 0.3, 0.5, 0.8, n)
-    unpaid_work_share = pert(rng, 0.2, 0.35, 0.6, n)
-    settles = rng.random(n) < p_settle
-    settlement_fraction = np.clip(rng.normal(0.28, 0.06, n), 0.0, 1.0)
-    settlement_figure = settlement_fraction * claim
-    years_to_judgment = pert(rng, 1.5, 2.0, 3.5, n)
+    def fix(name, x):
+        return np.full(n, pin[name]) if name in pin else x
+
+    claim = fix("claim", pert(rng, 400e6, 600e6, 700e6, n))
+    p_liability = fix("p_liability", rng.beta(4.0, 6.0, n))
+    liability = fix("liability", rng.random(n) < p_liability)
+    quantum_fraction = fix("quantum_fraction", pert(rng, 0.3, 0.5, 0.8, n))
+    unpaid_work_share = fix("unpaid_work_share", pert(rng, 0.2, 0.35, 0.6, n))
+    settles = fix("settles", rng.random(n) < p_settle)
+    settlement_fraction = fix("settlement_fraction", np.clip(rng.normal(0.28, 0.06, n), 0.0, 1.0))
+    settlement_figure = fix("settlement_figure", settlement_fraction * claim)
+    years_to_judgment = fix("years_to_judgment", pert(rng, 1.5, 2.0, 3.5, n))
     supplier_trial_costs = pert(rng, 15e6, 25e6, 45e6, n)
     buyer_trial_costs = pert(rng, 12e6, 20e6, 35e6, n)
 
@@ -71,6 +78,13 @@ def block(rng, n):
     supplier_net = np.where(settles, supplier_net_settled, supplier_net_court)
     buyer_net = np.where(settles, buyer_net_settled, buyer_net_court)
     return {
+        "claim": claim, "p_liability": p_liability, "liability": liability.astype(np.float64),
+        "quantum_fraction": quantum_fraction, "unpaid_work_share": unpaid_work_share,
+        "settlement_fraction": settlement_fraction, "settlement_figure": settlement_figure,
+        "years_to_judgment": years_to_judgment,
+        "buyer_net": buyer_net, "buyer_net_court": buyer_net_court,
+        "supplier_costs_settled": supplier_costs_settled, "buyer_costs_settled": buyer_costs_settled,
+        "settlement_discount": np.full(n, settlement_discount),
         "supplier_net": supplier_net,
         "buyer_cost": -buyer_net,
         "settles": settles.astype(np.float64),

@@ -1,0 +1,96 @@
+package model
+
+import "fmt"
+
+// Follow returns a copy of p, a variant of base (base's scenario with
+// the inputs names replaced, as an offer or a settlement figure
+// replaces one), that evaluates only the vars of p that depend on names
+// and that the vars needed read, directly or through others; every other
+// value they read it takes from the state of base that has just
+// evaluated the same trial (see State.Follow). The needed vars then have
+// the values a full evaluation of p gives in that trial, at a fraction
+// of its cost: each draw site has its own stream, so the draws of the
+// vars recomputed are the same as p's own.
+//
+// Follow refuses programs whose draws are planned jointly (Latin
+// hypercube, Sobol' or correlated inputs), where one input's change can
+// move others' draws; evaluate those in full.
+func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program, error) {
+	if p.plan.active() || base.plan.active() {
+		return nil, fmt.Errorf("follow: draws are planned jointly")
+	}
+	// The vars to recompute: those depending on names that needed vars
+	// are, or read.
+	upstream := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		if upstream[name] {
+			return
+		}
+		upstream[name] = true
+		if v, ok := p.Lookup(name); ok {
+			for _, d := range v.Deps {
+				visit(d)
+			}
+		}
+	}
+	for _, v := range needed {
+		visit(v.Name)
+	}
+	recompute := map[string]bool{}
+	for _, v := range p.Vars {
+		if !upstream[v.Name] || !v.Random {
+			continue
+		}
+		for _, n := range names {
+			if p.DependsOn(v, n) {
+				recompute[v.Name] = true
+				break
+			}
+		}
+	}
+	// The frontier: random vars the recomputed ones, or the needed ones,
+	// read without being recomputed, loaded from base's slots.
+	q := *p
+	q.steps = nil
+	loaded := map[string]bool{}
+	load := func(name string) error {
+		v, ok := p.Lookup(name)
+		if !ok || !v.Random || recompute[name] || loaded[name] {
+			return nil
+		}
+		bv, ok := base.Lookup(name)
+		if !ok || !bv.Random {
+			return fmt.Errorf("follow: %s is not computed in the base program", name)
+		}
+		loaded[name] = true
+		from := bv.Slot
+		q.steps = append(q.steps, step{slot: v.Slot, eval: func(s *State) float64 { return s.from[from] }})
+		return nil
+	}
+	for _, v := range p.Vars {
+		if recompute[v.Name] {
+			for _, d := range v.Deps {
+				if err := load(d); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, v := range needed {
+		if err := load(v.Name); err != nil {
+			return nil, err
+		}
+	}
+	for _, st := range p.steps {
+		if v := p.varAt(st.slot); v != nil && recompute[v.Name] {
+			q.steps = append(q.steps, st)
+		}
+	}
+	return &q, nil
+}
+
+// Follow makes s, a state of a program made by Follow, read its frontier
+// from base, a state of the base program: evaluate the trial in base
+// first, then in s.
+func (s *State) Follow(base *State) { s.from = base.Slots }

@@ -1,0 +1,640 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/project"
+	"github.com/settle-sim/settle/engine/run"
+	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/engine/scenario"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Shard is part K of N of a run's trials (or of a sweep's points), K
+// from 0 to N−1: see run.Shard.
+type Shard = run.Shard
+
+// ParseShard reads K/N, such as 0/4 … 3/4.
+func ParseShard(s string) (Shard, error) {
+	k, n, ok := strings.Cut(strings.TrimSpace(s), "/")
+	var sh Shard
+	if ok {
+		if _, err := fmt.Sscanf(k+" "+n, "%d %d", &sh.K, &sh.N); err != nil {
+			ok = false
+		}
+	}
+	if !ok || sh.N < 1 || sh.K < 0 || sh.K >= sh.N {
+		return Shard{}, fmt.Errorf("--shard %q: want K/N, the K-th of N parts counted from 0, such as 0/4 … 3/4", s)
+	}
+	return sh, nil
+}
+
+// PartFormat is the version of the partial-result format this settle
+// writes and reads.
+const PartFormat = 1
+
+// partMagic opens every partial-result file.
+const partMagic = "SETLPART"
+
+// Identity is what the parts of one run (or sweep) have in common: a
+// part belongs with others when their identities are equal. It is the
+// JSON header of a partial-result file, with the part's own place.
+type Identity struct {
+	Format   int    `json:"format"`
+	Version  string `json:"settle_version"`
+	Kind     string `json:"kind"` // "run" or "sweep"
+	Scenario struct {
+		Path    string            `json:"path"`
+		Name    string            `json:"name"`
+		SHA256  string            `json:"sha256"`
+		Sources []scenario.Source `json:"sources,omitempty"`
+	} `json:"scenario"`
+	Positions   []string    `json:"positions,omitempty"`
+	Settings    []Setting   `json:"set,omitempty"`
+	Offer       string      `json:"offer,omitempty"`
+	Seed        uint64      `json:"seed"`
+	Trials      int         `json:"trials"`
+	Sampler     string      `json:"sampler"`
+	Sensitivity bool        `json:"sensitivity"`
+	ExactLimit  int         `json:"exact_limit"` // 0: the default
+	Spider      bool        `json:"spider,omitempty"`
+	SobolTrials int         `json:"sobol_trials,omitempty"`
+	VOI         *VOIOptions `json:"voi,omitempty"`
+	Exact       bool        `json:"exact"`
+	Axes        []string    `json:"axes,omitempty"` // a sweep's --vary flags
+	Shards      int         `json:"shards"`
+}
+
+// partHeader is a partial-result file's JSON header.
+type partHeader struct {
+	Identity
+	Shard      int          `json:"shard"` // K of K/N
+	Vars       []string     `json:"vars,omitempty"`
+	Start      int          `json:"start"` // the shard's trials (a sweep's points)
+	End        int          `json:"end"`
+	PayloadLen int64        `json:"payload_bytes"`
+	PayloadCRC uint32       `json:"payload_crc32c"`
+	Columns    []columnMeta `json:"columns,omitempty"`
+}
+
+type columnMeta struct {
+	Name   string `json:"name"`
+	CRC32C uint32 `json:"crc32c"`
+}
+
+// partPayload is a run's partial result other than its columns.
+type partPayload struct {
+	Moments  [][]stats.Moments
+	Sketches []stats.SketchData
+	Parties  [][]run.PartyAcc
+	Probes   []float64
+	Sample   *sample
+	Points   []*SweepPoint // a sweep's
+}
+
+// Part is a partial result: one shard's share of a run or a sweep,
+// written by `settle run --shard K/N` and merged by `settle merge`.
+type Part struct {
+	header partHeader
+	run    *part
+	points []*SweepPoint
+}
+
+// Shard returns the part's place among its run's shards.
+func (pt *Part) Shard() Shard { return Shard{K: pt.header.Shard, N: pt.header.Shards} }
+
+// Identity returns what the part has in common with the other parts of
+// its run.
+func (pt *Part) Identity() Identity { return pt.header.Identity }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func identity(kind string, spec Spec, p *model.Program, opt Options, shards int) Identity {
+	id := Identity{Format: PartFormat, Version: Version, Kind: kind, Positions: spec.Positions, Settings: spec.Settings,
+		Offer: spec.Offer, Seed: opt.Seed, Trials: opt.Trials, Sampler: opt.Sampler.String(), Sensitivity: opt.Sensitivity,
+		ExactLimit: opt.ExactLimit, Spider: opt.Spider, SobolTrials: opt.SobolTrials, VOI: opt.VOI, Shards: max(shards, 1)}
+	id.Scenario.Path, id.Scenario.Name, id.Scenario.SHA256, id.Scenario.Sources = spec.Path, p.Scenario.Name, p.Scenario.SHA256, p.Scenario.Sources
+	return id
+}
+
+// RunShard evaluates the trials of shard of the run spec and opt
+// describe (p is spec loaded) and returns its partial result. Merged
+// with the other shards' (Merge), in any order, it gives the result Run
+// gives, bit for bit.
+func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, shard Shard) (*Part, error) {
+	if opt.Target != nil {
+		return nil, errors.New("--shard: a run to a target standard error chooses its trials as it goes; give --trials instead")
+	}
+	if err := shard.Check(opt.Trials); err != nil {
+		return nil, err
+	}
+	if p.IsProcess() {
+		return nil, errors.New("--shard: a scenario with stages is not sharded yet (its outcome is summarised from every trial's values); run it whole")
+	}
+	p, err := p.WithSampler(opt.Sampler, opt.Trials)
+	if err != nil {
+		return nil, err
+	}
+	start, end := shard.Trials(opt.Trials)
+	if err := checkMemory(p, opt, end-start); err != nil {
+		return nil, err
+	}
+	pt, err := runShard(ctx, p, opt, true, nil, shard)
+	if err != nil {
+		return nil, err
+	}
+	h := partHeader{Identity: identity("run", spec, p, opt, shard.N), Shard: shard.K, Start: pt.run.Start, End: pt.run.End}
+	h.Exact = pt.run.Exact
+	for _, v := range layout(p, true) {
+		h.Vars = append(h.Vars, v.Name)
+	}
+	return &Part{header: h, run: pt}, nil
+}
+
+// Write writes pt as a partial-result file: the magic "SETLPART", a
+// little-endian uint32 format version (PartFormat), uint32 header
+// length H and uint32 CRC-32C of the header, H bytes of JSON header (the part's Identity, its shard and
+// trials, the payload's length and CRC-32C, each column's name and
+// CRC-32C), padding to a multiple of 8 bytes, the payload (Go's gob
+// encoding of the streamed sums, sketches and the sample's analysis),
+// then, for a run that keeps every value, each column's values for the
+// shard's trials as little-endian float64s. docs/shards.md describes it.
+func (pt *Part) Write(w io.Writer) error {
+	var payload bytes.Buffer
+	pl := partPayload{Points: pt.points}
+	if r := pt.run; r != nil {
+		pl.Moments, pl.Parties, pl.Probes, pl.Sample = r.run.Moments, r.run.Parties, r.probes, r.sample
+		for i := range r.run.Sketches {
+			pl.Sketches = append(pl.Sketches, r.run.Sketches[i].Data())
+		}
+	}
+	if err := gob.NewEncoder(&payload).Encode(&pl); err != nil {
+		return fmt.Errorf("partial result: %w", err)
+	}
+	h := pt.header
+	h.PayloadLen, h.PayloadCRC = int64(payload.Len()), crc32.Checksum(payload.Bytes(), castagnoli)
+	h.Columns = nil
+	var cols [][]float64
+	if pt.run != nil && pt.run.run.Exact {
+		cols = pt.run.run.Columns
+		for j, c := range cols {
+			h.Columns = append(h.Columns, columnMeta{Name: h.Vars[j], CRC32C: crc32.Checksum(floatBytes(c), castagnoli)})
+		}
+	}
+	head, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString(partMagic)
+	binary.Write(bw, binary.LittleEndian, uint32(PartFormat))
+	binary.Write(bw, binary.LittleEndian, uint32(len(head)))
+	binary.Write(bw, binary.LittleEndian, crc32.Checksum(head, castagnoli))
+	bw.Write(head)
+	bw.Write(make([]byte, pad8(fixedLen+len(head))))
+	bw.Write(payload.Bytes())
+	bw.Write(make([]byte, pad8(int(h.PayloadLen))))
+	for _, c := range cols {
+		bw.Write(floatBytes(c))
+	}
+	return bw.Flush()
+}
+
+func pad8(n int) int { return (8 - n%8) % 8 }
+
+// fixedLen is the length of a partial result's fixed start: magic,
+// version, header length and header CRC.
+const fixedLen = 20
+
+// skipPadding reads n bytes of padding, which must be zeros.
+func skipPadding(r *bufio.Reader, n int) error {
+	for range n {
+		b, err := r.ReadByte()
+		if err != nil {
+			return err
+		}
+		if b != 0 {
+			return errors.New("padding is not zero")
+		}
+	}
+	return nil
+}
+
+// floatBytes is xs's little-endian bytes.
+func floatBytes(xs []float64) []byte {
+	b := make([]byte, 8*len(xs))
+	for i, x := range xs {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+	}
+	return b
+}
+
+// maxPartHeader bounds a partial result's header.
+const maxPartHeader = 64 << 20
+
+// ReadPart reads a partial-result file; name is for its errors. It
+// checks everything it reads (magic, version, header, lengths, CRCs,
+// the shape of the sums) and returns an error, never a part it cannot
+// vouch for.
+func ReadPart(r io.Reader, name string) (pt *Part, err error) {
+	fail := func(format string, args ...any) (*Part, error) {
+		return nil, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	var fixed [fixedLen]byte
+	if _, err := io.ReadFull(br, fixed[:]); err != nil || string(fixed[:8]) != partMagic {
+		return fail("not a settle partial result (written by settle run --shard)")
+	}
+	if v := binary.LittleEndian.Uint32(fixed[8:]); v != PartFormat {
+		return fail("partial-result format %d; this settle reads format %d (settle %s): make the parts and merge them with the same settle", v, PartFormat, Version)
+	}
+	hl := binary.LittleEndian.Uint32(fixed[12:])
+	if hl > maxPartHeader {
+		return fail("corrupt: a header of %d bytes", hl)
+	}
+	head := make([]byte, hl)
+	if _, err := io.ReadFull(br, head); err != nil {
+		return fail("truncated header")
+	}
+	if crc32.Checksum(head, castagnoli) != binary.LittleEndian.Uint32(fixed[16:]) {
+		return fail("corrupt: the header's checksum does not match")
+	}
+	var h partHeader
+	dec := json.NewDecoder(bytes.NewReader(head))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return fail("corrupt header: %v", err)
+	}
+	if err := skipPadding(br, pad8(fixedLen+int(hl))); err != nil {
+		return fail("corrupt or truncated: %v", err)
+	}
+	if h.Format != PartFormat || (h.Kind != "run" && h.Kind != "sweep") || h.Shards < 1 || h.Shard < 0 || h.Shard >= h.Shards ||
+		h.Trials < 1 || h.PayloadLen < 0 || h.PayloadLen > 1<<40 {
+		return fail("corrupt header")
+	}
+	payload := make([]byte, 0, min(h.PayloadLen, 1<<24))
+	payload, err = readN(br, payload, h.PayloadLen)
+	if err != nil {
+		return fail("truncated payload")
+	}
+	if crc32.Checksum(payload, castagnoli) != h.PayloadCRC {
+		return fail("corrupt: the payload's checksum does not match")
+	}
+	if err := skipPadding(br, pad8(int(h.PayloadLen))); err != nil {
+		return fail("corrupt or truncated: %v", err)
+	}
+	var pl partPayload
+	if err := decodeGob(payload, &pl); err != nil {
+		return fail("corrupt payload: %v", err)
+	}
+	pt = &Part{header: h}
+	if h.Kind == "sweep" {
+		pt.points = pl.Points
+		if len(pl.Points) != h.End-h.Start || slices.Contains(pl.Points, nil) {
+			return fail("corrupt: %d sweep points where %d were expected", len(pl.Points), h.End-h.Start)
+		}
+		return pt, nil
+	}
+	if err := checkRunPart(&h, &pl); err != nil {
+		return fail("%v", err)
+	}
+	rp := &run.Part{Trials: h.Trials, Shard: Shard{K: h.Shard, N: h.Shards}, Start: h.Start, End: h.End, Exact: h.Exact,
+		Moments: pl.Moments, Parties: pl.Parties}
+	if h.Shards == 1 {
+		rp.Shard = Shard{}
+	}
+	for _, d := range pl.Sketches {
+		sk, err := stats.NewSketch(d)
+		if err != nil {
+			return fail("corrupt: %v", err)
+		}
+		rp.Sketches = append(rp.Sketches, *sk)
+	}
+	if h.Exact {
+		if len(h.Columns) != len(h.Vars) {
+			return fail("corrupt: %d columns for %d vars", len(h.Columns), len(h.Vars))
+		}
+		n := h.End - h.Start
+		buf := make([]byte, 8*n)
+		for j, cm := range h.Columns {
+			if cm.Name != h.Vars[j] {
+				return fail("corrupt: column %d is %q, not %q", j, cm.Name, h.Vars[j])
+			}
+			if _, err := io.ReadFull(br, buf); err != nil {
+				return fail("truncated: column %s", cm.Name)
+			}
+			if crc32.Checksum(buf, castagnoli) != cm.CRC32C {
+				return fail("corrupt: column %s's checksum does not match", cm.Name)
+			}
+			col := make([]float64, n)
+			for i := range col {
+				x := math.Float64frombits(binary.LittleEndian.Uint64(buf[8*i:]))
+				if x-x != 0 {
+					return fail("corrupt: column %s holds %v", cm.Name, x)
+				}
+				col[i] = x
+			}
+			rp.Columns = append(rp.Columns, col)
+		}
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return fail("corrupt: bytes after the last column")
+	}
+	pt.run = &part{run: rp, probes: pl.Probes, sample: pl.Sample}
+	return pt, nil
+}
+
+// readN appends n bytes of r to buf, growing it as the bytes arrive (so
+// that a corrupt length cannot make it allocate more than is there).
+func readN(r io.Reader, buf []byte, n int64) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write(buf)
+	got, err := io.CopyN(&b, r, n)
+	if err != nil || got != n {
+		return nil, io.ErrUnexpectedEOF
+	}
+	return b.Bytes(), nil
+}
+
+// decodeGob decodes data into v, turning any panic of the decoder on
+// corrupt data into an error.
+func decodeGob(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	return dec.Decode(v)
+}
+
+// checkRunPart checks a run's partial result's shape against its header.
+func checkRunPart(h *partHeader, pl *partPayload) error {
+	sh := Shard{K: h.Shard, N: h.Shards}
+	if h.Shards == 1 {
+		sh = Shard{}
+	}
+	if err := sh.Check(h.Trials); err != nil {
+		return fmt.Errorf("corrupt: %v", err)
+	}
+	start, end := sh.Trials(h.Trials)
+	first, last := sh.Blocks(h.Trials)
+	nb, nv := last-first, len(h.Vars)
+	if h.Start != start || h.End != end {
+		return fmt.Errorf("corrupt: shard %s holds trials %d to %d, not %d to %d", sh, start, end, h.Start, h.End)
+	}
+	if len(pl.Parties) != nb {
+		return fmt.Errorf("corrupt: %d blocks of party sums for %d blocks", len(pl.Parties), nb)
+	}
+	np := -1
+	for _, row := range pl.Parties {
+		if np >= 0 && len(row) != np {
+			return errors.New("corrupt: blocks with different numbers of parties")
+		}
+		np = len(row)
+	}
+	if len(pl.Probes) != 0 && len(pl.Probes) != 3 {
+		return errors.New("corrupt: probes")
+	}
+	if (h.Shard == 0) != (pl.Sample != nil) {
+		return errors.New("corrupt: the sample's analysis belongs with shard 0 and only there")
+	}
+	if h.Exact {
+		if len(pl.Moments) != 0 || len(pl.Sketches) != 0 {
+			return errors.New("corrupt: moments in a part that keeps every value")
+		}
+		return nil
+	}
+	if len(pl.Moments) != nb || len(pl.Sketches) != nv {
+		return fmt.Errorf("corrupt: %d blocks of moments and %d sketches for %d blocks of %d vars", len(pl.Moments), len(pl.Sketches), nb, nv)
+	}
+	size := run.BlockSize(h.Trials)
+	for k, row := range pl.Moments {
+		want := min(size, h.End-(h.Start+k*size))
+		if len(row) != nv {
+			return errors.New("corrupt: a block's moments")
+		}
+		for _, m := range row {
+			if m.N != want {
+				return fmt.Errorf("corrupt: a block of %d trials has moments of %d", want, m.N)
+			}
+		}
+	}
+	return nil
+}
+
+// sameIdentity reports which field of b differs from a's, if any.
+func sameIdentity(a, b Identity) string {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range va.NumField() {
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			f := va.Type().Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			return tag
+		}
+	}
+	return ""
+}
+
+// order checks that parts are every shard of one run or sweep, once
+// each, and returns them in shard order. names are the parts' file
+// names, for its errors.
+func order(parts []*Part, names []string) ([]*Part, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("merge: no partial results")
+	}
+	first := parts[0].header.Identity
+	byShard := make([]*Part, first.Shards)
+	nameOf := make([]string, first.Shards)
+	for i, pt := range parts {
+		if f := sameIdentity(first, pt.header.Identity); f != "" {
+			return nil, fmt.Errorf("merge: %s does not belong with %s: its %s differs (%v against %v)", names[i], names[0], f,
+				describeField(pt.header.Identity, f), describeField(first, f))
+		}
+		k := pt.header.Shard
+		if byShard[k] != nil {
+			return nil, fmt.Errorf("merge: shard %d/%d is given twice: %s and %s", k, first.Shards, nameOf[k], names[i])
+		}
+		byShard[k], nameOf[k] = pt, names[i]
+	}
+	var missing []string
+	for k, pt := range byShard {
+		if pt == nil {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, first.Shards))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("merge: %d of %d shards are missing: %s (make them with --shard K/N)", len(missing), first.Shards, strings.Join(missing, ", "))
+	}
+	return byShard, nil
+}
+
+func describeField(id Identity, tag string) string {
+	v := reflect.ValueOf(id)
+	for i := range v.NumField() {
+		t, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if t == tag {
+			b, _ := json.Marshal(v.Field(i).Interface())
+			return string(b)
+		}
+	}
+	return ""
+}
+
+// specOf is the Spec and Options a part's identity records, the
+// scenario to be read within proj.
+func specOf(id Identity, proj project.Options) (Spec, Options, error) {
+	spec := Spec{Path: id.Scenario.Path, Positions: id.Positions, Settings: id.Settings, Offer: id.Offer, Project: proj}
+	opt := Options{Seed: id.Seed, Trials: id.Trials, Sensitivity: id.Sensitivity, ExactLimit: id.ExactLimit,
+		Spider: id.Spider, SobolTrials: id.SobolTrials, VOI: id.VOI}
+	m, err := sampling.ParseMethod(id.Sampler)
+	if err != nil {
+		return spec, opt, fmt.Errorf("merge: sampler %q: %v", id.Sampler, err)
+	}
+	opt.Sampler = m
+	return spec, opt, nil
+}
+
+// loadFor loads the scenario the parts were made from and checks that
+// its files are those the parts record.
+func loadFor(id Identity, proj project.Options) (Spec, *model.Program, Options, error) {
+	spec, opt, err := specOf(id, proj)
+	if err != nil {
+		return spec, nil, opt, err
+	}
+	p, err := spec.Load()
+	if err != nil {
+		return spec, nil, opt, fmt.Errorf("merge: loading the scenario the parts were made from: %w", err)
+	}
+	if p.Scenario.SHA256 != id.Scenario.SHA256 || !reflect.DeepEqual(p.Scenario.Sources, id.Scenario.Sources) {
+		return spec, nil, opt, fmt.Errorf("merge: %s has changed since the parts were made (its files' sha256 differ); merge with the files the parts were made from", spec.Path)
+	}
+	return spec, p, opt, nil
+}
+
+// Merge merges the partial results of every shard of one run, given in
+// any order, into the run's result: the result Run gives for the same
+// scenario, seed, trials and options, bit for bit. It reloads the
+// scenario (the path the parts record, from the working directory) and
+// refuses it when its files have changed; proj bounds what it reads, as
+// Spec.Project does. names are the parts' file names, for errors.
+func Merge(ctx context.Context, parts []*Part, names []string, proj project.Options) (*Result, error) {
+	parts, err := order(parts, names)
+	if err != nil {
+		return nil, err
+	}
+	id := parts[0].header.Identity
+	if id.Kind != "run" {
+		return nil, fmt.Errorf("merge: these are a sweep's parts; use MergeSweep")
+	}
+	_, p, opt, err := loadFor(id, proj)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = p.WithSampler(opt.Sampler, opt.Trials); err != nil {
+		return nil, err
+	}
+	var vars []string
+	for _, v := range layout(p, true) {
+		vars = append(vars, v.Name)
+	}
+	if !slices.Equal(vars, parts[0].header.Vars) || exact(p, opt, true) != id.Exact {
+		return nil, errors.New("merge: the parts track other values than this settle would for the scenario")
+	}
+	if id.Exact && len(parts) > 1 {
+		// The parts' columns, and the run's joined from them.
+		if err := checkMemory(p, opt, 2*opt.Trials); err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+	}
+	runParts := make([]*part, len(parts))
+	for i, pt := range parts {
+		if !slices.Equal(pt.header.Vars, vars) {
+			return nil, fmt.Errorf("merge: %s tracks other values than the other parts", names[i])
+		}
+		runParts[i] = pt.run
+		if np := len(p.Parties); len(pt.run.run.Parties) > 0 && len(pt.run.run.Parties[0]) != np {
+			return nil, fmt.Errorf("merge: %s has sums for %d parties; the scenario has %d", names[i], len(pt.run.run.Parties[0]), np)
+		}
+	}
+	return finish(ctx, p, opt, true, nil, runParts)
+}
+
+// SweepShard runs the points of shard of the sweep (the K-th of N
+// nearly equal runs of consecutive points of the grid) and returns its
+// partial result; MergeSweep merges the shards' into the sweep's result.
+func SweepShard(ctx context.Context, spec Spec, axes []Axis, opt Options, shard Shard) (*Part, error) {
+	res, err := sweep(ctx, spec, axes, opt, shard)
+	if err != nil {
+		return nil, err
+	}
+	p, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	n := len(res.Points)
+	start, end := shard.K*n/shard.N, (shard.K+1)*n/shard.N
+	id := identity("sweep", spec, p, opt, shard.N)
+	for _, a := range axes {
+		id.Axes = append(id.Axes, a.Text)
+	}
+	h := partHeader{Identity: id, Shard: shard.K, Start: start, End: end}
+	return &Part{header: h, points: res.Points[start:end]}, nil
+}
+
+// MergeSweep merges the partial results of every shard of one sweep,
+// given in any order, into the sweep's result, as Sweep gives it.
+func MergeSweep(ctx context.Context, parts []*Part, names []string, proj project.Options) (*SweepResult, error) {
+	parts, err := order(parts, names)
+	if err != nil {
+		return nil, err
+	}
+	id := parts[0].header.Identity
+	if id.Kind != "sweep" {
+		return nil, fmt.Errorf("merge: these are a run's parts, not a sweep's")
+	}
+	spec, p, opt, err := loadFor(id, proj)
+	if err != nil {
+		return nil, err
+	}
+	var axes []Axis
+	for _, text := range id.Axes {
+		a, err := ParseAxis(text)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		v, ok := p.Lookup(a.Name)
+		if !ok {
+			return nil, fmt.Errorf("merge: --vary %s: no input named %q", a.Text, a.Name)
+		}
+		a.Unit = v.Unit
+		axes = append(axes, a)
+	}
+	res := &SweepResult{Spec: spec, Scenario: p.Scenario, Axes: axes, Seed: opt.Seed, Trials: opt.Trials}
+	next := 0
+	for _, pt := range parts {
+		if pt.header.Start != next {
+			return nil, fmt.Errorf("merge: shard %d/%d holds points %d to %d, not from %d", pt.header.Shard, id.Shards, pt.header.Start, pt.header.End, next)
+		}
+		res.Points = append(res.Points, pt.points...)
+		next = pt.header.End
+	}
+	if grid := gridSize(axes); next != grid {
+		return nil, fmt.Errorf("merge: the parts hold %d of the grid's %d points", next, grid)
+	}
+	return res, nil
+}

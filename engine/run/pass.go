@@ -1,0 +1,420 @@
+package run
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+
+	"github.com/settle-sim/settle/engine/decision"
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Job says what one pass over a run's trials gathers: for each tracked
+// var, every value (Exact) or its moments and a quantile sketch; for
+// each party, what its decision analysis needs, streamed.
+type Job struct {
+	Program *model.Program
+	Vars    []*model.Var // tracked, distinct
+	Exact   bool
+	Parties []PartyJob
+	// Probes are the program at each probe figure of the settlement
+	// figure (the lowest, the highest and the middle of the search),
+	// evaluated in every trial after Program.
+	Probes []Probe
+	// Offered is set when the settlement figure is one amount: then each
+	// party's settled outcome is summed, and compared with court, for the
+	// offer's analysis.
+	Offered bool
+}
+
+// Probe is the scenario with its settlement figure set to one amount.
+type Probe struct {
+	Program *model.Program
+	// Follows is set when Program was made by model.Program.Follow from
+	// the job's program, and so reads the values it does not recompute
+	// from the job's state; else it is evaluated in full.
+	Follows bool
+}
+
+// PartyJob is what one party's analysis needs from every trial.
+type PartyJob struct {
+	RiskTolerance       float64 // 0 means risk-neutral
+	Net, Court, Settled *model.Var
+	// ProbeSettled is the party's settled var in each probe's program.
+	ProbeSettled []*model.Var
+}
+
+// PartyAcc is one party's streamed sums over a range of trials: what a
+// certainty equivalent (E[e^(−X/R)], or the mean), a probability of loss,
+// the chance an offer beats court and the closed form of a reservation
+// value need, merged in trial order.
+type PartyAcc struct {
+	NetExp, CourtExp, SettledExp, ProbeExp decision.ExpSum // exponential utility only
+	SettledSum, ProbeSum                   Sum             // settled at the figure and at the lowest probe
+	NetLoss, CourtLoss                     int             // trials with the outcome below zero
+	Beats                                  int             // trials in which settling beats court
+	Slopes                                 Slopes
+}
+
+// Slopes are the slopes of a party's settled outcome in the settlement
+// figure, trial by trial, between the lowest probe and the highest
+// (Hi) and between the lowest and the middle (Mid): equal in every trial
+// when the outcome is affine in the figure.
+type Slopes struct {
+	N              int
+	First          float64 // the first trial's slope to the highest probe
+	HiMin, HiMax   float64
+	MidMin, MidMax float64
+	NonFinite      bool
+}
+
+func (a *Slopes) add(hi, mid float64) {
+	if a.N == 0 {
+		a.First, a.HiMin, a.HiMax, a.MidMin, a.MidMax = hi, hi, hi, mid, mid
+	}
+	a.N++
+	a.HiMin, a.HiMax = min(a.HiMin, hi), max(a.HiMax, hi)
+	a.MidMin, a.MidMax = min(a.MidMin, mid), max(a.MidMax, mid)
+}
+
+// Merge adds o, the slopes of the trials after a's.
+func (a *Slopes) Merge(o Slopes) {
+	if o.N == 0 {
+		return
+	}
+	if a.N == 0 {
+		*a = o
+		return
+	}
+	a.N += o.N
+	a.HiMin, a.HiMax = min(a.HiMin, o.HiMin), max(a.HiMax, o.HiMax)
+	a.MidMin, a.MidMax = min(a.MidMin, o.MidMin), max(a.MidMax, o.MidMax)
+}
+
+// Affine reports whether every trial had the first trial's slope, to
+// within a relative 1e-9, to both probes: the settled outcome moves one
+// for one with the figure, and its slope is First.
+func (a *Slopes) Affine() bool {
+	k := a.First
+	tol := 1e-9 * math.Abs(k)
+	for _, x := range []float64{a.HiMin, a.HiMax, a.MidMin, a.MidMax} {
+		if !(math.Abs(x-k) <= tol) {
+			return false
+		}
+	}
+	return true
+}
+
+// Merge adds o, the sums over the trials after a's.
+func (a *PartyAcc) Merge(o PartyAcc) {
+	a.NetExp.Merge(o.NetExp)
+	a.CourtExp.Merge(o.CourtExp)
+	a.SettledExp.Merge(o.SettledExp)
+	a.ProbeExp.Merge(o.ProbeExp)
+	a.SettledSum.Merge(o.SettledSum)
+	a.ProbeSum.Merge(o.ProbeSum)
+	a.NetLoss += o.NetLoss
+	a.CourtLoss += o.CourtLoss
+	a.Beats += o.Beats
+	a.Slopes.Merge(o.Slopes)
+}
+
+// Part is what a pass over a shard's trials gathered: a partial result.
+// Parts of one run, merged (Merge), are the whole run's, bit for bit.
+type Part struct {
+	Trials     int // of the whole run
+	Shard      Shard
+	Start, End int  // the shard's trials
+	Exact      bool // Columns, else Moments and Sketches
+	// Columns hold each tracked var's values in trials Start … End−1.
+	Columns [][]float64
+	// Moments are each block's, a row a block from the shard's first.
+	Moments [][]stats.Moments
+	// Sketches are each tracked var's over the shard's trials.
+	Sketches []stats.Sketch
+	// Parties are each block's sums, a row a block.
+	Parties [][]PartyAcc
+}
+
+// Pass evaluates the trials of shard of a run of pl.Trials trials and
+// gathers what job asks for. It evaluates the blocks of the shard on
+// pl's workers; an error names the earliest failing trial.
+func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
+	if err := shard.Check(pl.Trials); err != nil {
+		return nil, err
+	}
+	size := BlockSize(pl.Trials)
+	first, last := shard.Blocks(pl.Trials)
+	start, end := shard.Trials(pl.Trials)
+	part := &Part{Trials: pl.Trials, Shard: shard, Start: start, End: end, Exact: job.Exact,
+		Parties: make([][]PartyAcc, last-first)}
+	nv := len(job.Vars)
+	if job.Exact {
+		part.Columns = make([][]float64, nv)
+		for j := range part.Columns {
+			part.Columns[j] = make([]float64, end-start)
+		}
+	} else {
+		part.Moments = make([][]stats.Moments, last-first)
+	}
+	workers := pl.workers()
+	sketches := make([][]stats.Sketch, workers)
+	type probeStates struct{ states []*model.State }
+	states := make([]probeStates, workers)
+	sub := pl
+	sub.Trials = end - start
+	var done atomic.Int64
+	err := Ranges(ctx, job.Program, sub, size, func(s *model.State, w, k, bs, be int) (int, error) {
+		bs, be = bs+start, be+start
+		if states[w].states == nil && len(job.Probes) > 0 {
+			for _, pr := range job.Probes {
+				ps := pr.Program.NewState()
+				if pr.Follows {
+					ps.Follow(s)
+				}
+				states[w].states = append(states[w].states, ps)
+			}
+		}
+		var ms []stats.Moments
+		if !job.Exact {
+			ms = make([]stats.Moments, nv)
+			part.Moments[k] = ms
+			if sketches[w] == nil {
+				sketches[w] = make([]stats.Sketch, nv)
+			}
+		}
+		accs := make([]PartyAcc, len(job.Parties))
+		part.Parties[k] = accs
+		for c := bs; c < be && ctx.Err() == nil; c += Chunk {
+			ce := min(c+Chunk, be)
+			if i, err := job.chunk(s, states[w].states, pl.Seed, c, ce, part, ms, sketches[w], accs); err != nil {
+				return i, err
+			}
+			if pl.Progress != nil {
+				pl.Progress(int(done.Add(int64(ce - c))))
+			}
+		}
+		return 0, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !job.Exact {
+		part.Sketches = make([]stats.Sketch, nv)
+		for j := range part.Sketches {
+			for w := range sketches {
+				if sketches[w] != nil {
+					part.Sketches[j].Merge(&sketches[w][j])
+				}
+			}
+		}
+	}
+	return part, nil
+}
+
+// chunk evaluates trials [start, end) into part (exact) or ms and sk,
+// and the parties' sums into accs.
+func (job *Job) chunk(s *model.State, ps []*model.State, seed uint64, start, end int, part *Part, ms []stats.Moments, sk []stats.Sketch, accs []PartyAcc) (int, error) {
+	p := job.Program
+	vars := job.Vars
+	for i := start; i < end; i++ {
+		if err := p.Eval(s, seed, i); err != nil {
+			return i, err
+		}
+		slots := s.Slots
+		if job.Exact {
+			t := i - part.Start
+			for j, v := range vars {
+				x := slots[v.Slot]
+				if x-x != 0 { // NaN or ±Inf
+					return i, NonFinite(x, v, i)
+				}
+				part.Columns[j][t] = x
+			}
+		} else if len(vars) > 0 {
+			inv := 1 / float64(ms[0].N+1) // every var has the same count
+			for j, v := range vars {
+				x := slots[v.Slot]
+				if x-x != 0 {
+					return i, NonFinite(x, v, i)
+				}
+				ms[j].AddInv(x, inv)
+				sk[j].Add(x)
+			}
+		}
+		for k, pr := range job.Probes {
+			if err := pr.Program.Eval(ps[k], seed, i); err != nil {
+				return i, err
+			}
+		}
+		for q := range job.Parties {
+			if i, err := job.party(q, s, ps, i, &accs[q]); err != nil {
+				return i, err
+			}
+		}
+	}
+	return 0, nil
+}
+
+func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, a *PartyAcc) (int, error) {
+	pj := &job.Parties[q]
+	net, court, settled := s.Slots[pj.Net.Slot], s.Slots[pj.Court.Slot], s.Slots[pj.Settled.Slot]
+	for _, c := range []struct {
+		x float64
+		v *model.Var
+	}{{net, pj.Net}, {court, pj.Court}, {settled, pj.Settled}} {
+		if c.x-c.x != 0 {
+			return trial, NonFinite(c.x, c.v, trial)
+		}
+	}
+	if net < 0 {
+		a.NetLoss++
+	}
+	if court < 0 {
+		a.CourtLoss++
+	}
+	if r := pj.RiskTolerance; r != 0 {
+		a.NetExp.Add(-net / r)
+		a.CourtExp.Add(-court / r)
+	}
+	if job.Offered {
+		if settled > court {
+			a.Beats++
+		}
+		a.SettledSum.Add(settled)
+		if r := pj.RiskTolerance; r != 0 {
+			a.SettledExp.Add(-settled / r)
+		}
+	}
+	if len(pj.ProbeSettled) == 0 {
+		return 0, nil
+	}
+	var xs [3]float64
+	for k, v := range pj.ProbeSettled {
+		x := ps[k].Slots[v.Slot]
+		if x-x != 0 {
+			return trial, &model.EvalError{Trial: trial, Name: v.Name, Pos: v.Pos,
+				Msg: fmt.Sprintf("value is %v at a settlement figure of %g; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x, job.probeFigure(k))}
+		}
+		xs[k] = x
+	}
+	a.ProbeSum.Add(xs[0])
+	if r := pj.RiskTolerance; r != 0 {
+		a.ProbeExp.Add(-xs[0] / r)
+	}
+	if len(pj.ProbeSettled) == 3 {
+		lo, hi, mid := job.probeFigure(0), job.probeFigure(1), job.probeFigure(2)
+		a.Slopes.add((xs[1]-xs[0])/(hi-lo), (xs[2]-xs[0])/(mid-lo))
+	}
+	return 0, nil
+}
+
+func (job *Job) probeFigure(k int) float64 {
+	p := job.Probes[k].Program
+	if p.Figure == nil {
+		return math.NaN()
+	}
+	return p.Figure.Const
+}
+
+// Merged is a run's parts merged: the whole run's sums.
+type Merged struct {
+	Trials   int
+	Exact    bool
+	Columns  [][]float64     // exact: every trial's values of each tracked var
+	Moments  []stats.Moments // sketched
+	Sketches []stats.Sketch  // sketched
+	Parties  []PartyAcc
+}
+
+// Merge merges the parts of one run, which must be its every shard, in
+// shard order: blocks' sums are merged in block order, columns joined in
+// trial order, so that the result is bit for bit that of one pass over
+// the whole run.
+func Merge(parts []*Part) (*Merged, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("merge: no parts")
+	}
+	m := &Merged{Trials: parts[0].Trials, Exact: parts[0].Exact}
+	next := 0
+	for i, pt := range parts {
+		if pt.Trials != m.Trials || pt.Exact != m.Exact || pt.Start != next || pt.Shard.K != i {
+			return nil, fmt.Errorf("merge: part %s does not follow the trials before it", pt.Shard)
+		}
+		next = pt.End
+	}
+	if next != m.Trials {
+		return nil, fmt.Errorf("merge: the parts hold trials 0 to %d of %d", next, m.Trials)
+	}
+	if m.Exact {
+		nv := len(parts[0].Columns)
+		m.Columns = make([][]float64, nv)
+		for j := range m.Columns {
+			if len(parts) == 1 {
+				m.Columns[j] = parts[0].Columns[j]
+				continue
+			}
+			col := make([]float64, 0, m.Trials)
+			for _, pt := range parts {
+				col = append(col, pt.Columns[j]...)
+			}
+			m.Columns[j] = col
+		}
+	} else {
+		nv := len(parts[0].Sketches)
+		m.Moments = make([]stats.Moments, nv)
+		m.Sketches = make([]stats.Sketch, nv)
+		for _, pt := range parts {
+			for _, row := range pt.Moments {
+				for j := range m.Moments {
+					m.Moments[j].Merge(row[j])
+				}
+			}
+			for j := range m.Sketches {
+				m.Sketches[j].Merge(&pt.Sketches[j])
+			}
+		}
+	}
+	for _, pt := range parts {
+		for _, row := range pt.Parties {
+			if m.Parties == nil {
+				m.Parties = make([]PartyAcc, len(row))
+			}
+			for q := range row {
+				m.Parties[q].Merge(row[q])
+			}
+		}
+	}
+	return m, nil
+}
+
+// Sum is a compensated (Neumaier) sum of a count of values, mergeable:
+// a merge adds the other's sum and then its compensation.
+type Sum struct {
+	N    int
+	S, C float64
+}
+
+// Add adds x.
+func (a *Sum) Add(x float64) {
+	a.N++
+	a.add(x)
+}
+
+func (a *Sum) add(x float64) { stats.Neumaier(&a.S, &a.C, x) }
+
+// Merge adds o, the sum of the values after a's.
+func (a *Sum) Merge(o Sum) {
+	if a.N == 0 {
+		*a = o
+		return
+	}
+	a.N += o.N
+	a.add(o.S)
+	a.add(o.C)
+}
+
+// Mean returns the mean of the values added.
+func (a *Sum) Mean() float64 { return (a.S + a.C) / float64(a.N) }

@@ -1,0 +1,83 @@
+package run
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Variant is a program made by model.Program.Follow from a base program,
+// with the vars whose means are wanted and a name for its errors.
+type Variant struct {
+	Program *model.Program
+	Vars    []*model.Var
+	Name    string
+}
+
+// VariantMeans evaluates pl's trials of base and, in each trial, every
+// variant after it, and returns each variant's mean of each of its vars:
+// one pass over the trials for all the variants, each evaluating only
+// what its change moves. The means are summed chunk by chunk and the
+// chunks in order, as Means sums them, so each is bit for bit the mean
+// Means gives for the variant's program evaluated in full.
+func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, pl Plan) ([][]float64, error) {
+	nchunks := (pl.Trials + Chunk - 1) / Chunk
+	offsets := make([]int, len(variants)+1)
+	for i, v := range variants {
+		offsets[i+1] = offsets[i] + len(v.Vars)
+	}
+	width := offsets[len(variants)]
+	sums := make([]float64, nchunks*width)
+	states := make([][]*model.State, pl.workers()) // each worker's variants' states
+	err := Ranges(ctx, base, pl, Chunk, func(s *model.State, w, k, start, end int) (int, error) {
+		vs := states[w]
+		if vs == nil {
+			for _, v := range variants {
+				st := v.Program.NewState()
+				st.Follow(s)
+				vs = append(vs, st)
+			}
+			states[w] = vs
+		}
+		acc := make([]stats.Sum, width)
+		for i := start; i < end; i++ {
+			if err := base.Eval(s, pl.Seed, i); err != nil {
+				return i, err
+			}
+			for n, v := range variants {
+				if err := v.Program.Eval(vs[n], pl.Seed, i); err != nil {
+					return i, fmt.Errorf("%s: %w", v.Name, err)
+				}
+				for j, x := range v.Vars {
+					y := vs[n].Slots[x.Slot]
+					if y-y != 0 {
+						return i, fmt.Errorf("%s: %w", v.Name, NonFinite(y, x, i))
+					}
+					acc[offsets[n]+j].Add(y)
+				}
+			}
+		}
+		part := sums[k*width : (k+1)*width]
+		for j := range acc {
+			part[j] = acc[j].Value()
+		}
+		return 0, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	means := make([][]float64, len(variants))
+	for n, v := range variants {
+		means[n] = make([]float64, len(v.Vars))
+		for j := range v.Vars {
+			var total stats.Sum
+			for k := range nchunks {
+				total.Add(sums[k*width+offsets[n]+j])
+			}
+			means[n][j] = total.Value() / float64(pl.Trials)
+		}
+	}
+	return means, nil
+}
