@@ -49,6 +49,10 @@ type Document struct {
 
 	// Process, for a scenario with stages, is how the disputes ended.
 	Process *Process `json:"process,omitempty"`
+	// QuantileError, when not 0, says the quantiles come from a sketch
+	// (more trials than the exact limit) and the largest relative error
+	// they may have.
+	QuantileError float64 `json:"quantile_error,omitempty"`
 }
 
 // Scenario identifies what was run.
@@ -115,6 +119,7 @@ func New(res *engine.Result) *Document {
 	d.VOI = newVOI(res)
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
 	d.Process = newProcess(res)
+	d.QuantileError = res.QuantileError
 	return d
 }
 
