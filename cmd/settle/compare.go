@@ -17,8 +17,6 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/report"
-	"github.com/settle-sim/settle/engine/samples"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -183,30 +181,9 @@ func isScenario(path string) bool {
 	return false
 }
 
-// readSide reads a result document (.json) or a samples file (binary or
-// .csv).
-func readSide(path string) (*compare.Side, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		d, err := report.ReadJSON(fh)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(d.Outputs) == 0 {
-			return nil, fmt.Errorf("%s: not a result document: it has no outputs; write one with settle run --format json -o FILE", path)
-		}
-		return compare.FromDocument(path, d), nil
-	}
-	set, err := samples.Read(fh, path)
-	if err != nil {
-		return nil, err
-	}
-	return compare.FromSamples(path, set), nil
-}
+// readSide reads a result document or a samples file (binary, Parquet or
+// CSV).
+func readSide(path string) (*compare.Side, error) { return compare.ReadFile(path) }
 
 // runOptions are the seed and trials for running scenarios: the flags',
 // else those of a side read from a file, else OLD's own.

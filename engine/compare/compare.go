@@ -321,7 +321,7 @@ func (r *Result) notes(old, new *Side) {
 		r.Notes = append(r.Notes, fmt.Sprintf("different settle versions: %s old, %s new", old.Version, new.Version))
 	}
 	if old.Untyped || new.Untyped {
-		r.Notes = append(r.Notes, "units of one side are not known (CSV): taken from the other")
+		r.Notes = append(r.Notes, "units of one side are not known (CSV, or Parquet not written by settle): taken from the other")
 	}
 	if old.Sampled != new.Sampled {
 		r.Notes = append(r.Notes, "per-trial samples on one side only: means compared with Welch's t-test")
