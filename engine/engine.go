@@ -96,7 +96,7 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		if sc.Settlement == nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %s names no settlement figure; add settlement: {figure: NAME} naming the input that holds it", s.Offer, s.Path)
 		}
-		if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
+		if err := sc.SetOffer(s.Offer); err != nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
 		}
 	}

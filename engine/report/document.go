@@ -24,7 +24,11 @@ type Document struct {
 	Seed     uint64           `json:"seed"`
 	Trials   int              `json:"trials"`
 	Settings []engine.Setting `json:"set,omitempty"`
-	Outputs  Vars             `json:"outputs"`
+	// Offer is the settlement figure weighed (--offer), Views the
+	// parties' own positions (--view); see Provenance.
+	Offer   string `json:"offer,omitempty"`
+	Views   []View `json:"views,omitempty"`
+	Outputs Vars   `json:"outputs"`
 	Inputs   Vars             `json:"inputs"`
 
 	Parties     []Party       `json:"parties,omitempty"`
@@ -78,11 +82,12 @@ func (v *Var) Quantile(name string) float64 {
 // New builds the document of a result.
 func New(res *engine.Result) *Document {
 	sc := res.Program.Scenario
+	prov := ProvenanceOf(res)
 	d := &Document{
 		Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256,
 			Sources: sc.Sources, Positions: sc.Positions},
-		Seed: res.Seed, Trials: res.Trials, Settings: res.Settings,
+		Seed: res.Seed, Trials: res.Trials, Settings: prov.Settings, Offer: prov.Offer, Views: prov.Views,
 		Outputs: Vars{}, Inputs: Vars{},
 	}
 	for _, c := range res.Outputs {

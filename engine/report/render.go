@@ -71,11 +71,7 @@ func (v *Var) cells() []string {
 }
 
 func (d *Document) heading() string {
-	s := fmt.Sprintf("%s trials · seed %d · settle %s", money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
-	for _, set := range d.Settings {
-		s += fmt.Sprintf(" · %s=%s", set.Name, set.Value)
-	}
-	return s + d.samplingHeading()
+	return d.Provenance().Heading() + d.samplingHeading()
 }
 
 // histWidth is the number of characters of a var's histogram in the

@@ -208,6 +208,8 @@ func (s *Scenario) Set(name, value string) error {
 type Setting struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+	// Offer is true for the settlement figure set by SetOffer (--offer).
+	Offer bool `json:"-"`
 }
 
 func (s *Scenario) inputNames() []string {
