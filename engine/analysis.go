@@ -38,6 +38,7 @@ type Outcome struct {
 	Mean      float64
 	SD        float64
 	CE        float64   // certainty equivalent under the party's attitude
+	CESE      float64   // its standard error (decision.SEMethod)
 	PLoss     float64   // probability of ending below zero
 	Quantiles []float64 // at stats.Probs
 }
@@ -46,6 +47,7 @@ type Outcome struct {
 type Offer struct {
 	Figure     float64
 	SettledCE  float64 // certainty equivalent of settling at Figure
+	SettledSE  float64 // its standard error (decision.SEMethod)
 	BeatsCourt float64 // fraction of trials in which settling does better than court
 	Accepts    bool    // the party prefers settling at Figure to court
 }
@@ -58,7 +60,8 @@ func outcome(xs []float64, a decision.Attitude) Outcome {
 			loss++
 		}
 	}
-	return Outcome{Mean: s.Mean, SD: s.SD, CE: a.CertaintyEquivalent(xs), PLoss: float64(loss) / float64(len(xs)),
+	ce, se := a.CertaintyEquivalentSE(xs)
+	return Outcome{Mean: s.Mean, SD: s.SD, CE: ce, CESE: se, PLoss: float64(loss) / float64(len(xs)),
 		Quantiles: s.Quantiles}
 }
 
@@ -148,7 +151,8 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 			if err != nil {
 				return err
 			}
-			pr.Offer = &Offer{Figure: f, SettledCE: a.CertaintyEquivalent(cache[f][i]), BeatsCourt: beats, Accepts: r.Accepts(f)}
+			ce, se := a.CertaintyEquivalentSE(cache[f][i])
+			pr.Offer = &Offer{Figure: f, SettledCE: ce, SettledSE: se, BeatsCourt: beats, Accepts: r.Accepts(f)}
 		}
 		res.Parties = append(res.Parties, pr)
 	}

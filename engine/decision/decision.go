@@ -112,6 +112,9 @@ type Reservation struct {
 	// Method is "closed form" when the settled outcome moves one for one
 	// with the figure (plus a fixed slope), else "bisection".
 	Method string
+	// SE and CourtSE are the standard errors of Value and CourtCE, by
+	// the delta method (SEMethod).
+	SE, CourtSE float64
 }
 
 // Accepts reports whether the party prefers settling at figure to court.
@@ -138,7 +141,7 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 		return Reservation{}, fmt.Errorf("party %s: empty search interval [%g, %g]", p.Name, lo, hi)
 	}
 	probeLo, probeHi := lo, hi
-	courtCE := p.Attitude.CertaintyEquivalent(p.Court)
+	courtCE, courtSE := p.Attitude.CertaintyEquivalentSE(p.Court)
 	s0 := make([]float64, n)
 	s1 := make([]float64, n)
 	if err := p.Settled(probeLo, s0); err != nil {
@@ -179,7 +182,8 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 	}
 	if affine {
 		v := probeLo + (courtCE-p.Attitude.CertaintyEquivalent(s0))/k
-		return Reservation{Side: side, Value: v, CourtCE: courtCE, Method: "closed form"}, nil
+		return Reservation{Side: side, Value: v, CourtCE: courtCE, Method: "closed form",
+			SE: reservationSE(p.Attitude, s0, p.Court, k), CourtSE: courtSE}, nil
 	}
 	// Bisection on g(f) = CE(settled(f)) − CE(court), monotone in f with
 	// the sign of k.
@@ -216,7 +220,13 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 			break
 		}
 	}
-	return Reservation{Side: side, Value: 0.5 * (lo + hi), CourtCE: courtCE, Method: "bisection"}, nil
+	v := 0.5 * (lo + hi)
+	slope, atV, err := bisectionSlope(p, v, 1e-3*(probeHi-probeLo))
+	if err != nil {
+		return Reservation{}, err
+	}
+	return Reservation{Side: side, Value: v, CourtCE: courtCE, Method: "bisection",
+		SE: reservationSE(p.Attitude, atV, p.Court, slope), CourtSE: courtSE}, nil
 }
 
 // Range is the settlement range: the figures both sides prefer to court.
