@@ -160,6 +160,9 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// Statistics are the estimates of the scenario's statistics, in
+	// the order declared.
+	Statistics []StatisticResult
 
 	// Sampler is how the draws were made; Correlations the declared rank
 	// correlations with those achieved (CorrelationsRepaired when the
@@ -229,6 +232,11 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 		cols.add(pt.Court)
 		cols.add(pt.Settled)
 	}
+	if full {
+		for _, v := range statisticVars(p) {
+			cols.add(v)
+		}
+	}
 	values, err := simulate(ctx, p, opt, cols.vars)
 	if err != nil {
 		return nil, err
@@ -239,6 +247,9 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	}
 	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
+	if full {
+		res.Statistics = estimateStatistics(p, byVar)
+	}
 	if len(p.Parties) > 0 {
 		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
 			return nil, err

@@ -137,5 +137,8 @@ func runSketched(ctx context.Context, p *model.Program, opt Options, res *Result
 		cols.byVar[v].Summary = stats.SketchSummary(ms[j], sks[j], histogramBins(v))
 	}
 	res.QuantileError = stats.SketchAccuracy
+	if res.Statistics, err = streamStatistics(ctx, p, opt); err != nil {
+		return nil, err
+	}
 	return res, nil
 }

@@ -156,13 +156,11 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if r.Failed {
-		n := 0
-		for _, w := range r.Outputs {
-			if len(w.Fired) > 0 {
-				n++
-			}
+		subjects := map[string]bool{}
+		for _, f := range r.Fired() {
+			subjects[f[0]] = true
 		}
-		return failed(exitFailed, fmt.Errorf("policy failed for %s", plural(n, "output")))
+		return failed(exitFailed, fmt.Errorf("policy failed for %s", plural(len(subjects), "output")))
 	}
 	return nil
 }

@@ -261,10 +261,8 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Identical, "identical to the baseline"
 	case r.Failed:
 		var why []string
-		for _, w := range r.Outputs {
-			for _, f := range w.Fired {
-				why = append(why, fmt.Sprintf("%s: %s", w.Name, f))
-			}
+		for _, f := range r.Fired() {
+			why = append(why, fmt.Sprintf("%s: %s", f[0], f[1]))
 		}
 		c.Status, c.Detail = Failed, strings.Join(why, "; ")
 	case len(r.NotCompared) > 0:

@@ -36,10 +36,18 @@ import (
 type Side struct {
 	Meta
 	Outputs report.Vars
-	// Parties are the parties' views, when the document has them.
-	Parties []report.Party
-	// Samples are the per-trial values of outputs by name, when known.
+	// Parties are the parties' views, and Statistics the scenario's
+	// statistics, when the document has them.
+	Parties    []report.Party
+	Statistics report.Statistics
+	// Samples are the per-trial values of outputs by name, when known:
+	// every trial's, or the first trials' (a baseline keeps the first
+	// samples.BaselineTrials), in trial order.
 	Samples map[string][]float64
+	// Bits, when not 0, is the significant bits the samples were rounded
+	// to (samples.Round); the other side's are rounded alike before they
+	// are paired.
+	Bits int
 }
 
 // Meta identifies a side.
@@ -52,15 +60,36 @@ type Meta struct {
 	Untyped  bool   `json:"-"` // units and types unknown (samples read from CSV)
 	Trials   int    `json:"trials"`
 	Sampled  bool   `json:"samples"` // per-trial samples were available
+
+	// What the run was made under besides its scenario, seed and trials
+	// (see report.Provenance).
+	Positions []string         `json:"positions,omitempty"`
+	Views     []report.View    `json:"views,omitempty"`
+	Settings  []engine.Setting `json:"set,omitempty"`
+	Offer     string           `json:"offer,omitempty"`
+	Sampler   string           `json:"sampler,omitempty"`
+}
+
+// Provenance is what made the side's figures.
+func (m Meta) Provenance() report.Provenance {
+	return report.Provenance{Scenario: m.Scenario, Positions: m.Positions, Views: m.Views, Settings: m.Settings,
+		Offer: m.Offer, Sampler: m.Sampler, Seed: m.Seed, Trials: m.Trials, Version: m.Version}
+}
+
+func (m *Meta) setProvenance(p report.Provenance) {
+	m.Positions, m.Views, m.Settings, m.Offer, m.Sampler = p.Positions, p.Views, p.Settings, p.Offer, p.Sampler
 }
 
 // FromDocument is the side of a result document: summaries only.
 func FromDocument(file string, d *report.Document) *Side {
-	return &Side{
-		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
-		Outputs: d.Outputs,
-		Parties: d.Parties,
+	s := &Side{
+		Meta:       Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
+		Outputs:    d.Outputs,
+		Parties:    d.Parties,
+		Statistics: d.Statistics,
 	}
+	s.setProvenance(d.Provenance())
+	return s
 }
 
 // FromResult is the side of a run: its document and its samples.
@@ -82,7 +111,9 @@ func FromSamples(file string, set *samples.Set) *Side {
 			HasSeed: set.HasSeed, Untyped: set.Untyped, Trials: set.Trials, Sampled: true},
 		Outputs: report.Vars{},
 		Samples: map[string][]float64{},
+		Bits:    set.Bits,
 	}
+	s.setProvenance(set.Provenance)
 	scratch := make([]float64, set.Trials)
 	for _, c := range set.Columns {
 		if c.Section != samples.Output {
@@ -127,11 +158,12 @@ type Result struct {
 	// Outputs are the outputs compared, in the new side's order.
 	Outputs []*Row `json:"outputs"`
 	// Parties compares the parties present on both sides: their
-	// certainty equivalents and reservation values. These are functions
-	// of whole distributions with no standard error in the documents, so
-	// they are shown, not tested; the outputs they rest on are tested
-	// above.
+	// certainty equivalents and reservation values, each tested with its
+	// standard error (see PartyRow).
 	Parties []PartyRow `json:"parties,omitempty"`
+	// Statistics compares the scenarios' statistics present on both
+	// sides (see StatisticRow).
+	Statistics []StatisticRow `json:"statistics,omitempty"`
 	// NotCompared are the outputs (and parties, as "party NAME") that
 	// could not be compared, and why.
 	NotCompared []Mismatch `json:"not_compared"`
@@ -148,20 +180,6 @@ type Result struct {
 type Mismatch struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
-}
-
-// PartyRow is the comparison of one party's view.
-type PartyRow struct {
-	Name           string `json:"name"`
-	Side           string `json:"side"`
-	CEOld          Num    `json:"ce_old"` // certainty equivalent of the net outcome
-	CENew          Num    `json:"ce_new"`
-	CEAbs          Num    `json:"ce_abs"`
-	CERel          Num    `json:"ce_rel"`
-	ReservationOld Num    `json:"reservation_old"` // the settlement figure that leaves the party indifferent to court
-	ReservationNew Num    `json:"reservation_new"`
-	ReservationAbs Num    `json:"reservation_abs"`
-	ReservationRel Num    `json:"reservation_rel"`
 }
 
 // Row is the comparison of one output.
@@ -277,7 +295,8 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 	if len(r.Outputs) == 0 {
 		return r, ErrNothingInCommon
 	}
-	r.parties(old, new)
+	r.parties(old, new, 1-alpha)
+	r.statistics(old, new, 1-alpha)
 
 	ps := make([]float64, len(r.Outputs))
 	for i, w := range r.Outputs {
@@ -291,6 +310,7 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 		w.PAdj = Num(p)
 		w.Significant = p < alpha
 	}
+	r.adjustParties(alpha)
 	if opt.Policy != nil {
 		r.Policy = opt.Policy.Rules()
 		for _, w := range r.Outputs {
@@ -299,6 +319,28 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 				return nil, err
 			}
 			w.Fired = fired
+			if len(fired) > 0 {
+				r.Failed = true
+			}
+		}
+		for i := range r.Parties {
+			pr := &r.Parties[i]
+			fired, err := opt.Policy.EvalParty(pr)
+			if err != nil {
+				return nil, err
+			}
+			pr.Fired = fired
+			if len(fired) > 0 {
+				r.Failed = true
+			}
+		}
+		for i := range r.Statistics {
+			sr := &r.Statistics[i]
+			fired, err := opt.Policy.EvalStatistic(sr)
+			if err != nil {
+				return nil, err
+			}
+			sr.Fired = fired
 			if len(fired) > 0 {
 				r.Failed = true
 			}
@@ -325,32 +367,6 @@ func (r *Result) notes(old, new *Side) {
 	}
 	if old.Sampled != new.Sampled {
 		r.Notes = append(r.Notes, "per-trial samples on one side only: means compared with Welch's t-test")
-	}
-}
-
-func (r *Result) parties(old, new *Side) {
-	oldBy := map[string]report.Party{}
-	for _, p := range old.Parties {
-		oldBy[p.Name] = p
-	}
-	seen := map[string]bool{}
-	for _, np := range new.Parties {
-		seen[np.Name] = true
-		op, ok := oldBy[np.Name]
-		if !ok {
-			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, "only in new"})
-			continue
-		}
-		pr := PartyRow{Name: np.Name, Side: np.Side, CEOld: Num(op.Net.CE), CENew: Num(np.Net.CE),
-			ReservationOld: Num(op.Reservation), ReservationNew: Num(np.Reservation)}
-		pr.CEAbs, pr.CERel = change(op.Net.CE, np.Net.CE)
-		pr.ReservationAbs, pr.ReservationRel = change(op.Reservation, np.Reservation)
-		r.Parties = append(r.Parties, pr)
-	}
-	for _, op := range old.Parties {
-		if !seen[op.Name] {
-			r.NotCompared = append(r.NotCompared, Mismatch{"party " + op.Name, "only in old"})
-		}
 	}
 }
 
@@ -381,14 +397,27 @@ func row(ov, nv report.Var, old, new *Side, conf float64) *Row {
 	xs, ys := old.Samples[ov.Name], new.Samples[nv.Name]
 	haveSamples := xs != nil && ys != nil
 	var mt MeanTest
-	if haveSamples && len(xs) == len(ys) && old.HasSeed && new.HasSeed && old.Seed == new.Seed {
+	switch {
+	case haveSamples && len(xs) == len(ys) && pairable(old, new) && old.Bits == 0 && new.Bits == 0 && len(xs) == new.Trials:
 		mt, w.MeanTest = Paired(xs, ys, conf), MeanPaired
-	} else {
+	case haveSamples && pairable(old, new):
+		// The first trials of each side, rounded alike: the change in
+		// the mean of all trials, with its spread from the pairs.
+		xs, ys = roundPair(old, new, xs, ys)
+		d := make([]float64, len(xs))
+		for i := range d {
+			d[i] = ys[i] - xs[i]
+		}
+		mt, w.MeanTest = pairedOn(d, ov.Mean, nv.Mean, new.Trials, conf), MeanPaired
+	default:
 		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.Trials, nv.Mean, nv.SE, new.Trials, conf), MeanWelch
 	}
 	w.MeanLo, w.MeanHi, w.MeanP = Num(mt.Lo), Num(mt.Hi), Num(mt.P)
 	w.P = w.MeanP
 	if haveSamples {
+		if pairable(old, new) {
+			xs, ys = roundPair(old, new, xs, ys)
+		}
 		ks := KolmogorovSmirnov(xs, ys)
 		w.DistTest, w.KSD, w.KSP = DistKS, Num(ks.D), Num(ks.P)
 		w.P = Num(math.Min(1, 2*math.Min(mt.P, ks.P)))
@@ -411,4 +440,33 @@ func change(old, new float64) (abs, rel Num) {
 		return Num(d), Num(math.Inf(int(math.Copysign(1, d))))
 	}
 	return Num(d), Num(d / math.Abs(old))
+}
+
+// pairable reports whether the two sides' trials are the same trials:
+// the same seed and trial count, so that they share random numbers.
+func pairable(old, new *Side) bool {
+	return old.HasSeed && new.HasSeed && old.Seed == new.Seed && old.Trials == new.Trials
+}
+
+// roundPair returns the first trials both sides have of xs (old) and ys
+// (new), rounded to the fewer significant bits of the two sides' samples,
+// so that an unchanged trial differs by exactly zero.
+func roundPair(old, new *Side, xs, ys []float64) ([]float64, []float64) {
+	k := min(len(xs), len(ys))
+	xs, ys = xs[:k], ys[:k]
+	bits := old.Bits
+	if new.Bits > 0 && (bits == 0 || new.Bits < bits) {
+		bits = new.Bits
+	}
+	if bits == 0 {
+		return xs, ys
+	}
+	round := func(vs []float64) []float64 {
+		out := make([]float64, len(vs))
+		for i, v := range vs {
+			out[i] = samples.Round(v, bits)
+		}
+		return out
+	}
+	return round(xs), round(ys)
 }

@@ -130,6 +130,7 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	c.parseAll()
 	order := c.order()
 	c.compileAll(order)
+	c.statistics()
 	c.outputs()
 	c.correlations()
 	c.diags.Sort()
@@ -157,83 +158,90 @@ func (c *compiler) parseAll() {
 		if isFunc(d.Name) {
 			c.diags.Errorf(d.Pos, "choose another name", "%s %s has the name of a function", d.Kind, d.Name)
 		}
-		p := &parsed{def: d, rw: rewrite(d.Expr)}
+		p := c.parse(d, base, known)
 		c.defs = append(c.defs, p)
 		c.byName[d.Name] = p
-		for _, e := range p.rw.errs {
-			c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
-			p.broken = true
-		}
-		if p.broken {
-			continue
-		}
-		tree, err := parser.ParseWithConfig(p.rw.src, base)
-		if err != nil {
-			c.exprError(p, err, "")
-			p.broken = true
-			continue
-		}
-		ast.Walk(&tree.Node, moneyFloats{p.rw.moneyAt})
-		p.tree = tree
-		callees := map[ast.Node]bool{}
-		seen := map[string]bool{}
-		all := nodes(tree.Node)
-		for _, n := range all {
-			if call, ok := n.(*ast.CallNode); ok {
-				callees[call.Callee] = true
-			}
-		}
-		for _, n := range all {
-			switch n := n.(type) {
-			case *ast.CallNode:
-				if id, ok := n.Callee.(*ast.IdentifierNode); ok {
-					if !isFunc(id.Value) {
-						hint := diag.DidYouMean(id.Value, FuncNames())
-						if def, ok := c.sc.Lookup(id.Value); ok {
-							hint = fmt.Sprintf("%s is an input, not a function", id.Value)
-							if def.Kind == scenario.Rule {
-								hint = fmt.Sprintf("%s is a rule, not a function", id.Value)
-							}
-						}
-						if hint == "" {
-							hint = "the functions are " + strings.Join(FuncNames(), ", ")
-						}
-						c.diags.Errorf(c.pos(p, n), hint, "unknown function %s() in %s %s", id.Value, d.Kind, d.Name)
-						p.broken = true
-						continue
-					}
-					if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
-						p.draws = true
-						if d.Kind == scenario.Rule {
-							c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
-								"rule %s calls the distribution %s(); distributions belong under inputs", d.Name, id.Value)
-							p.broken = true
-						}
-					}
-				}
-			case *ast.IdentifierNode:
-				if callees[n] || seen[n.Value] {
-					continue
-				}
-				seen[n.Value] = true
-				if _, ok := c.sc.Lookup(n.Value); ok {
-					p.deps = append(p.deps, n.Value)
-					continue
-				}
-				if c.sc.IsRuleFile {
-					p.broken = true // defined by the scenarios that include this file
-					continue
-				}
-				hint := diag.DidYouMean(n.Value, known)
-				if hint == "" {
-					hint = "define it under inputs or rules"
-				}
-				c.diags.Errorf(c.pos(p, n), hint, "unknown name %q in %s %s", n.Value, d.Kind, d.Name)
-				p.broken = true
-			}
-		}
-		ast.Walk(&tree.Node, modCalls{})
 	}
+}
+
+// parse parses one definition: its money literals, its syntax and the
+// names it refers to, each of which must be defined.
+func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *parsed {
+	p := &parsed{def: d, rw: rewrite(d.Expr)}
+	for _, e := range p.rw.errs {
+		c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
+		p.broken = true
+	}
+	if p.broken {
+		return p
+	}
+	tree, err := parser.ParseWithConfig(p.rw.src, base)
+	if err != nil {
+		c.exprError(p, err, "")
+		p.broken = true
+		return p
+	}
+	ast.Walk(&tree.Node, moneyFloats{p.rw.moneyAt})
+	p.tree = tree
+	callees := map[ast.Node]bool{}
+	seen := map[string]bool{}
+	all := nodes(tree.Node)
+	for _, n := range all {
+		if call, ok := n.(*ast.CallNode); ok {
+			callees[call.Callee] = true
+		}
+	}
+	for _, n := range all {
+		switch n := n.(type) {
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+				if !isFunc(id.Value) {
+					hint := diag.DidYouMean(id.Value, FuncNames())
+					if def, ok := c.sc.Lookup(id.Value); ok {
+						hint = fmt.Sprintf("%s is an input, not a function", id.Value)
+						if def.Kind == scenario.Rule {
+							hint = fmt.Sprintf("%s is a rule, not a function", id.Value)
+						}
+					}
+					if hint == "" {
+						hint = "the functions are " + strings.Join(FuncNames(), ", ")
+					}
+					c.diags.Errorf(c.pos(p, n), hint, "unknown function %s() in %s %s", id.Value, d.Kind, d.Name)
+					p.broken = true
+					continue
+				}
+				if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
+					p.draws = true
+					if d.Kind == scenario.Rule {
+						c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
+							"rule %s calls the distribution %s(); distributions belong under inputs", d.Name, id.Value)
+						p.broken = true
+					}
+				}
+			}
+		case *ast.IdentifierNode:
+			if callees[n] || seen[n.Value] {
+				continue
+			}
+			seen[n.Value] = true
+			if _, ok := c.sc.Lookup(n.Value); ok {
+				p.deps = append(p.deps, n.Value)
+				continue
+			}
+			if c.sc.IsRuleFile {
+				p.broken = true // defined by the scenarios that include this file
+				continue
+			}
+			hint := diag.DidYouMean(n.Value, known)
+			if hint == "" {
+				hint = "define it under inputs or rules"
+			}
+			c.diags.Errorf(c.pos(p, n), hint, "unknown name %q in %s %s", n.Value, d.Kind, d.Name)
+			p.broken = true
+		}
+	}
+	ast.Walk(&tree.Node, modCalls{})
+	return p
 }
 
 // moneyFloats turns money literals into float nodes before type checking,

@@ -76,6 +76,8 @@ type Program struct {
 	// the settlement figure; nil when the scenario names none.
 	Parties []Party
 	Figure  *Var
+	// Statistics are the scenario's statistics, in the order declared.
+	Statistics []*Statistic
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order

@@ -21,7 +21,7 @@ func ReadSet(r io.ReaderAt, size int64, name string) (*samples.Set, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	set := &samples.Set{Header: samples.Header{SettleVersion: s.SettleVersion, Scenario: s.Scenario,
-		SHA256: s.SHA256, Seed: s.Seed, Trials: s.Trials()}}
+		SHA256: s.SHA256, Seed: s.Seed, Trials: s.Trials(), Provenance: s.Provenance}}
 	// Write records the seed with the settle version; a file from
 	// elsewhere has neither, and its columns no types beyond Parquet's.
 	set.HasSeed = s.SettleVersion != ""

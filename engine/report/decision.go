@@ -3,10 +3,12 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
@@ -24,8 +26,12 @@ type Party struct {
 	// Reservation is the settlement figure that leaves the party
 	// indifferent to court: a payee accepts no less, a payer pays no more.
 	Reservation       float64 `json:"reservation"`
+	ReservationSE     float64 `json:"reservation_se"`
 	ReservationMethod string  `json:"reservation_method"`
-	Offer             *Offer  `json:"offer,omitempty"`
+	// SEMethod says how the standard errors of the certainty equivalents
+	// and the reservation value were computed: "delta method".
+	SEMethod string `json:"se_method,omitempty"`
+	Offer    *Offer `json:"offer,omitempty"`
 	// View is the position files the party's figures were computed
 	// under, when it has a view of its own.
 	View []string `json:"view,omitempty"`
@@ -36,7 +42,8 @@ type Outcome struct {
 	Output    string    `json:"output"`
 	Mean      float64   `json:"mean"`
 	SD        float64   `json:"sd"`
-	CE        float64   `json:"ce"` // certainty equivalent
+	CE        float64   `json:"ce"`    // certainty equivalent
+	CESE      float64   `json:"ce_se"` // its standard error
 	PLoss     float64   `json:"p_loss"`
 	Quantiles Quantiles `json:"quantiles"`
 }
@@ -45,6 +52,7 @@ type Outcome struct {
 type Offer struct {
 	Figure     float64 `json:"figure"`
 	SettledCE  float64 `json:"settled_ce"`
+	SettledSE  float64 `json:"settled_ce_se"`
 	BeatsCourt float64 `json:"p_beats_court"`
 	Accepts    bool    `json:"prefers_to_court"`
 }
@@ -71,13 +79,13 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 		pp := res.Program.Parties[i]
 		p := Party{Name: pr.Name, Attitude: "risk-neutral", RiskTolerance: pr.Attitude.RiskTolerance,
 			Net: outcome(pp.Net.Name, pr.Net), Court: outcome(pp.Court.Name, pr.Court),
-			Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
-			ReservationMethod: pr.Reservation.Method, View: pr.View}
+			Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value, ReservationSE: pr.Reservation.SE,
+			ReservationMethod: pr.Reservation.Method, SEMethod: decision.SEMethod, View: pr.View}
 		if !pr.Attitude.Neutral() {
 			p.Attitude = "exponential"
 		}
 		if o := pr.Offer; o != nil {
-			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, BeatsCourt: o.BeatsCourt, Accepts: o.Accepts}
+			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, SettledSE: o.SettledSE, BeatsCourt: o.BeatsCourt, Accepts: o.Accepts}
 		}
 		parties = append(parties, p)
 	}
@@ -89,7 +97,7 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 }
 
 func outcome(name string, o engine.Outcome) Outcome {
-	return Outcome{Output: name, Mean: o.Mean, SD: o.SD, CE: o.CE, PLoss: o.PLoss, Quantiles: Quantiles(o.Quantiles)}
+	return Outcome{Output: name, Mean: o.Mean, SD: o.SD, CE: o.CE, CESE: o.CESE, PLoss: o.PLoss, Quantiles: Quantiles(o.Quantiles)}
 }
 
 func newSensitivity(res *engine.Result) []Sensitivity {
@@ -121,9 +129,9 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		if p.Side == "payer" {
 			bound = "≤ "
 		}
-		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), money.Format(p.Net.CE),
-			money.FormatPercent(p.Net.PLoss), money.Format(p.Court.Mean), money.Format(p.Court.CE),
-			bound + money.Format(p.Reservation)})
+		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), withSE(p.Net.CE, p.Net.CESE),
+			money.FormatPercent(p.Net.PLoss), money.Format(p.Court.Mean), withSE(p.Court.CE, p.Court.CESE),
+			bound + withSE(p.Reservation, p.ReservationSE)})
 	}
 	writeGrid(w, "parties", head, rows, md)
 	var views []string
@@ -219,4 +227,14 @@ func writeGrid(w io.Writer, title string, head []string, rows [][]string, md boo
 		fmt.Fprintf(tw, "%s\t\n", strings.Join(r, "\t"))
 	}
 	tw.Flush()
+}
+
+// withSE is an amount with its standard error, "£93.4m ±£1.2m", or the
+// amount alone where the document has no standard error (documents from
+// before settle recorded one).
+func withSE(x, se float64) string {
+	if se == 0 || math.IsNaN(se) {
+		return money.Format(x)
+	}
+	return money.Format(x) + " ±" + money.Format(se)
 }

@@ -29,7 +29,10 @@ type Document struct {
 	Offer   string `json:"offer,omitempty"`
 	Views   []View `json:"views,omitempty"`
 	Outputs Vars   `json:"outputs"`
-	Inputs   Vars             `json:"inputs"`
+	Inputs  Vars   `json:"inputs"`
+	// Statistics are the scenario's own statistics (statistics: in the
+	// scenario), each with its standard error.
+	Statistics Statistics `json:"statistics,omitempty"`
 
 	Parties     []Party       `json:"parties,omitempty"`
 	Settlement  *Settlement   `json:"settlement,omitempty"`
@@ -96,6 +99,7 @@ func New(res *engine.Result) *Document {
 	for _, c := range res.Inputs {
 		d.Inputs = append(d.Inputs, newVar(c))
 	}
+	d.Statistics = newStatistics(res)
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
@@ -156,13 +160,13 @@ func marshalObject(n int, member func(i int) (string, any)) ([]byte, error) {
 			b.WriteByte(',')
 		}
 		key, v := member(i)
-		k, err := json.Marshal(key)
+		k, err := marshal(key)
 		if err != nil {
 			return nil, err
 		}
 		b.Write(k)
 		b.WriteByte(':')
-		body, err := json.Marshal(v)
+		body, err := marshal(v)
 		if err != nil {
 			return nil, err
 		}
@@ -221,13 +225,29 @@ func WriteJSON(w io.Writer, d *Document) error { return WriteIndented(w, d) }
 
 // WriteIndented writes v as JSON indented by two spaces, with a final
 // newline: the form of every JSON document settle writes.
+// Text is written as it is: < > and & are not escaped, so that a
+// statistic such as P(supplier_net > £50m) reads as written.
 func WriteIndented(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// marshal is json.Marshal without escaping < > and &.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // ReadJSON reads a result document.

@@ -40,7 +40,7 @@ type View struct {
 func ProvenanceOf(res *engine.Result) Provenance {
 	sc := res.Program.Scenario
 	p := Provenance{Scenario: sc.Name, Positions: positionPaths(sc.Positions), Seed: res.Seed, Trials: res.Trials, Version: engine.Version}
-	p.Settings, p.Offer = splitOffer(res.Settings)
+	p.Settings, p.Offer = sc.SplitOffer(res.Settings)
 	if res.Sampler != sampling.Random {
 		p.Sampler = res.Sampler.String()
 	}
@@ -65,19 +65,6 @@ func positionPaths(ps []scenario.Position) []string {
 		paths = append(paths, p.Path)
 	}
 	return paths
-}
-
-// splitOffer separates the offer (the setting SetOffer made) from the
-// other settings.
-func splitOffer(all []engine.Setting) (settings []engine.Setting, offer string) {
-	for _, s := range all {
-		if s.Offer {
-			offer = s.Value
-			continue
-		}
-		settings = append(settings, s)
-	}
-	return settings, offer
 }
 
 // SamplerName is the sampler in words: "random" for pseudo-random draws.

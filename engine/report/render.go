@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/stats"
 	"github.com/settle-sim/settle/engine/termhist"
 )
 
@@ -114,9 +112,10 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	writeStatistics(w, d, false)
 	writeParties(w, d, false)
 	writeSensitivity(w, d, false)
-	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
+	_, err := fmt.Fprintf(w, "\n%s\nA histogram spans its min to max in 10 equal bins.\n", d.footnote())
 	return err
 }
 
@@ -136,28 +135,17 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
+	writeStatistics(w, d, true)
+	writeParties(w, d, true)
+	writeSensitivity(w, d, true)
 	return nil
 }
 
-// WriteCSV writes one row per output and input with every statistic as
-// a plain number.
-func WriteCSV(w io.Writer, d *Document) error {
-	cw := csv.NewWriter(w)
-	head := []string{"section", "name", "kind", "type", "unit", "mean", "sd", "se", "min", "max", "p_positive"}
-	head = append(head, stats.ProbNames...)
-	cw.Write(head)
-	for _, sec := range []struct {
-		name string
-		vars Vars
-	}{{"output", d.Outputs}, {"input", d.Inputs}} {
-		for _, v := range sec.vars {
-			row := []string{sec.name, v.Name, v.Kind, v.Type, v.Unit, num(v.Mean), num(v.SD), num(v.SE), num(v.Min), num(v.Max), num(v.PPositive)}
-			for _, q := range v.Quantiles {
-				row = append(row, num(q))
-			}
-			cw.Write(row)
-		}
+// footnote says what ± means.
+func (d *Document) footnote() string {
+	s := "± se is the standard error of the mean; true/false values show the share of trials where true."
+	if len(d.Parties) > 0 {
+		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error by the delta method."
 	}
-	cw.Flush()
-	return cw.Error()
+	return s
 }

@@ -54,15 +54,21 @@ type SweepParty struct {
 	Name        string  `json:"name"`
 	Mean        float64 `json:"mean"`
 	CE          float64 `json:"ce"`
+	CESE        float64 `json:"ce_se"`
 	PLoss       float64 `json:"p_loss"`
 	CourtCE     float64 `json:"court_ce"` // certainty equivalent of going to court
+	CourtCESE   float64 `json:"court_ce_se"`
 	Reservation float64 `json:"reservation"`
+	// ReservationSE and the other _se are standard errors by the delta
+	// method.
+	ReservationSE float64 `json:"reservation_se"`
 	// When the settlement figure is one amount at the point: the
 	// certainty equivalent of settling at it, whether the party prefers
 	// that to court, and the share of trials in which settling there
 	// beats the court outcome.
-	SettledCE  *float64 `json:"settled_ce,omitempty"`
-	Accepts    *bool    `json:"accepts,omitempty"`
+	SettledCE   *float64 `json:"settled_ce,omitempty"`
+	SettledCESE *float64 `json:"settled_ce_se,omitempty"`
+	Accepts     *bool    `json:"accepts,omitempty"`
 	BeatsCourt *float64 `json:"p_beats_court,omitempty"`
 }
 
@@ -72,7 +78,7 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 	d := &SweepDocument{Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256, Sources: sc.Sources, Positions: sc.Positions},
 		Seed:     res.Seed, Trials: res.Trials}
-	d.Settings, d.Offer = splitOffer(sc.Settings)
+	d.Settings, d.Offer = sc.SplitOffer(sc.Settings)
 	if res.Sampler != sampling.Random {
 		d.Sampler = res.Sampler.String()
 	}
@@ -83,11 +89,11 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 		sp := SweepPoint{Values: pt.Values}
 		all := true
 		for _, pr := range pt.Parties {
-			p := SweepParty{Name: pr.Name, Mean: pr.Net.Mean, CE: pr.Net.CE, PLoss: pr.Net.PLoss,
-				CourtCE: pr.Court.CE, Reservation: pr.Reservation.Value}
+			p := SweepParty{Name: pr.Name, Mean: pr.Net.Mean, CE: pr.Net.CE, CESE: pr.Net.CESE, PLoss: pr.Net.PLoss,
+				CourtCE: pr.Court.CE, CourtCESE: pr.Court.CESE, Reservation: pr.Reservation.Value, ReservationSE: pr.Reservation.SE}
 			if o := pr.Offer; o != nil {
-				settled, accepts, beats := o.SettledCE, o.Accepts, o.BeatsCourt
-				p.SettledCE, p.Accepts, p.BeatsCourt = &settled, &accepts, &beats
+				settled, settledSE, accepts, beats := o.SettledCE, o.SettledSE, o.Accepts, o.BeatsCourt
+				p.SettledCE, p.SettledCESE, p.Accepts, p.BeatsCourt = &settled, &settledSE, &accepts, &beats
 				all = all && accepts
 			} else {
 				all = false
@@ -159,7 +165,7 @@ func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 // sweepColumn is one column of a sweep's grid: its heading for people,
 // its CSV name and its cell at a point.
 type sweepColumn struct {
-	head, name string
+	head, name string // head "" for a column in CSV only
 	cell       func(pt *SweepPoint, people bool) string
 }
 
@@ -196,7 +202,9 @@ func (d *SweepDocument) columns() []sweepColumn {
 		cols = append(cols,
 			sweepColumn{n + " E[net]", n + "_mean", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).Mean) }},
 			sweepColumn{n + " CE", n + "_ce", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CE) }},
-			sweepColumn{n + " reservation", n + "_reservation", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).Reservation) }})
+			sweepColumn{"", n + "_ce_se", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CESE) }},
+			sweepColumn{n + " reservation", n + "_reservation", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).Reservation) }},
+			sweepColumn{"", n + "_reservation_se", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).ReservationSE) }})
 		if !offers {
 			continue
 		}
@@ -213,7 +221,11 @@ func (d *SweepDocument) columns() []sweepColumn {
 			sweepColumn{n + " CE[settle]", n + "_settled_ce", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).SettledCE, people, money.Format)
 			}},
+			sweepColumn{"", n + "_settled_ce_se", func(pt *SweepPoint, people bool) string {
+				return opt(party(pt).SettledCESE, people, money.Format)
+			}},
 			sweepColumn{n + " CE[court]", n + "_court_ce", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CourtCE) }},
+			sweepColumn{"", n + "_court_ce_se", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CourtCESE) }},
 			sweepColumn{n + " accepts", n + "_accepts", func(pt *SweepPoint, people bool) string { return yesNo(party(pt).Accepts, people) }},
 			sweepColumn{n + " P(beats court)", n + "_p_beats_court", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).BeatsCourt, people, money.FormatPercent)
@@ -262,13 +274,18 @@ func yesNo(b *bool, people bool) string {
 // (the position files, separated by ;), set (NAME=VALUE;…), offer,
 // sampler, seed and trials (a point) end every row.
 func (d *SweepDocument) grid(people bool) ([]string, [][]string) {
-	cols := d.columns()
-	head := make([]string, len(cols))
-	for i, c := range cols {
-		head[i] = c.name
-		if people {
-			head[i] = c.head
+	var cols []sweepColumn
+	var head []string
+	for _, c := range d.columns() {
+		switch {
+		case !people:
+			head = append(head, c.name)
+		case c.head != "":
+			head = append(head, c.head)
+		default:
+			continue // standard errors are in CSV and JSON
 		}
+		cols = append(cols, c)
 	}
 	// In CSV, which has no heading, every row names what made it.
 	var prov []string

@@ -13,6 +13,25 @@ func (s *Scenario) SetOffer(value string) error {
 	if err := s.Set(s.Settlement.Figure.Name, value); err != nil {
 		return err
 	}
-	s.Settings[len(s.Settings)-1].Offer = true
+	s.Offer = value
 	return nil
+}
+
+// SplitOffer separates the offer, the last of settings to replace the
+// settlement figure when an offer was made, from the other settings.
+func (s *Scenario) SplitOffer(settings []Setting) (others []Setting, offer string) {
+	if s.Offer == "" || s.Settlement == nil {
+		return settings, ""
+	}
+	at := -1
+	for i, set := range settings {
+		if set.Name == s.Settlement.Figure.Name && set.Value == s.Offer {
+			at = i
+		}
+	}
+	if at < 0 {
+		return settings, ""
+	}
+	others = append(append([]Setting{}, settings[:at]...), settings[at+1:]...)
+	return others, s.Offer
 }

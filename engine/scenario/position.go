@@ -78,6 +78,7 @@ func (s *Scenario) Clone() *Scenario {
 	c.Outputs = slices.Clone(s.Outputs)
 	c.Parties = slices.Clone(s.Parties)
 	c.Positions = slices.Clone(s.Positions)
+	c.Statistics = slices.Clone(s.Statistics)
 	c.Settings = slices.Clone(s.Settings)
 	c.Notes = slices.Clone(s.Notes)
 	c.byName = maps.Clone(s.byName)

@@ -38,8 +38,11 @@ const (
 )
 
 func (k Kind) String() string {
-	if k == Rule {
+	switch k {
+	case Rule:
 		return "rule"
+	case StatisticKind:
+		return "statistic"
 	}
 	return "input"
 }
@@ -145,6 +148,9 @@ type Scenario struct {
 	// nil when none are.
 	Correlations *Correlations
 
+	// Statistics are the statistics declared, in order.
+	Statistics []*Statistic
+
 	// Positions are the position files applied, in order.
 	Positions []Position
 
@@ -154,6 +160,9 @@ type Scenario struct {
 
 	// Settings are the replacements made by Set, in order.
 	Settings []Setting
+	// Offer is the settlement figure SetOffer set (--offer), the last of
+	// Settings to replace the figure; "" when none was.
+	Offer string
 
 	// Notes are informational diagnostics, such as overrides.
 	Notes diag.List
@@ -208,8 +217,6 @@ func (s *Scenario) Set(name, value string) error {
 type Setting struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
-	// Offer is true for the settlement figure set by SetOffer (--offer).
-	Offer bool `json:"-"`
 }
 
 func (s *Scenario) inputNames() []string {
@@ -254,7 +261,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "statistics"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -410,6 +417,8 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.settlement(path, v)
 		case "correlations":
 			l.correlations(path, v)
+		case "statistics":
+			l.statistics(src, v)
 		}
 	}
 	return pf
