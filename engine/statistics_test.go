@@ -152,4 +152,3 @@ func TestCertaintyEquivalentSEInRun(t *testing.T) {
 		}
 	}
 }
-

@@ -69,7 +69,7 @@ type SweepParty struct {
 	SettledCE   *float64 `json:"settled_ce,omitempty"`
 	SettledCESE *float64 `json:"settled_ce_se,omitempty"`
 	Accepts     *bool    `json:"accepts,omitempty"`
-	BeatsCourt *float64 `json:"p_beats_court,omitempty"`
+	BeatsCourt  *float64 `json:"p_beats_court,omitempty"`
 }
 
 // NewSweep builds the document of a sweep.
