@@ -22,6 +22,7 @@ func ExtrasOf(d *report.Document) Extras {
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
 			Money: v == nil || v.Unit == model.Money,
+			CESE:  p.Court.CESE, NetCESE: p.Net.CESE, ReservationSE: p.ReservationSE,
 		})
 	}
 	if s := d.Settlement; s != nil {
@@ -34,9 +35,13 @@ func ExtrasOf(d *report.Document) Extras {
 		}
 		t := Tornado{Output: s.Output, Base: v.Mean}
 		for _, b := range s.Tornado {
-			t.Bars = append(t.Bars, chart.TornadoBar{Input: b.Input, Low: b.MeanLow, High: b.MeanHigh})
+			if b.MeanLow != b.MeanHigh { // an input that does not move it has no bar
+				t.Bars = append(t.Bars, chart.TornadoBar{Input: b.Input, Low: b.MeanLow, High: b.MeanHigh})
+			}
 		}
-		x.Tornadoes = append(x.Tornadoes, t)
+		if len(t.Bars) > 0 {
+			x.Tornadoes = append(x.Tornadoes, t)
+		}
 	}
 	return x
 }

@@ -70,6 +70,11 @@ type Var struct {
 	PPositive float64         `json:"p_positive"`
 	Quantiles Quantiles       `json:"quantiles"`
 	Histogram stats.Histogram `json:"histogram"`
+	// Curve is, for an output that is a number, its quantiles at every
+	// half percent (probabilities 0, 0.005, …, 1: stats.CurvePoints of
+	// them) to six significant figures, from which charts draw its
+	// cumulative distribution; absent above the exact limit.
+	Curve []float64 `json:"curve,omitempty"`
 }
 
 // Quantile returns the quantile named p1 … p99.
@@ -93,8 +98,16 @@ func New(res *engine.Result) *Document {
 		Seed: res.Seed, Trials: res.Trials, Settings: prov.Settings, Offer: prov.Offer, Views: prov.Views,
 		Outputs: Vars{}, Inputs: Vars{},
 	}
+	var scratch []float64
 	for _, c := range res.Outputs {
-		d.Outputs = append(d.Outputs, newVar(c))
+		v := newVar(c)
+		if !v.IsBool() && len(c.Values) > 0 {
+			if scratch == nil {
+				scratch = make([]float64, len(c.Values))
+			}
+			v.Curve = curve(c.Values, scratch)
+		}
+		d.Outputs = append(d.Outputs, v)
 	}
 	for _, c := range res.Inputs {
 		d.Inputs = append(d.Inputs, newVar(c))
@@ -260,3 +273,13 @@ func ReadJSON(r io.Reader) (*Document, error) {
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// curve is xs's stats.Curve to six significant figures: enough to draw,
+// in a third of the space.
+func curve(xs, scratch []float64) []float64 {
+	c := stats.Curve(xs, stats.CurvePoints, scratch)
+	for i, x := range c {
+		c[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
+	}
+	return c
+}

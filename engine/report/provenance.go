@@ -134,3 +134,8 @@ func (p Provenance) Fields() [][2]string {
 	return append(f, [2]string{"sampler", p.SamplerName()}, [2]string{"seed", fmt.Sprint(p.Seed)},
 		[2]string{"trials", fmt.Sprint(p.Trials)}, [2]string{"settle_version", p.Version})
 }
+
+// Heading is the line that heads d's tables: what made its figures
+// (Provenance.Heading), and any target standard error and rank
+// correlations.
+func (d *Document) Heading() string { return d.heading() }
