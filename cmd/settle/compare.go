@@ -30,7 +30,8 @@ changes in p5, p50 and p95, and whether the change is statistically
 significant, naming the tests used.
 
 OLD and NEW are each a result document (.json, from settle run --format
-json), a samples file (from settle run --samples) or a scenario (.yaml),
+json), a samples file (from settle run --samples: settle's format, .csv or
+.parquet) or a scenario (.yaml),
 which is run: with --seed and --trials if given, else with the seed and
 trial count of the other side, else with OLD's. With samples on both
 sides the whole distributions are compared too (Kolmogorov–Smirnov), and
@@ -39,6 +40,12 @@ means are compared trial by trial when the seeds are the same.
 A policy decides pass or fail: conditions over each output's comparison
 fields, given for every output with --fail-if or per output in a policy
 file (--policy). Fields: ` + fieldNames() + `.
+A policy file may also judge the scenario's statistics (statistics:
+NAME or "*": conditions over value_old, value_new, value_abs, value_rel,
+value_lo, value_hi, se_old, se_new, p_value, significant) and the
+parties (parties: NAME or "*": conditions over ce_* and reservation_*,
+each with _old, _new, _abs, _rel, _lo, _hi, _p and _significant); see
+docs/results.md.
 
 Exit status: 0 when no condition fires, 1 when one does, 2 on bad input.`,
 		Example: `  settle compare baseline.json result.json

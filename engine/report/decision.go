@@ -160,7 +160,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				money.Format(o.Figure), p.Name, verdict, money.Format(o.SettledCE), money.Format(p.Court.CE),
+				money.Format(o.Figure), p.Name, verdict, withSE(o.SettledCE, o.SettledSE), withSE(p.Court.CE, p.Court.CESE),
 				money.FormatPercent(o.BeatsCourt))
 		}
 	}
