@@ -313,38 +313,23 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 	r.adjustParties(alpha)
 	if opt.Policy != nil {
 		r.Policy = opt.Policy.Rules()
+		var err error
 		for _, w := range r.Outputs {
-			fired, err := opt.Policy.Eval(w)
-			if err != nil {
+			if w.Fired, err = opt.Policy.Eval(w); err != nil {
 				return nil, err
-			}
-			w.Fired = fired
-			if len(fired) > 0 {
-				r.Failed = true
 			}
 		}
 		for i := range r.Parties {
-			pr := &r.Parties[i]
-			fired, err := opt.Policy.EvalParty(pr)
-			if err != nil {
+			if r.Parties[i].Fired, err = opt.Policy.EvalParty(&r.Parties[i]); err != nil {
 				return nil, err
-			}
-			pr.Fired = fired
-			if len(fired) > 0 {
-				r.Failed = true
 			}
 		}
 		for i := range r.Statistics {
-			sr := &r.Statistics[i]
-			fired, err := opt.Policy.EvalStatistic(sr)
-			if err != nil {
+			if r.Statistics[i].Fired, err = opt.Policy.EvalStatistic(&r.Statistics[i]); err != nil {
 				return nil, err
 			}
-			sr.Fired = fired
-			if len(fired) > 0 {
-				r.Failed = true
-			}
 		}
+		r.Failed = len(r.Fired()) > 0
 	}
 	return r, nil
 }

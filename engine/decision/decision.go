@@ -59,10 +59,7 @@ func (a Attitude) CertaintyEquivalent(xs []float64) float64 {
 		return s.Value() / float64(len(xs))
 	}
 	r := a.RiskTolerance
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, -x/r)
-	}
+	m := shift(xs, r)
 	var s stats.Sum
 	for _, x := range xs {
 		s.Add(math.Exp(-x/r - m))
@@ -261,4 +258,14 @@ func BeatsCourt(p *Party, figure float64) (float64, error) {
 		}
 	}
 	return float64(n) / float64(len(buf)), nil
+}
+
+// shift is the largest −x/R of xs: exp(−x/R − shift) is at most 1, so
+// sums of it cannot overflow.
+func shift(xs []float64, r float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, -x/r)
+	}
+	return m
 }

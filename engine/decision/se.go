@@ -38,10 +38,7 @@ func (a Attitude) Influence(xs, dst []float64) float64 {
 		return mean
 	}
 	r := a.RiskTolerance
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, -x/r)
-	}
+	m := shift(xs, r)
 	var s stats.Sum
 	for i, x := range xs {
 		dst[i] = math.Exp(-x/r - m)

@@ -98,6 +98,11 @@ func (l *loader) statistics(src *source, v *yaml.Node) {
 		if e.key == nil {
 			st.Name, st.Pos = exprNode.Value, pos(path, exprNode)
 		}
+		if first, ok := seen[st.Name]; ok {
+			l.diags.Errorf(st.Pos, "remove or rename one of them", "statistic %s is declared twice in this file; first at %s", st.Name, first)
+			continue
+		}
+		seen[st.Name] = st.Pos
 		whole := &Def{Name: st.Name, Kind: StatisticKind, Pos: st.Pos}
 		l.setExpr(src, whole, exprNode)
 		if whole.Expr == "" {
@@ -119,11 +124,6 @@ func (l *loader) statistics(src *source, v *yaml.Node) {
 		if spec.Given.Text != "" {
 			st.Given = whole.sub(spec.Given)
 		}
-		if first, ok := seen[st.Name]; ok {
-			l.diags.Errorf(st.Pos, "remove or rename one of them", "statistic %s is declared twice in this file; first at %s", st.Name, first)
-			continue
-		}
-		seen[st.Name] = st.Pos
 		l.addStatistic(st)
 	}
 }
