@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/statistic"
 )
@@ -48,7 +49,12 @@ func TestStatistics(t *testing.T) {
 	if err := os.WriteFile(path, []byte(fmt.Sprintf(statsScenario, rel)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := load(t, path)
+	// The scenario lies outside the repository it extends: the root is
+	// the file system's.
+	p, err := engine.Spec{Path: path, Project: project.Options{Root: "/"}}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	opt := engine.Options{Trials: 20_000, Seed: 11, Workers: 1}
 	res, err := engine.Run(context.Background(), p, opt)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/project"
+	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -40,11 +43,10 @@ means are compared trial by trial when the seeds are the same.
 A policy decides pass or fail: conditions over each output's comparison
 fields, given for every output with --fail-if or per output in a policy
 file (--policy). Fields: ` + fieldNames() + `.
-A policy file may also judge the scenario's statistics (statistics:
-NAME or "*": conditions over value_old, value_new, value_abs, value_rel,
-value_lo, value_hi, se_old, se_new, p_value, significant) and the
-parties (parties: NAME or "*": conditions over ce_* and reservation_*,
-each with _old, _new, _abs, _rel, _lo, _hi, _p and _significant); see
+A policy file may also judge figures (the scenario's statistics,
+statistics.NAME; the parties' parties.NAME.ce and
+parties.NAME.reservation; values of information and Sobol' indices) by
+naming them under outputs, or all of them under figures; see
 docs/results.md.
 
 Exit status: 0 when no condition fires, 1 when one does, 2 on bad input.`,
@@ -92,24 +94,36 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
+	popt, err := projectOptions(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	policyFile, _ := f.GetString("policy")
+	inputs := fileInputs("the policy", policyFile)
 	// Read the sides that are files of results first: a scenario is run
 	// with their seed and trial count.
 	sides := make([]*compare.Side, 2)
 	progs := make([]*engineProgram, 2)
 	for i, path := range args {
 		if isScenario(path) {
-			p, err := engine.Load(path)
+			sp := engine.Spec{Path: path, Project: popt}
+			p, err := sp.Load()
 			if err != nil {
 				return failed(exitBadInput, err)
 			}
 			progs[i] = &engineProgram{path: path, prog: p}
+			inputs = append(inputs, programInputs(sp, p)...)
 			continue
 		}
-		s, err := readSide(path)
+		s, err := readSide(path, popt)
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
 		sides[i] = s
+		inputs = append(inputs, fileInputs("an input of the comparison", path)...)
+	}
+	if err := checkOutputs(inputs, out); err != nil {
+		return failed(exitBadInput, err)
 	}
 	if progs[0] != nil || progs[1] != nil {
 		opt, err := runOptions(cmd, sides, progs)
@@ -186,9 +200,30 @@ func isScenario(path string) bool {
 	return false
 }
 
-// readSide reads a result document or a samples file (binary, Parquet or
-// CSV).
-func readSide(path string) (*compare.Side, error) { return compare.ReadFile(path) }
+// readSide reads a result document (.json) or a samples file: settle's
+// binary format, Parquet or CSV.
+func readSide(path string, popt project.Options) (*compare.Side, error) {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		data, err := project.ReadArg(path, project.Data, popt)
+		if err != nil {
+			return nil, err
+		}
+		d, err := report.ReadJSON(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(d.Outputs) == 0 {
+			return nil, fmt.Errorf("%s: not a result document: it has no outputs; write one with settle run --format json -o FILE", path)
+		}
+		return compare.FromDocument(path, d), nil
+	}
+	fh, err := project.OpenArg(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return compare.ReadSamples(fh, path)
+}
 
 // runOptions are the seed and trials for running scenarios: the flags',
 // else those of a side read from a file, else OLD's own.
@@ -235,7 +270,11 @@ func readPolicy(cmd *cobra.Command) (*compare.Policy, error) {
 	}
 	pol := &compare.Policy{}
 	if file != "" {
-		data, err := os.ReadFile(file)
+		popt, err := projectOptions(cmd)
+		if err != nil {
+			return nil, err
+		}
+		data, err := project.ReadArg(file, project.Scenario, popt)
 		if err != nil {
 			return nil, err
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/compare"
 	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -51,6 +52,9 @@ type Options struct {
 	Alpha   float64              // significance level; 0 means the policy's, else 0.05
 	Workers int                  // for each run; 0 means one per CPU
 	Logf    func(string, ...any) // progress, one line per scenario; may be nil
+	// Project is the project root and size limits each scenario is
+	// loaded with.
+	Project project.Options
 }
 
 // Status is the outcome for one scenario.
@@ -140,7 +144,7 @@ func BaselinePath(dir, path string) string {
 // error when there is none.
 func LoadPolicy(dir string) (*compare.Policy, string, error) {
 	path := filepath.Join(dir, DirName, PolicyName)
-	data, err := os.ReadFile(path)
+	data, err := project.ReadFile(path, project.Scenario, project.Options{})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", nil
 	}
@@ -205,7 +209,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Broken, err.Error()
 		return c, nil
 	}
-	p, err := engine.Load(path)
+	p, err := engine.Spec{Path: path, Project: opt.Project}.Load()
 	if err != nil {
 		return broken(err)
 	}
@@ -227,7 +231,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	for _, v := range doc.Outputs {
 		outputs = append(outputs, v.Name)
 	}
-	old, err := os.ReadFile(c.Baseline)
+	old, err := project.ReadFile(c.Baseline, project.Data, opt.Project)
 	if opt.Update {
 		trials, terr := encodeTrials(KeptSet(res))
 		if terr != nil {

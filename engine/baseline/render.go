@@ -140,8 +140,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	return nil
 }
 
-// writeExtras writes the statistics and the parties compared, scenario by
-// scenario, as aligned text or Markdown.
+// writeExtras writes the figures (statistics, parties' certainty
+// equivalents and reservation values, values of information, Sobol'
+// indices) and the parties compared, scenario by scenario, as aligned
+// text or Markdown.
 func writeExtras(w io.Writer, r *Report, md bool) {
 	table := func(head []string, rows [][]string) {
 		if len(rows) == 0 {
@@ -162,19 +164,18 @@ func writeExtras(w io.Writer, r *Report, md bool) {
 		tw.Flush()
 		fmt.Fprintln(w)
 	}
-	var stats, parties [][]string
+	var figures, parties [][]string
 	for _, c := range r.Cases {
 		if c.Result == nil {
 			continue
 		}
-		for i := range c.Result.Statistics {
-			sr := &c.Result.Statistics[i]
-			stats = append(stats, append([]string{c.Scenario, sr.Name}, sr.Cells()...))
+		for _, w := range c.Result.Figures {
+			figures = append(figures, append([]string{c.Scenario, w.Name}, w.FigureCells()...))
 		}
 		for _, p := range c.Result.Parties {
 			parties = append(parties, append([]string{c.Scenario, p.Name}, p.Cells()...))
 		}
 	}
-	table(append([]string{"scenario", "statistic"}, compare.StatisticHead...), stats)
 	table(append([]string{"scenario", "party"}, compare.PartyHead...), parties)
+	table(append([]string{"scenario", "figure"}, compare.FigureHead...), figures)
 }

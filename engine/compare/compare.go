@@ -36,10 +36,8 @@ import (
 type Side struct {
 	Meta
 	Outputs report.Vars
-	// Parties are the parties' views, and Statistics the scenario's
-	// statistics, when the document has them.
-	Parties    []report.Party
-	Statistics report.Statistics
+	// Parties are the parties' views, when the document has them.
+	Parties []report.Party
 	// Samples are the per-trial values of outputs by name, when known:
 	// every trial's, or the first trials' (a baseline keeps the first
 	// samples.BaselineTrials), in trial order.
@@ -48,6 +46,9 @@ type Side struct {
 	// to (samples.Round); the other side's are rounded alike before they
 	// are paired.
 	Bits int
+	// Figures are the document's estimates besides its outputs: values
+	// of information, Sobol' indices.
+	Figures []Figure
 }
 
 // Meta identifies a side.
@@ -83,10 +84,10 @@ func (m *Meta) setProvenance(p report.Provenance) {
 // FromDocument is the side of a result document: summaries only.
 func FromDocument(file string, d *report.Document) *Side {
 	s := &Side{
-		Meta:       Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
-		Outputs:    d.Outputs,
-		Parties:    d.Parties,
-		Statistics: d.Statistics,
+		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
+		Outputs: d.Outputs,
+		Parties: d.Parties,
+		Figures: Figures(d),
 	}
 	s.setProvenance(d.Provenance())
 	return s
@@ -161,9 +162,9 @@ type Result struct {
 	// certainty equivalents and reservation values, each tested with its
 	// standard error (see PartyRow).
 	Parties []PartyRow `json:"parties,omitempty"`
-	// Statistics compares the scenarios' statistics present on both
-	// sides (see StatisticRow).
-	Statistics []StatisticRow `json:"statistics,omitempty"`
+	// Figures compares the values of information and Sobol' indices
+	// both sides have (see Figure).
+	Figures []*Row `json:"figures,omitempty"`
 	// NotCompared are the outputs (and parties, as "party NAME") that
 	// could not be compared, and why.
 	NotCompared []Mismatch `json:"not_compared"`
@@ -295,8 +296,7 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 	if len(r.Outputs) == 0 {
 		return r, ErrNothingInCommon
 	}
-	r.parties(old, new, 1-alpha)
-	r.statistics(old, new, 1-alpha)
+	r.parties(old, new)
 
 	ps := make([]float64, len(r.Outputs))
 	for i, w := range r.Outputs {
@@ -310,26 +310,21 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 		w.PAdj = Num(p)
 		w.Significant = p < alpha
 	}
-	r.adjustParties(alpha)
 	if opt.Policy != nil {
 		r.Policy = opt.Policy.Rules()
-		var err error
 		for _, w := range r.Outputs {
-			if w.Fired, err = opt.Policy.Eval(w); err != nil {
+			fired, err := opt.Policy.Eval(w)
+			if err != nil {
 				return nil, err
 			}
-		}
-		for i := range r.Parties {
-			if r.Parties[i].Fired, err = opt.Policy.EvalParty(&r.Parties[i]); err != nil {
-				return nil, err
+			w.Fired = fired
+			if len(fired) > 0 {
+				r.Failed = true
 			}
 		}
-		for i := range r.Statistics {
-			if r.Statistics[i].Fired, err = opt.Policy.EvalStatistic(&r.Statistics[i]); err != nil {
-				return nil, err
-			}
-		}
-		r.Failed = len(r.Fired()) > 0
+	}
+	if err := r.figures(old, new, opt, 1-alpha); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

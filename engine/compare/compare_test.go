@@ -307,14 +307,14 @@ func share(name, typ, unit string, mean, se float64) report.Var {
 // The Markdown and text renderings of a comparison of documents, with a
 // failing policy, mismatches and notes.
 func TestRenderGolden(t *testing.T) {
-	old := FromDocument("scenarios/baselines/reference.json", doc("Termination compensation, reference case", 20080527,
+	oldDoc := doc("Termination compensation, reference case", 20080527,
 		gbp("supplier_net", 3.5e6, 171.9e3, -146.5e6, 7.5e6, 129.0e6),
 		gbp("buyer_cost", 26.5e6, 168.7e3, -98.6e6, 24.3e6, 174.2e6),
 		share("settles", "bool", "", 0.798, 0.0009),
 		gbp("court_award", 180e6, 400e3, 0, 150e6, 420e6),
 		share("p_liability", "number", "probability", 0.40, 0.0003),
 		gbp("legal_costs", 12e6, 10e3, 5e6, 11e6, 20e6),
-	))
+	)
 	newDoc := doc("Termination compensation, reference case", 20080528,
 		gbp("supplier_net", 4.1e6, 172.0e3, -146.0e6, 8.3e6, 131.0e6),
 		gbp("buyer_cost", 26.4e6, 168.9e3, -98.0e6, 24.3e6, 174.0e6),
@@ -326,32 +326,31 @@ func TestRenderGolden(t *testing.T) {
 	// The new side is the buyer's view, with an offer: its heading says so.
 	newDoc.Scenario.Positions = []scenario.Position{{Path: "../rules/positions/buyer.yaml"}}
 	newDoc.Offer = "£120m"
-	nw := FromDocument("scenarios/reference.yaml", newDoc)
-	nw.Version = "0.2.0"
-	old.Parties = []report.Party{
+	oldDoc.Parties = []report.Party{
 		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -7.3e6, CESE: 0.5e6}, Reservation: 94.2e6, ReservationSE: 0.8e6},
 		{Name: "buyer", Side: "payer", Net: report.Outcome{Output: "buyer_cost", CE: -25.4e6}, Reservation: 156.2e6},
 	}
-	nw.Parties = []report.Party{
+	newDoc.Parties = []report.Party{
 		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -14.0e6, CESE: 0.5e6}, Reservation: 90.1e6, ReservationSE: 2.5e6},
 	}
 	f := func(x float64) *float64 { return &x }
-	old.Statistics = report.Statistics{
+	oldDoc.Statistics = report.Statistics{
 		{Name: "big_win", Expr: "P(supplier_net > £50m)", Unit: "probability", Value: f(0.231), SE: f(0.0009), N: 200000},
 		{Name: "award_if_liable", Expr: "mean(court_award | liability)", Unit: "GBP", Value: f(291e6), SE: f(0.6e6), N: 79812},
 		{Name: "gone", Expr: "p5(buyer_cost)", Unit: "GBP", Value: f(-98e6), SE: f(0.4e6), N: 200000},
 	}
-	nw.Statistics = report.Statistics{
+	newDoc.Statistics = report.Statistics{
 		{Name: "big_win", Expr: "P(supplier_net > £50m)", Unit: "probability", Value: f(0.219), SE: f(0.0009), N: 200000},
 		{Name: "award_if_liable", Expr: "mean(court_award | liability)", Unit: "GBP", Value: f(291.4e6), SE: f(0.6e6), N: 79790},
 	}
+	old := FromDocument("scenarios/baselines/reference.json", oldDoc)
+	nw := FromDocument("scenarios/reference.yaml", newDoc)
+	nw.Version = "0.2.0"
 	pol, err := ParsePolicy("policy.yaml", []byte(`fail_if: significant && abs(mean_rel) > 0.1
 outputs:
   settles: significant && abs(mean_abs) > 0.01
-statistics:
-  big_win: significant && abs(value_abs) > 0.01
-parties:
-  "*": ce_significant && abs(ce_abs) > £5m
+  statistics.big_win: significant && abs(mean_abs) > 0.01
+  parties.supplier.ce: significant && abs(mean_abs) > £5m
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -381,24 +380,20 @@ parties:
 		t.Fatal(err)
 	}
 	var doc struct {
-		Failed     bool
-		Outputs    []map[string]any
-		Parties    []map[string]any
-		Statistics []map[string]any
-		New        map[string]any
+		Failed  bool
+		Outputs []map[string]any
+		Figures []map[string]any
+		New     map[string]any
 	}
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"ce_se_old", "ce_lo", "ce_p", "ce_significant", "reservation_p", "reservation_significant", "fired"} {
-		if _, ok := doc.Parties[0][k]; !ok {
-			t.Errorf("JSON: no %s in %v", k, doc.Parties[0])
-		}
+	var names []string
+	for _, f := range doc.Figures {
+		names = append(names, f["name"].(string))
 	}
-	for _, k := range []string{"value_old", "value_new", "se_old", "value_lo", "p_adjusted", "significant", "fired"} {
-		if _, ok := doc.Statistics[0][k]; !ok {
-			t.Errorf("JSON: no %s in %v", k, doc.Statistics[0])
-		}
+	if want := []string{"statistics.big_win", "statistics.award_if_liable", "parties.supplier.ce", "parties.supplier.reservation"}; !slices.Equal(names, want) {
+		t.Errorf("figures %q, want %q", names, want)
 	}
 	if doc.New["offer"] != "£120m" || doc.New["positions"] == nil {
 		t.Errorf("JSON: the new side does not say what made it: %v", doc.New)

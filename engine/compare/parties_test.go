@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"math"
 	"strings"
 	"testing"
 
@@ -36,10 +35,10 @@ statistics:
   award_if_won: mean(court | win)
 `
 
-func party(r *Result, name string) *PartyRow {
-	for i := range r.Parties {
-		if r.Parties[i].Name == name {
-			return &r.Parties[i]
+func figure(r *Result, name string) *Row {
+	for _, w := range r.Figures {
+		if w.Name == name {
+			return w
 		}
 	}
 	return nil
@@ -47,11 +46,11 @@ func party(r *Result, name string) *PartyRow {
 
 // A 1% change in the award moves the parties' certainty equivalents by
 // far less than their standard errors; with every trial on both sides the
-// paired test on the trials' influences finds it, the test from the two
-// standard errors does not; reservation values are tested from theirs.
-// With nothing changed, nothing is significant, and the comparison of a
-// run with itself is exact.
-func TestPartiesTested(t *testing.T) {
+// paired test on the trials' influences finds it (figure
+// parties.NAME.ce), the test from the two standard errors does not;
+// reservation values are tested from theirs. With nothing changed,
+// nothing is significant, and the statistics are identical.
+func TestPartyAndStatisticFigures(t *testing.T) {
 	path := writeScenario(t, dispute)
 	a, b := run(t, path, 20000, 5), run(t, path, 20000, 5, engine.Setting{Name: "shift", Value: "1.01"})
 	paired, err := Compare(FromResult("a", a), FromResult("b", b), Options{})
@@ -63,39 +62,42 @@ func TestPartiesTested(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"supplier", "buyer"} {
-		p, w := party(paired, name), party(welch, name)
-		if p.CETest != MeanPaired || w.CETest != MeanWelch || p.ReservationTest != MeanWelch {
-			t.Fatalf("%s: tests %q %q %q", name, p.CETest, w.CETest, p.ReservationTest)
+		p, w := figure(paired, "parties."+name+".ce"), figure(welch, "parties."+name+".ce")
+		res := figure(paired, "parties."+name+".reservation")
+		if p == nil || w == nil || res == nil {
+			t.Fatalf("%s: figures %v", name, paired.Figures)
 		}
-		if !p.CESignif {
-			t.Errorf("%s: the paired test misses a 1%% change in the award: CE %v → %v, p %v", name, p.CEOld, p.CENew, p.CEP)
+		if p.MeanTest != MeanPaired || w.MeanTest != MeanZ || res.MeanTest != MeanZ {
+			t.Fatalf("%s: tests %q %q %q", name, p.MeanTest, w.MeanTest, res.MeanTest)
 		}
-		if w.CESignif {
-			t.Errorf("%s: from standard errors alone a 1%% change is significant (p %v): the test is too bold", name, w.CEP)
+		if !p.Significant {
+			t.Errorf("%s: the paired test misses a 1%% change in the award: CE %v → %v, p %v", name, p.Old.Mean, p.New.Mean, p.PAdj)
 		}
-		if pw, ww := float64(p.CEHi-p.CELo), float64(w.CEHi-w.CELo); !(pw < ww/5) {
-			t.Errorf("%s: paired interval %v is not much narrower than Welch's %v", name, pw, ww)
+		if w.Significant {
+			t.Errorf("%s: from standard errors alone a 1%% change is significant (p %v): the test is too bold", name, w.PAdj)
 		}
-		if !(float64(p.CELo) <= float64(p.CEAbs) && float64(p.CEAbs) <= float64(p.CEHi)) {
-			t.Errorf("%s: Δ CE %v outside its interval [%v, %v]", name, p.CEAbs, p.CELo, p.CEHi)
+		if pw, ww := float64(p.MeanHi-p.MeanLo), float64(w.MeanHi-w.MeanLo); !(pw < ww/5) {
+			t.Errorf("%s: paired interval %v is not much narrower than the z-test's %v", name, pw, ww)
+		}
+		if !(float64(p.MeanLo) <= float64(p.MeanAbs) && float64(p.MeanAbs) <= float64(p.MeanHi)) {
+			t.Errorf("%s: Δ CE %v outside its interval [%v, %v]", name, p.MeanAbs, p.MeanLo, p.MeanHi)
 		}
 	}
 	same, err := Compare(FromResult("a", a), FromResult("a", a), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range same.Parties {
-		if p.CESignif || p.ReservationSignif || p.CEP != 1 || p.CEAbs != 0 {
-			t.Errorf("%s compared with itself: %+v", p.Name, p)
+	stats := 0
+	for _, w := range same.Figures {
+		if w.Significant || w.MeanAbs != 0 || !w.Identical {
+			t.Errorf("%s compared with itself: %+v", w.Name, w)
+		}
+		if strings.HasPrefix(w.Name, "statistics.") {
+			stats++
 		}
 	}
-	for _, s := range same.Statistics {
-		if !s.Identical || s.Significant {
-			t.Errorf("statistic %s compared with itself: %+v", s.Name, s)
-		}
-	}
-	if len(same.Statistics) != 2 {
-		t.Errorf("%d statistics compared, want 2", len(same.Statistics))
+	if stats != 2 {
+		t.Errorf("%d statistics compared, want 2", stats)
 	}
 }
 
@@ -131,8 +133,8 @@ func TestPairedOnBaselinePrefix(t *testing.T) {
 			t.Errorf("%s: significant %v (p %v), want %v", w.Name, w.Significant, w.PAdj, moved)
 		}
 	}
-	if p := party(changed, "supplier"); !p.CESignif {
-		t.Errorf("supplier's CE: a 1%% change not found on the baseline's trials (p %v)", p.CEP)
+	if w := figure(changed, "parties.supplier.ce"); w.MeanTest != MeanPaired || !w.Significant {
+		t.Errorf("supplier's CE: a 1%% change not found on the baseline's trials (%s, p %v)", w.MeanTest, w.PAdj)
 	}
 	same, err := Compare(prefix(a), FromResult("a", a), Options{})
 	if err != nil {
@@ -143,59 +145,43 @@ func TestPairedOnBaselinePrefix(t *testing.T) {
 			t.Errorf("%s unchanged: Δ %v, p %v", w.Name, w.MeanAbs, w.MeanP)
 		}
 	}
-	for _, p := range same.Parties {
-		if p.CEP != 1 || p.CESignif {
-			t.Errorf("%s unchanged: CE p %v", p.Name, p.CEP)
-		}
+	if w := figure(same, "parties.supplier.ce"); w.MeanP != 1 || w.Significant {
+		t.Errorf("supplier's CE unchanged: p %v", w.MeanP)
 	}
 }
 
-// Policies over parties and statistics: by name or for all ("*"), each
-// with its own fields.
-func TestPolicyPartiesAndStatistics(t *testing.T) {
+// Policies judge statistics and parties' figures by name, or all figures
+// by figures:.
+func TestPolicyStatisticAndPartyFigures(t *testing.T) {
 	p, err := ParsePolicy("p.yaml", []byte(`
-statistics:
-  big_win: significant && abs(value_abs) > 0.01
-parties:
-  "*": ce_significant && abs(ce_abs) > £5m
-  buyer: reservation_significant
+outputs:
+  statistics.big_win: significant && abs(mean_abs) > 0.01
+  parties.buyer.reservation: significant
+figures: significant && abs(mean_rel) > 0.5
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fired, _ := p.EvalParty(&PartyRow{Name: "supplier", CESignif: true, CEAbs: -6e6})
-	if len(fired) != 1 {
-		t.Errorf("supplier: fired %q", fired)
-	}
-	fired, _ = p.EvalParty(&PartyRow{Name: "buyer", ReservationSignif: true, CEAbs: 1e6, CEP: Num(math.NaN())})
-	if len(fired) != 1 || fired[0] != "reservation_significant" {
-		t.Errorf("buyer: fired %q", fired)
-	}
-	fired, _ = p.EvalStatistic(&StatisticRow{Name: "big_win", Significant: true, Abs: -0.012})
-	if len(fired) != 1 {
-		t.Errorf("big_win: fired %q", fired)
-	}
-	fired, _ = p.EvalStatistic(&StatisticRow{Name: "other", Significant: true, Abs: -0.5})
-	if len(fired) != 0 {
-		t.Errorf("a statistic the policy does not name: fired %q", fired)
-	}
-	if err := p.CheckParties([]string{"supplier", "buyer"}); err != nil {
-		t.Error(err)
-	}
-	if err := p.CheckStatistics([]string{"big_wins"}); err == nil || !strings.Contains(err.Error(), `p.yaml:3:3: policy names statistic "big_win", which is not a statistic of what is compared; did you mean big_wins?`) {
-		t.Errorf("CheckStatistics: %v", err)
-	}
-	for _, tc := range []struct{ src, want string }{
-		{"parties:\n  supplier: mean_rel > 0\n", "p.yaml:2:13: condition: unknown name mean_rel; a condition may use name, side, significant, ce_old"},
-		{"statistics:\n  x: ce_abs > 0\n", "p.yaml:2:6: condition: unknown name ce_abs; a condition may use name, unit, significant, identical, p_value, value_old"},
-		{"statistics:\n  x: value_abs\n", "p.yaml:2:6: condition: a condition must be true or false, not a number; compare it, as in value_rel > 0.02"},
-		{"outputs:\n  \"*\": significant\n", `p.yaml:2:3: "*" is not an output; write the conditions for every output under fail_if`},
-		{"parties: [a]\n", "p.yaml:1:10: parties must be a mapping from party names to conditions"},
+	for _, tc := range []struct {
+		row  Row
+		want int
+	}{
+		{Row{Name: "statistics.big_win", Significant: true, MeanAbs: -0.012}, 1},
+		{Row{Name: "statistics.big_win", Significant: true, MeanAbs: -0.002, MeanRel: -0.9}, 0},
+		{Row{Name: "parties.buyer.reservation", Significant: true}, 1},
+		{Row{Name: "parties.supplier.ce", Significant: true, MeanRel: 0.6}, 1},
+		{Row{Name: "statistics.other", Significant: true, MeanRel: 0.1}, 0},
 	} {
-		_, err := ParsePolicy("p.yaml", []byte(tc.src))
-		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("%q:\n got %v\nwant %s…", tc.src, err, tc.want)
+		fired, err := p.EvalFigure(&tc.row)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if len(fired) != tc.want {
+			t.Errorf("%s: fired %q", tc.row.Name, fired)
+		}
+	}
+	if err := p.CheckOutputs([]string{"net"}); err != nil {
+		t.Errorf("figure names are not outputs to check: %v", err)
 	}
 }
 

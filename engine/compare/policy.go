@@ -19,10 +19,7 @@ import (
 
 // A Policy decides which changes fail a comparison. It holds conditions,
 // expr expressions over one output's comparison (see Fields), each
-// applying to every output or to a named one; and conditions over a
-// user-defined statistic's comparison (StatisticFields) or a party's
-// (PartyFields), each for a named statistic or party or, under "*", for
-// all of them:
+// applying to every output or to a named one:
 //
 //	# policy.yaml
 //	alpha: 0.05                      # significance level (optional)
@@ -32,55 +29,25 @@ import (
 //	  supplier_net:
 //	    - significant && abs(mean_abs) > £5m
 //	    - p5_rel < -0.10
-//	statistics:
-//	  p_big_win: significant && abs(value_abs) > 0.02
-//	parties:
-//	  "*": ce_significant && abs(ce_abs) > £5m
-//	  buyer: reservation_significant && abs(reservation_rel) > 0.05
+//	  voi.supplier.evpi: significant && abs(mean_abs) > £2m   # a figure (see Figure)
+//	figures: significant && abs(mean_rel) > 0.25   # every figure without its own
 //
 // An output listed under outputs is judged by its own conditions instead
 // of fail_if; conditions added with AddFailIf (the --fail-if flag) apply
-// to every output besides. A statistic or party listed by name is judged
-// by its own conditions and those under "*". Amounts may be written as
-// money: £5m.
+// to every output besides. Figures (values of information, Sobol'
+// indices) are judged only by conditions that name them or by figures:.
+// Amounts may be written as money: £5m.
 type Policy struct {
 	// Alpha is the significance level the file asks for, or 0.
 	Alpha float64
 
-	all        []*cond // for every output
-	deflt      []*cond // for outputs without their own
-	outputs    named   // by output name
-	statistics named   // by statistic name, "*" for all
-	parties    named   // by party name, "*" for all
+	all       []*cond            // for every output
+	deflt     []*cond            // for outputs without their own
+	figs      []*cond            // for figures without their own (figures.go)
+	perOutput map[string][]*cond // by output name
+	order     []string           // names in perOutput, in file order
+	namePos   map[string]diag.Pos
 }
-
-// named are conditions by name, in file order, with where each name is.
-type named struct {
-	conds map[string][]*cond
-	order []string
-	pos   map[string]diag.Pos
-}
-
-func (n *named) add(name string, at diag.Pos, cs []*cond) bool {
-	if n.conds == nil {
-		n.conds, n.pos = map[string][]*cond{}, map[string]diag.Pos{}
-	}
-	if _, dup := n.pos[name]; dup {
-		return false
-	}
-	n.pos[name], n.conds[name] = at, cs
-	n.order = append(n.order, name)
-	return true
-}
-
-// forName is the conditions for name: its own and those for all ("*").
-func (n *named) forName(name string) []*cond {
-	return append(slices.Clone(n.conds[All]), n.conds[name]...)
-}
-
-// All names every statistic or party in a policy's statistics and
-// parties sections.
-const All = "*"
 
 type cond struct {
 	src  string
@@ -88,11 +55,8 @@ type cond struct {
 }
 
 // Rule is a condition in force: for one output, or "*" for every output
-// without conditions of its own, or "all" for every output; or, with
-// Scope "statistic" or "party", for one statistic or party, or "*" for
-// all of them.
+// without conditions of its own, or "all" for every output.
 type Rule struct {
-	Scope  string `json:"scope,omitempty"` // "" for outputs, "statistic" or "party"
 	Output string `json:"output"`
 	FailIf string `json:"fail_if"`
 }
@@ -139,34 +103,18 @@ func ksOrNaN(test string, x Num) float64 {
 	return float64(x)
 }
 
-// scope is what conditions of one kind see: an output's, a statistic's
-// or a party's comparison.
-type scope struct {
-	fields     []struct{ Name, Doc string }
-	env        map[string]any // the variables' types
-	example    string         // a condition to suggest
-	comparison string         // a comparison to suggest
-}
-
-var (
-	outputScope    = &scope{fields: Fields, env: env(&Row{}), example: "significant && abs(mean_rel) > 0.02", comparison: "mean_rel > 0.02"}
-	partyScope     = &scope{fields: PartyFields, env: partyEnv(&PartyRow{}), example: "ce_significant && abs(ce_abs) > £5m", comparison: "ce_rel < -0.05"}
-	statisticScope = &scope{fields: StatisticFields, env: statisticEnv(&StatisticRow{}), example: "significant && abs(value_abs) > 0.02", comparison: "value_rel > 0.02"}
-)
-
-// compile compiles a condition over an output's comparison.
-func compile(src string) (*cond, int, error) { return outputScope.compile(src) }
+var typeEnv = env(&Row{})
 
 // compile compiles a condition; the error's offset is in runes of src.
-func (sc *scope) compile(src string) (*cond, int, error) {
+func compile(src string) (*cond, int, error) {
 	if strings.TrimSpace(src) == "" {
-		return nil, 0, errors.New("empty condition; write one such as " + sc.example)
+		return nil, 0, errors.New("empty condition; write one such as significant && abs(mean_rel) > 0.02")
 	}
 	rw, orig, err := rewriteMoney(src)
 	if err != nil {
 		return nil, 0, err
 	}
-	prog, err := expr.Compile(rw, expr.Env(sc.env), expr.AsBool())
+	prog, err := expr.Compile(rw, expr.Env(typeEnv), expr.AsBool())
 	if err != nil {
 		off, msg := 0, err.Error()
 		var fe *file.Error
@@ -177,17 +125,17 @@ func (sc *scope) compile(src string) (*cond, int, error) {
 			msg = fe.Message
 		}
 		if strings.HasPrefix(msg, "expected bool") {
-			msg = "a condition must be true or false, not a number; compare it, as in " + sc.comparison
+			msg = "a condition must be true or false, not a number; compare it, as in mean_rel > 0.02"
 		}
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
 			var names []string
-			for k := range sc.env {
+			for k := range typeEnv {
 				names = append(names, k)
 			}
 			if hint := diag.DidYouMean(name, names); hint != "" {
 				msg += "; " + hint
 			} else {
-				msg += "; a condition may use " + fieldList(sc.fields)
+				msg += "; a condition may use " + fieldList()
 			}
 		}
 		return nil, off, errors.New(msg)
@@ -195,9 +143,9 @@ func (sc *scope) compile(src string) (*cond, int, error) {
 	return &cond{src: src, prog: prog}, 0, nil
 }
 
-func fieldList(fields []struct{ Name, Doc string }) string {
+func fieldList() string {
 	var names []string
-	for _, f := range fields {
+	for _, f := range Fields {
 		names = append(names, f.Name)
 	}
 	return strings.Join(names, ", ")
@@ -266,27 +214,24 @@ func (p *Policy) AddFailIf(src string) error {
 
 // IsEmpty reports whether p has no conditions.
 func (p *Policy) IsEmpty() bool {
-	return p == nil || len(p.all) == 0 && len(p.deflt) == 0 && len(p.outputs.conds) == 0 &&
-		len(p.statistics.conds) == 0 && len(p.parties.conds) == 0
+	return p == nil || len(p.all) == 0 && len(p.deflt) == 0 && len(p.perOutput) == 0 && len(p.figs) == 0
 }
 
 // Rules lists the conditions in force.
 func (p *Policy) Rules() []Rule {
 	var rs []Rule
 	for _, c := range p.all {
-		rs = append(rs, Rule{"", "all", c.src})
+		rs = append(rs, Rule{"all", c.src})
 	}
 	for _, c := range p.deflt {
-		rs = append(rs, Rule{"", "*", c.src})
+		rs = append(rs, Rule{"*", c.src})
 	}
-	for _, sec := range []struct {
-		scope string
-		n     *named
-	}{{"", &p.outputs}, {"statistic", &p.statistics}, {"party", &p.parties}} {
-		for _, name := range sec.n.order {
-			for _, c := range sec.n.conds[name] {
-				rs = append(rs, Rule{sec.scope, name, c.src})
-			}
+	for _, c := range p.figs {
+		rs = append(rs, Rule{"figures", c.src})
+	}
+	for _, name := range p.order {
+		for _, c := range p.perOutput[name] {
+			rs = append(rs, Rule{name, c.src})
 		}
 	}
 	return rs
@@ -295,31 +240,22 @@ func (p *Policy) Rules() []Rule {
 // Eval returns the conditions that fire for w.
 func (p *Policy) Eval(w *Row) ([]string, error) {
 	conds := slices.Clone(p.all)
-	if own, ok := p.outputs.conds[w.Name]; ok {
+	if own, ok := p.perOutput[w.Name]; ok {
 		conds = append(conds, own...)
 	} else {
 		conds = append(conds, p.deflt...)
 	}
-	return fire(conds, env(w), w.Name)
+	return fire(conds, w)
 }
 
-// EvalParty returns the conditions that fire for a party's comparison.
-func (p *Policy) EvalParty(pr *PartyRow) ([]string, error) {
-	return fire(p.parties.forName(pr.Name), partyEnv(pr), "party "+pr.Name)
-}
-
-// EvalStatistic returns the conditions that fire for a statistic's
-// comparison.
-func (p *Policy) EvalStatistic(sr *StatisticRow) ([]string, error) {
-	return fire(p.statistics.forName(sr.Name), statisticEnv(sr), "statistic "+sr.Name)
-}
-
-func fire(conds []*cond, e map[string]any, what string) ([]string, error) {
+// fire returns the conditions of conds that hold for w.
+func fire(conds []*cond, w *Row) ([]string, error) {
+	e := env(w)
 	var fired []string
 	for _, c := range conds {
 		out, err := expr.Run(c.prog, e)
 		if err != nil {
-			return nil, fmt.Errorf("policy condition %q for %s: %w", c.src, what, err)
+			return nil, fmt.Errorf("policy condition %q for %s: %w", c.src, w.Name, err)
 		}
 		if b, _ := out.(bool); b {
 			fired = append(fired, c.src)
@@ -328,44 +264,35 @@ func fire(conds []*cond, e map[string]any, what string) ([]string, error) {
 	return fired, nil
 }
 
+// EvalFigure returns the conditions that fire for the figure w: its
+// own, or else the policy's figures: conditions. Conditions for every
+// output do not apply to figures.
+func (p *Policy) EvalFigure(w *Row) ([]string, error) {
+	conds, ok := p.perOutput[w.Name]
+	if !ok {
+		conds = p.figs
+	}
+	return fire(conds, w)
+}
+
 // CheckOutputs reports, with their positions, the outputs the policy
-// names that are not among names.
+// names that are not among names. Names of figures (voi.…,
+// sensitivity.…) are not checked here: a comparison notes those neither
+// side has.
 func (p *Policy) CheckOutputs(names []string) error {
-	return p.outputs.check(names, "output")
-}
-
-// CheckStatistics and CheckParties report, with their positions, the
-// statistics or parties the policy names that are not among names.
-func (p *Policy) CheckStatistics(names []string) error {
-	return p.statistics.check(names, "statistic")
-}
-
-// CheckParties: see CheckStatistics.
-func (p *Policy) CheckParties(names []string) error {
-	return p.parties.check(names, "party")
-}
-
-func (n *named) check(names []string, what string) error {
 	var l diag.List
-	for _, name := range n.order {
-		if name != All && !slices.Contains(names, name) {
-			l.Errorf(n.pos[name], diag.DidYouMean(name, names), "policy names %s %q, which is not a%s %s of what is compared", what, name, article(what), what)
+	for _, n := range p.order {
+		if !slices.Contains(names, n) && !isFigureName(n) {
+			l.Errorf(p.namePos[n], diag.DidYouMean(n, names), "policy names output %q, which is not an output of what is compared", n)
 		}
 	}
 	return l.Err()
 }
 
-func article(what string) string {
-	if what == "output" {
-		return "n"
-	}
-	return ""
-}
-
 // ParsePolicy reads a policy file. Every problem is reported at once,
 // with its position, as a *diag.ListError.
 func ParsePolicy(path string, data []byte) (*Policy, error) {
-	p := &Policy{}
+	p := &Policy{perOutput: map[string][]*cond{}, namePos: map[string]diag.Pos{}}
 	var l diag.List
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -388,7 +315,7 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 		l.Errorf(at(top), "write fail_if: CONDITION or outputs: {NAME: CONDITION}", "a policy is a mapping")
 		return nil, l.Err()
 	}
-	conds := func(sc *scope, v *yaml.Node, into *[]*cond) {
+	conds := func(v *yaml.Node, into *[]*cond) {
 		var items []*yaml.Node
 		switch v.Kind {
 		case yaml.ScalarNode:
@@ -401,10 +328,10 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 		}
 		for _, it := range items {
 			if it.Kind != yaml.ScalarNode {
-				l.Errorf(at(it), "write a condition such as "+sc.example, "expected a condition")
+				l.Errorf(at(it), "write a condition such as significant && abs(mean_rel) > 0.02", "expected a condition")
 				continue
 			}
-			c, off, err := sc.compile(it.Value)
+			c, off, err := compile(it.Value)
 			if err != nil {
 				pos := at(it)
 				if it.Style == yaml.DoubleQuotedStyle || it.Style == yaml.SingleQuotedStyle {
@@ -436,34 +363,28 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			}
 			p.Alpha = a
 		case "fail_if":
-			conds(outputScope, v, &p.deflt)
-		case "outputs", "statistics", "parties":
-			sec := map[string]struct {
-				n     *named
-				sc    *scope
-				what  string
-				anyOK bool
-			}{"outputs": {&p.outputs, outputScope, "output", false},
-				"statistics": {&p.statistics, statisticScope, "statistic", true},
-				"parties":    {&p.parties, partyScope, "party", true}}[k.Value]
+			conds(v, &p.deflt)
+		case "figures":
+			conds(v, &p.figs)
+		case "outputs":
 			if v.Kind != yaml.MappingNode {
-				l.Errorf(at(v), "write NAME: CONDITION, one a line", "%s must be a mapping from %s names to conditions", k.Value, sec.what)
+				l.Errorf(at(v), "write NAME: CONDITION, one a line", "outputs must be a mapping from output names to conditions")
 				continue
 			}
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				nk, nv := v.Content[j], v.Content[j+1]
-				if nk.Value == All && !sec.anyOK {
-					l.Errorf(at(nk), "write the conditions for every output under fail_if", "%q is not an output", All)
+				if _, dup := p.namePos[nk.Value]; dup {
+					l.Errorf(at(nk), "", "output %s given twice", nk.Value)
 					continue
 				}
+				p.namePos[nk.Value] = at(nk)
+				p.order = append(p.order, nk.Value)
 				var cs []*cond
-				conds(sec.sc, nv, &cs)
-				if !sec.n.add(nk.Value, at(nk), cs) {
-					l.Errorf(at(nk), "", "%s %s given twice", sec.what, nk.Value)
-				}
+				conds(nv, &cs)
+				p.perOutput[nk.Value] = cs
 			}
 		default:
-			l.Errorf(at(k), diag.DidYouMean(k.Value, policyKeys), "unknown key %q in policy; a policy has %s", k.Value, strings.Join(policyKeys, ", "))
+			l.Errorf(at(k), diag.DidYouMean(k.Value, []string{"alpha", "fail_if", "figures", "outputs"}), "unknown key %q in policy; a policy has alpha, fail_if, figures and outputs", k.Value)
 		}
 	}
 	if err := l.Err(); err != nil {
@@ -471,8 +392,6 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 	}
 	return p, nil
 }
-
-var policyKeys = []string{"alpha", "fail_if", "outputs", "statistics", "parties"}
 
 func yamlMsg(msg string) string {
 	msg = strings.TrimPrefix(msg, "yaml: ")

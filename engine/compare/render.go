@@ -69,7 +69,7 @@ func (w *Row) Cells() []string {
 }
 
 // PartyHead names the columns of PartyRow.Cells.
-var PartyHead = []string{"CE old", "CE new", "Δ CE", "p", "reservation old", "reservation new", "Δ reservation", "p", "verdict"}
+var PartyHead = []string{"CE old", "CE new", "Δ CE", "reservation old", "reservation new", "Δ reservation"}
 
 // Cells are p's columns in a table; amounts are money.
 func (p PartyRow) Cells() []string {
@@ -79,78 +79,8 @@ func (p PartyRow) Cells() []string {
 		}
 		return signed(money.Format(float64(x)))
 	}
-	return []string{money.Format(float64(p.CEOld)), money.Format(float64(p.CENew)), d(p.CEAbs), formatP(float64(p.CEP)),
-		money.Format(float64(p.ReservationOld)), money.Format(float64(p.ReservationNew)), d(p.ReservationAbs),
-		formatP(float64(p.ReservationP)), p.Verdict()}
-}
-
-// Verdict is "~" when neither figure changed significantly, else which
-// did ("significant CE", "significant CE, reservation"), followed by
-// "FAIL" when a policy condition fired; "not tested" when neither has a
-// standard error.
-func (p PartyRow) Verdict() string {
-	var which []string
-	if p.CESignif {
-		which = append(which, "CE")
-	}
-	if p.ReservationSignif {
-		which = append(which, "reservation")
-	}
-	s := "~"
-	switch {
-	case len(which) > 0:
-		s = "significant " + strings.Join(which, ", ")
-	case p.CETest == "" && p.ReservationTest == "":
-		s = "not tested"
-	}
-	if len(p.Fired) > 0 {
-		s += " FAIL"
-	}
-	return s
-}
-
-// StatisticHead names the columns of StatisticRow.Cells.
-var StatisticHead = []string{"old", "new", "Δ", "Δ%", "CI of Δ", "p", "verdict"}
-
-// Cells are w's columns in a table: money as money, probabilities as
-// percentages with changes in percentage points.
-func (w *StatisticRow) Cells() []string {
-	st := &w.newStat
-	pct := isShare(st.Unit)
-	value := func(x Num) string {
-		if math.IsNaN(float64(x)) {
-			return "–"
-		}
-		return st.Format(float64(x))
-	}
-	delta := func(d Num) string {
-		switch {
-		case math.IsNaN(float64(d)):
-			return ""
-		case d == 0:
-			return "0"
-		case pct:
-			return signed(strings.TrimSuffix(money.FormatPercent(float64(d)), "%")) + " pp"
-		}
-		return signed(st.Format(float64(d)))
-	}
-	ci := ""
-	if w.Test != "" {
-		ci = "[" + delta(w.Lo) + ", " + delta(w.Hi) + "]"
-	}
-	verdict := "~"
-	switch {
-	case w.Identical:
-		verdict = "identical"
-	case w.Significant:
-		verdict = "significant"
-	case w.Test == "":
-		verdict = "not tested"
-	}
-	if len(w.Fired) > 0 {
-		verdict += " FAIL"
-	}
-	return []string{value(w.Old), value(w.New), delta(w.Abs), formatRel(w.Rel), ci, formatP(float64(w.P)), verdict}
+	return []string{money.Format(float64(p.CEOld)), money.Format(float64(p.CENew)), d(p.CEAbs),
+		money.Format(float64(p.ReservationOld)), money.Format(float64(p.ReservationNew)), d(p.ReservationAbs)}
 }
 
 // Verdict is "~" when the change is not significant, "significant"
@@ -213,7 +143,7 @@ func formatP(p float64) string {
 // Explain says in words how r was computed: the tests used and the
 // significance rule.
 func (r *Result) Explain() string {
-	return explain(r.Alpha, r.tests(), len(r.Parties) > 0, len(r.Statistics) > 0)
+	return explain(r.Alpha, r.tests(), len(r.Parties) > 0)
 }
 
 func (r *Result) tests() map[string]bool {
@@ -230,20 +160,19 @@ func (r *Result) tests() map[string]bool {
 // Explain is the explanation for several comparisons together.
 func Explain(rs []*Result) string {
 	used := map[string]bool{}
-	parties, statistics := false, false
+	parties := false
 	alpha := 0.05
 	for _, r := range rs {
 		for t := range r.tests() {
 			used[t] = true
 		}
 		parties = parties || len(r.Parties) > 0
-		statistics = statistics || len(r.Statistics) > 0
 		alpha = r.Alpha
 	}
-	return explain(alpha, used, parties, statistics)
+	return explain(alpha, used, parties)
 }
 
-func explain(alpha float64, used map[string]bool, parties, statistics bool) string {
+func explain(alpha float64, used map[string]bool, parties bool) string {
 	conf := strconv.FormatFloat(100*(1-alpha), 'g', 10, 64) + "%"
 	var parts []string
 	if used[MeanPaired] {
@@ -262,10 +191,7 @@ func explain(alpha float64, used map[string]bool, parties, statistics bool) stri
 	}
 	s += fmt.Sprintf(". p is %s, Holm-adjusted across the outputs compared; significant when p < %v. Δp5, Δp50 and Δp95 are relative changes of the percentiles; true/false values change in percentage points (pp).", per, alpha)
 	if parties {
-		s += " Parties' certainty equivalents (CE) and reservation values are tested with their standard errors (delta method): a CE trial by trial where both sides have the party's outcome per trial, else, as reservation values, as Welch's test compares means; their p-values are Holm-adjusted across the parties' figures."
-	}
-	if statistics {
-		s += " The scenario's statistics are tested as Welch's test compares means, from their estimates and standard errors, and Holm-adjusted across the statistics."
+		s += " Parties' certainty equivalents (CE) and reservation values are tested as figures (parties.NAME.ce, parties.NAME.reservation), with their standard errors."
 	}
 	return s
 }
@@ -304,12 +230,6 @@ func WriteText(out io.Writer, r *Result) error {
 	for _, w := range r.Outputs {
 		fmt.Fprintf(tw, "%s\t%s\t\n", w.Name, strings.Join(w.Cells(), "\t"))
 	}
-	if len(r.Statistics) > 0 {
-		fmt.Fprintf(tw, "\nstatistic\t%s\t\n", strings.Join(StatisticHead, "\t"))
-		for i := range r.Statistics {
-			fmt.Fprintf(tw, "%s\t%s\t\n", r.Statistics[i].Name, strings.Join(r.Statistics[i].Cells(), "\t"))
-		}
-	}
 	if len(r.Parties) > 0 {
 		fmt.Fprintf(tw, "\nparty\t%s\t\n", strings.Join(PartyHead, "\t"))
 		for _, p := range r.Parties {
@@ -320,11 +240,14 @@ func WriteText(out io.Writer, r *Result) error {
 		return err
 	}
 	fmt.Fprintln(out)
+	writeFigures(out, r, false)
 	for _, m := range r.NotCompared {
 		fmt.Fprintf(out, "not compared: %s: %s\n", m.Name, m.Reason)
 	}
-	for _, f := range r.Fired() {
-		fmt.Fprintf(out, "FAIL %s: %s\n", f[0], f[1])
+	for _, w := range r.Outputs {
+		for _, c := range w.Fired {
+			fmt.Fprintf(out, "FAIL %s: %s\n", w.Name, c)
+		}
 	}
 	_, err := fmt.Fprintln(out, Wrap(r.Explain(), 78))
 	return err
@@ -347,18 +270,13 @@ func WriteMarkdown(out io.Writer, r *Result) error {
 	}
 	fmt.Fprintln(out)
 	WriteMarkdownTable(out, "", []*Result{r})
-	if len(r.Statistics) > 0 {
-		fmt.Fprintf(out, "\n| statistic | %s |\n|---|%s\n", strings.Join(StatisticHead, " | "), strings.Repeat("---:|", len(StatisticHead)))
-		for i := range r.Statistics {
-			fmt.Fprintf(out, "| `%s` | %s |\n", r.Statistics[i].Name, strings.Join(r.Statistics[i].Cells(), " | "))
-		}
-	}
 	if len(r.Parties) > 0 {
 		fmt.Fprintf(out, "\n| party | %s |\n|---|%s\n", strings.Join(PartyHead, " | "), strings.Repeat("---:|", len(PartyHead)))
 		for _, p := range r.Parties {
 			fmt.Fprintf(out, "| %s | %s |\n", p.Name, strings.Join(p.Cells(), " | "))
 		}
 	}
+	writeFigures(out, r, true)
 	writeMarkdownTail(out, "", r)
 	_, err := fmt.Fprintf(out, "\n<sub>%s</sub>\n", r.Explain())
 	return err
@@ -401,8 +319,10 @@ func writeMarkdownTail(out io.Writer, prefix string, r *Result) {
 	for _, m := range r.NotCompared {
 		fmt.Fprintf(out, "\n- not compared: %s`%s`: %s", prefix, m.Name, m.Reason)
 	}
-	for _, f := range r.Fired() {
-		fmt.Fprintf(out, "\n- **FAIL** %s`%s`: `%s`", prefix, f[0], f[1])
+	for _, w := range r.Outputs {
+		for _, c := range w.Fired {
+			fmt.Fprintf(out, "\n- **FAIL** %s`%s`: `%s`", prefix, w.Name, c)
+		}
 	}
 	if len(r.NotCompared) > 0 || r.Failed {
 		fmt.Fprintln(out)
@@ -430,23 +350,13 @@ func Wrap(s string, width int) string {
 	return b.String()
 }
 
-// Fired lists the policy conditions that fired, each with what it fired
-// for: an output's name, "statistic NAME" or "party NAME".
+// Fired lists the policy conditions that fired, each with the output or
+// figure it fired for.
 func (r *Result) Fired() [][2]string {
 	var out [][2]string
-	for _, w := range r.Outputs {
+	for _, w := range append(append([]*Row{}, r.Outputs...), r.Figures...) {
 		for _, c := range w.Fired {
 			out = append(out, [2]string{w.Name, c})
-		}
-	}
-	for _, w := range r.Statistics {
-		for _, c := range w.Fired {
-			out = append(out, [2]string{"statistic " + w.Name, c})
-		}
-	}
-	for _, p := range r.Parties {
-		for _, c := range p.Fired {
-			out = append(out, [2]string{"party " + p.Name, c})
 		}
 	}
 	return out

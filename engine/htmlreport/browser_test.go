@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -122,6 +123,8 @@ func TestBrowser(t *testing.T) {
 			map[string]int{"overlay": 7, "histogram": 14, "s-curve": 14, "settlement-range": 1, "tornado": 1}},
 		{"a run of this settle, with statistics, on a position", []Result{current},
 			map[string]int{"histogram": 7, "s-curve": 7, "settlement-range": 1, "tornado": 8}},
+		{"value of information with sobol indices and spiders", []Result{New("drivers.json", drivers(t))},
+			map[string]int{"voi": 2, "sobol": 8, "spider": 7, "histogram": 7, "s-curve": 7, "settlement-range": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			html := write(t, tc.results...)
@@ -275,7 +278,9 @@ statistics:
 		t.Fatal(err)
 	}
 	buyer, _ := filepath.Abs("../../rules/positions/buyer.yaml")
-	p, err := engine.Spec{Path: path, Positions: []string{buyer}}.Load()
+	// The scenario lies outside the repository it extends: the root is
+	// the file system's.
+	p, err := engine.Spec{Path: path, Positions: []string{buyer}, Project: project.Options{Root: "/"}}.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

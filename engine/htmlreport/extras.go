@@ -15,15 +15,21 @@ func ExtrasOf(d *report.Document) Extras {
 	var x Extras
 	for _, p := range d.Parties {
 		v := lookup(d.Outputs, p.Net.Output)
-		x.Parties = append(x.Parties, Party{
-			Name:   p.Name,
-			Output: p.Court.Output, Attitude: attitude(p),
-			ExpectedValue: p.Court.Mean, CertaintyEquivalent: p.Court.CE,
+		pt := Party{
+			Name: p.Name, Attitude: attitude(p),
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
-			Money: v == nil || v.Unit == model.Money,
-			CESE:  p.Court.CESE, NetCESE: p.Net.CESE, ReservationSE: p.ReservationSE,
-		})
+			Money:   v == nil || v.Unit == model.Money,
+			NetCESE: p.Net.CESE, ReservationSE: p.ReservationSE,
+		}
+		if p.Court != nil {
+			pt.Output, pt.ExpectedValue, pt.CertaintyEquivalent = p.Court.Output, p.Court.Mean, p.Court.CE
+			pt.CESE = p.Court.CESE
+		}
+		if p.GoingOn != nil {
+			pt.CertaintyEquivalent, pt.CESE = *p.GoingOn, 0
+		}
+		x.Parties = append(x.Parties, pt)
 	}
 	if s := d.Settlement; s != nil {
 		x.Range = &Range{Output: s.Figure, Exists: s.Exists, Low: s.Low, High: s.High}
@@ -43,6 +49,7 @@ func ExtrasOf(d *report.Document) Extras {
 			x.Tornadoes = append(x.Tornadoes, t)
 		}
 	}
+	driversOf(d, &x)
 	return x
 }
 

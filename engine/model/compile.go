@@ -119,6 +119,10 @@ type parsed struct {
 	deps   []string
 	draws  bool // calls a distribution directly
 	broken bool // has errors; dependants are not checked
+	// overridden: the engine provides the value (a party's net or the
+	// settlement figure of a scenario with stages); the expression is
+	// not used.
+	overridden bool
 }
 
 // Compile compiles a loaded scenario. All problems found are returned
@@ -127,13 +131,16 @@ type parsed struct {
 // scenarios that include it.
 func Compile(sc *scenario.Scenario) (*Program, error) {
 	c := &compiler{sc: sc, vars: map[string]*Var{}, byName: map[string]*parsed{}}
+	c.declareBuiltins()
 	c.parseAll()
 	order := c.order()
 	c.compileAll(order)
 	c.statistics()
 	c.outputs()
+	c.process()
 	c.correlations()
 	c.diags.Sort()
+	sc.Notes = append(sc.Notes, c.diags.Notes()...)
 	if err := c.diags.Err(); err != nil {
 		return nil, err
 	}
@@ -149,14 +156,29 @@ type compiler struct {
 	prog   *Program
 	cur    *parsed // the definition being compiled
 	sites  int     // draw sites compiled so far in cur
+
+	// builtins are the values a scenario with stages provides (see
+	// process.go), declared before anything is compiled.
+	builtins map[string]*Var
+	// support is the values of the discrete() call compiled last, when
+	// they are constants.
+	support []float64
+	// stageFns evaluate the random expressions of stages.
+	stageFns map[*Var]evalFn
 }
 
 func (c *compiler) parseAll() {
 	base := config(nil)
-	known := append(c.sc.Names(), FuncNames()...)
+	known := append(append(c.sc.Names(), FuncNames()...), c.builtinNames()...)
 	for _, d := range c.sc.Defs {
 		if isFunc(d.Name) {
 			c.diags.Errorf(d.Pos, "choose another name", "%s %s has the name of a function", d.Kind, d.Name)
+		}
+		if c.overridden(d) {
+			p := &parsed{def: d, overridden: true}
+			c.defs = append(c.defs, p)
+			c.byName[d.Name] = p
+			continue
 		}
 		p := c.parse(d, base, known)
 		c.defs = append(c.defs, p)
@@ -164,8 +186,8 @@ func (c *compiler) parseAll() {
 	}
 }
 
-// parse parses one definition: its money literals, its syntax and the
-// names it refers to, each of which must be defined.
+// parse parses one definition and finds the names it refers to. known
+// are the names a misspelt one is matched against.
 func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *parsed {
 	p := &parsed{def: d, rw: rewrite(d.Expr)}
 	for _, e := range p.rw.errs {
@@ -212,9 +234,13 @@ func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *pa
 				}
 				if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
 					p.draws = true
-					if d.Kind == scenario.Rule {
+					if d.Kind != scenario.Input {
+						what := d.Kind.String() + " " + d.Name
+						if d.Kind == scenario.StageExpr {
+							what = "the " + d.Name
+						}
 						c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
-							"rule %s calls the distribution %s(); distributions belong under inputs", d.Name, id.Value)
+							"%s calls the distribution %s(); distributions belong under inputs", what, id.Value)
 						p.broken = true
 					}
 				}
@@ -224,7 +250,7 @@ func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *pa
 				continue
 			}
 			seen[n.Value] = true
-			if _, ok := c.sc.Lookup(n.Value); ok {
+			if _, ok := c.sc.Lookup(n.Value); ok || c.builtins[n.Value] != nil {
 				p.deps = append(p.deps, n.Value)
 				continue
 			}
@@ -288,6 +314,9 @@ func (c *compiler) order() []*parsed {
 		stack = append(stack, name)
 		for _, dep := range p.deps {
 			q := c.byName[dep]
+			if q == nil {
+				continue // a built-in
+			}
 			switch color[dep] {
 			case white:
 				visit(q)
@@ -329,22 +358,23 @@ func (c *compiler) compileAll(order []*parsed) {
 	prog := &Program{Scenario: c.sc}
 	c.prog = prog
 	env := map[string]any{}
+	c.placeBuiltins(env)
 	for _, p := range order {
 		d := p.def
-		if p.broken || slices.ContainsFunc(p.deps, func(n string) bool { return c.vars[n] == nil }) {
+		if p.overridden || p.broken || slices.ContainsFunc(p.deps, func(n string) bool { return c.vars[n] == nil }) {
 			continue
 		}
 		if _, err := checker.Check(p.tree, config(env)); err != nil {
 			c.exprError(p, err, typeHint(err))
 			continue
 		}
-		c.cur, c.sites = p, 0
+		c.cur, c.sites, c.support = p, 0, nil
 		x, ok := c.node(p.tree.Node)
 		if !ok {
 			continue
 		}
 		v := &Var{Name: d.Name, Kind: d.Kind, Type: x.typ, Unit: x.unit, Doc: d.Doc, Pos: d.Pos,
-			Random: !x.konst, Slot: len(prog.init), Deps: p.deps}
+			Random: !x.konst, Slot: len(prog.init), Deps: p.deps, Support: c.supportOf(p, x)}
 		if d.Unit != "" {
 			v.Unit = d.Unit
 		}

@@ -37,9 +37,9 @@ func (c *compiler) statistics() {
 		return
 	}
 	base := config(nil)
-	known := append(c.sc.Names(), FuncNames()...)
+	known := append(append(c.sc.Names(), FuncNames()...), c.builtinNames()...)
 	env := map[string]any{}
-	for _, v := range c.prog.Vars {
+	for _, v := range c.vars {
 		if v.Type == Bool {
 			env[v.Name] = false
 		} else {
@@ -88,12 +88,7 @@ func (c *compiler) statistics() {
 func (c *compiler) statisticVar(d *scenario.Def, base, env *conf.Config, known []string) *Var {
 	p := c.parse(d, base, known)
 	if p.broken {
-		return nil
-	}
-	if p.draws {
-		c.diags.Errorf(d.PosAt(0), "refer to the input that draws instead",
-			"statistic %s calls a distribution; a statistic summarises the trials' values and cannot draw", d.Name)
-		return nil
+		return nil // a distribution call among its errors
 	}
 	for _, dep := range p.deps {
 		if c.vars[dep] == nil {

@@ -19,6 +19,9 @@ import (
 //     (scenario, scenario_sha256, position, view, set, offer, sampler,
 //     seed, trials, settle_version) and detail its value, one row each;
 //   - output, input: a var's summary, kind to p99;
+//   - process (a scenario with stages): the chances of reaching and
+//     settling at each stage and of judgment, in mean, and the years to
+//     resolution and the figure, as vars;
 //   - statistic: a statistic of the scenario's, kind its kind, value and
 //     value_se, n the trials it rests on, detail its expression;
 //   - party: a party's net outcome (mean, sd, se, p_loss, quantiles),
@@ -39,7 +42,8 @@ var CSVColumns = append(append([]string{"section", "name", "kind", "type", "unit
 type csvRow map[string]string
 
 // WriteCSV writes d as one CSV table of the columns CSVColumns lists:
-// rows of sections run, output, input, statistic, party and settlement.
+// rows of sections run, output, input, process, statistic, party and
+// settlement.
 // Numbers are plain (shortest form that reads back exactly), true/false
 // values true or false.
 func WriteCSV(w io.Writer, d *Document) error {
@@ -58,16 +62,24 @@ func WriteCSV(w io.Writer, d *Document) error {
 			put(csvRow{"section": "run", "name": "scenario_sha256", "detail": d.Scenario.SHA256})
 		}
 	}
+	// Rows laid out as varRow lays them: the first columns, in order.
+	putRow := func(row []string) {
+		r := csvRow{}
+		for i, x := range row {
+			r[CSVColumns[i]] = x
+		}
+		put(r)
+	}
 	for _, sec := range []struct {
 		name string
 		vars Vars
 	}{{"output", d.Outputs}, {"input", d.Inputs}} {
-		for _, v := range sec.vars {
-			r := csvRow{"section": sec.name, "name": v.Name, "kind": v.Kind, "type": v.Type, "unit": v.Unit,
-				"mean": num(v.Mean), "sd": num(v.SD), "se": num(v.SE), "min": num(v.Min), "max": num(v.Max), "p_positive": num(v.PPositive)}
-			quantiles(r, v.Quantiles)
-			put(r)
+		for i := range sec.vars {
+			putRow(varRow(sec.name, &sec.vars[i]))
 		}
+	}
+	for _, row := range processRows(d) {
+		putRow(row)
 	}
 	for _, s := range d.Statistics {
 		r := csvRow{"section": "statistic", "name": s.Name, "kind": s.Kind, "type": model.Number.String(), "unit": s.Unit,
@@ -77,9 +89,11 @@ func WriteCSV(w io.Writer, d *Document) error {
 	for _, p := range d.Parties {
 		r := csvRow{"section": "party", "name": p.Name, "type": model.Number.String(), "unit": model.Money,
 			"mean": num(p.Net.Mean), "sd": num(p.Net.SD), "ce": num(p.Net.CE), "ce_se": num(p.Net.CESE), "p_loss": num(p.Net.PLoss),
-			"court_mean": num(p.Court.Mean), "court_sd": num(p.Court.SD), "court_ce": num(p.Court.CE), "court_ce_se": num(p.Court.CESE),
-			"court_p_loss": num(p.Court.PLoss), "reservation": num(p.Reservation), "reservation_se": num(p.ReservationSE),
+			"reservation": num(p.Reservation), "reservation_se": num(p.ReservationSE),
 			"reservation_method": p.ReservationMethod, "side": p.Side, "attitude": p.Attitude, "detail": strings.Join(p.View, ";")}
+		if c := p.Court; c != nil {
+			r["court_mean"], r["court_sd"], r["court_ce"], r["court_ce_se"], r["court_p_loss"] = num(c.Mean), num(c.SD), num(c.CE), num(c.CESE), num(c.PLoss)
+		}
 		if d.Trials > 0 {
 			r["se"] = num(p.Net.SD / math.Sqrt(float64(d.Trials)))
 		}
@@ -89,7 +103,7 @@ func WriteCSV(w io.Writer, d *Document) error {
 		quantiles(r, p.Net.Quantiles)
 		if o := p.Offer; o != nil {
 			r["offer"], r["settled_ce"], r["settled_ce_se"] = num(o.Figure), num(o.SettledCE), num(o.SettledSE)
-			r["p_beats_court"], r["accepts"] = num(o.BeatsCourt), strconv.FormatBool(o.Accepts)
+			r["p_beats_court"], r["accepts"] = optNum(o.BeatsCourt), strconv.FormatBool(o.Accepts)
 		}
 		put(r)
 	}

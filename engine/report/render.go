@@ -114,7 +114,11 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	}
 	writeStatistics(w, d, false)
 	writeParties(w, d, false)
+	writeProcess(w, d, false)
 	writeSensitivity(w, d, false)
+	writeSpider(w, d, false)
+	writeSobol(w, d, false)
+	writeVOI(w, d, false)
 	_, err := fmt.Fprintf(w, "\n%s\nA histogram spans its min to max in 10 equal bins.\n", d.footnote())
 	return err
 }
@@ -137,7 +141,10 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	}
 	writeStatistics(w, d, true)
 	writeParties(w, d, true)
+	writeProcess(w, d, true)
 	writeSensitivity(w, d, true)
+	writeSobol(w, d, true)
+	writeVOI(w, d, true)
 	return nil
 }
 
@@ -148,4 +155,13 @@ func (d *Document) footnote() string {
 		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error by the delta method."
 	}
 	return s
+}
+
+// varRow is a var's row of the CSV result.
+func varRow(section string, v *Var) []string {
+	row := []string{section, v.Name, v.Kind, v.Type, v.Unit, num(v.Mean), num(v.SD), num(v.SE), num(v.Min), num(v.Max), num(v.PPositive)}
+	for _, q := range v.Quantiles {
+		row = append(row, num(q))
+	}
+	return row
 }

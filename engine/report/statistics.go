@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine"
@@ -73,13 +72,6 @@ func newStatistics(res *engine.Result) Statistics {
 		out = append(out, s)
 	}
 	return out
-}
-
-func finite(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
 }
 
 // Format formats x as the statistic's values are shown: money as money,

@@ -51,14 +51,16 @@ type SweepPoint struct {
 
 // SweepParty is a party's outcome at one point.
 type SweepParty struct {
-	Name        string  `json:"name"`
-	Mean        float64 `json:"mean"`
-	CE          float64 `json:"ce"`
-	CESE        float64 `json:"ce_se"`
-	PLoss       float64 `json:"p_loss"`
-	CourtCE     float64 `json:"court_ce"` // certainty equivalent of going to court
-	CourtCESE   float64 `json:"court_ce_se"`
-	Reservation float64 `json:"reservation"`
+	Name  string  `json:"name"`
+	Mean  float64 `json:"mean"`
+	CE    float64 `json:"ce"`
+	CESE  float64 `json:"ce_se"`
+	PLoss float64 `json:"p_loss"`
+	// CourtCE is the certainty equivalent of going to court, absent in
+	// a scenario with stages.
+	CourtCE     *float64 `json:"court_ce,omitempty"`
+	CourtCESE   *float64 `json:"court_ce_se,omitempty"`
+	Reservation float64  `json:"reservation"`
 	// ReservationSE and the other _se are standard errors by the delta
 	// method.
 	ReservationSE float64 `json:"reservation_se"`
@@ -90,10 +92,10 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 		all := true
 		for _, pr := range pt.Parties {
 			p := SweepParty{Name: pr.Name, Mean: pr.Net.Mean, CE: pr.Net.CE, CESE: pr.Net.CESE, PLoss: pr.Net.PLoss,
-				CourtCE: pr.Court.CE, CourtCESE: pr.Court.CESE, Reservation: pr.Reservation.Value, ReservationSE: pr.Reservation.SE}
+				CourtCE: finite(pr.Court.CE), CourtCESE: finite(pr.Court.CESE), Reservation: pr.Reservation.Value, ReservationSE: pr.Reservation.SE}
 			if o := pr.Offer; o != nil {
-				settled, settledSE, accepts, beats := o.SettledCE, o.SettledSE, o.Accepts, o.BeatsCourt
-				p.SettledCE, p.SettledCESE, p.Accepts, p.BeatsCourt = &settled, &settledSE, &accepts, &beats
+				settled, settledSE, accepts := o.SettledCE, o.SettledSE, o.Accepts
+				p.SettledCE, p.SettledCESE, p.Accepts, p.BeatsCourt = &settled, &settledSE, &accepts, finite(o.BeatsCourt)
 				all = all && accepts
 			} else {
 				all = false
@@ -224,8 +226,12 @@ func (d *SweepDocument) columns() []sweepColumn {
 			sweepColumn{"", n + "_settled_ce_se", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).SettledCESE, people, money.Format)
 			}},
-			sweepColumn{n + " CE[court]", n + "_court_ce", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CourtCE) }},
-			sweepColumn{"", n + "_court_ce_se", func(pt *SweepPoint, people bool) string { return amount(people, party(pt).CourtCESE) }},
+			sweepColumn{n + " CE[court]", n + "_court_ce", func(pt *SweepPoint, people bool) string {
+				return opt(party(pt).CourtCE, people, money.Format)
+			}},
+			sweepColumn{"", n + "_court_ce_se", func(pt *SweepPoint, people bool) string {
+				return opt(party(pt).CourtCESE, people, money.Format)
+			}},
 			sweepColumn{n + " accepts", n + "_accepts", func(pt *SweepPoint, people bool) string { return yesNo(party(pt).Accepts, people) }},
 			sweepColumn{n + " P(beats court)", n + "_p_beats_court", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).BeatsCourt, people, money.FormatPercent)

@@ -44,14 +44,14 @@ func TestSweepDecisionColumns(t *testing.T) {
 			// The payee (supplier) gains from a larger figure, the payer
 			// (buyer) loses: each accepts when settling is worth at
 			// least as much to it as court.
-			prefers := *p.SettledCE >= p.CourtCE
+			prefers := *p.SettledCE >= *p.CourtCE
 			byReservation := figure >= p.Reservation
 			if p.Name == "buyer" {
 				byReservation = figure <= p.Reservation
 			}
 			if *p.Accepts != prefers || *p.Accepts != byReservation {
 				t.Errorf("figure %v: %s accepts %v; CE of settling %v against court %v, reservation %v",
-					figure, p.Name, *p.Accepts, *p.SettledCE, p.CourtCE, p.Reservation)
+					figure, p.Name, *p.Accepts, *p.SettledCE, *p.CourtCE, p.Reservation)
 			}
 			all = all && *p.Accepts
 		}

@@ -18,7 +18,9 @@ func (s *Scenario) SetOffer(value string) error {
 }
 
 // SplitOffer separates the offer, the last of settings to replace the
-// settlement figure when an offer was made, from the other settings.
+// settlement figure when an offer was made, from the other settings. A
+// scenario with stages takes its offer without replacing an input; its
+// offer is returned all the same.
 func (s *Scenario) SplitOffer(settings []Setting) (others []Setting, offer string) {
 	if s.Offer == "" || s.Settlement == nil {
 		return settings, ""
@@ -30,7 +32,7 @@ func (s *Scenario) SplitOffer(settings []Setting) (others []Setting, offer strin
 		}
 	}
 	if at < 0 {
-		return settings, ""
+		return settings, s.Offer
 	}
 	others = append(append([]Setting{}, settings[:at]...), settings[at+1:]...)
 	return others, s.Offer

@@ -10,10 +10,6 @@ import (
 	"github.com/settle-sim/settle/engine/statistic"
 )
 
-// StatisticKind is the kind of the expressions of a statistic, as
-// compile errors name them ("unknown name "x" in statistic big_win").
-const StatisticKind Kind = 2
-
 // Statistic is a statistic the scenario declares under statistics, such
 // as P(supplier_net > £50m), p97.5(buyer_cost) or
 // mean(court_award | liability) (see engine/statistic for the forms).
