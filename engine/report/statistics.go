@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -41,16 +40,7 @@ func (ss Statistics) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an object of statistics, keeping its order.
 func (ss *Statistics) UnmarshalJSON(data []byte) error {
-	*ss = Statistics{}
-	return orderedObject(data, func(key string, raw json.RawMessage) error {
-		var s Statistic
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		s.Name = key
-		*ss = append(*ss, s)
-		return nil
-	})
+	return readObject(data, "statistics.", (*[]Statistic)(ss), func(s *Statistic, key string) { s.Name = key })
 }
 
 // Lookup returns the statistic called name, or nil.
