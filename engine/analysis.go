@@ -43,6 +43,7 @@ type Outcome struct {
 	Mean      float64
 	SD        float64
 	CE        float64   // certainty equivalent under the party's attitude
+	CESE      float64   // its standard error (decision.SEMethod)
 	PLoss     float64   // probability of ending below zero
 	Quantiles []float64 // at stats.Probs
 }
@@ -51,6 +52,7 @@ type Outcome struct {
 type Offer struct {
 	Figure     float64
 	SettledCE  float64 // certainty equivalent of settling at Figure
+	SettledSE  float64 // its standard error (decision.SEMethod)
 	BeatsCourt float64 // fraction of trials in which settling does better than court; NaN in a scenario with stages
 	Accepts    bool    // the party prefers settling at Figure to court
 }
@@ -90,7 +92,7 @@ type shared struct {
 // the settled outcome moves one for one with the figure (as the probes
 // show in every trial), the reservation value has a closed form;
 // otherwise it is found by bisection, each step a pass over every trial.
-func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, accs []run.PartyAcc, probes []float64, opt Options, known *shared) error {
+func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Column, accs []run.PartyAcc, batches [][]run.PartyAcc, probes []float64, opt Options, known *shared) error {
 	p := res.Program
 	opt.Progress = nil
 	opt.Sensitivity = false
@@ -124,9 +126,72 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 			}
 			pr.Offer = &Offer{Figure: f, SettledCE: ce, BeatsCourt: float64(acc.Beats) / float64(res.Trials), Accepts: r.Accepts(f)}
 		}
+		batchErrors(pr, batches, i, a, r, probes, offered)
 		res.Parties = append(res.Parties, pr)
 	}
 	return settlementRange(res)
+}
+
+// minBatches is the fewest batches whose means give a standard error.
+const minBatches = 8
+
+// batchErrors sets the standard errors of party i's certainty
+// equivalents and reservation value by batch means (decision.SEMethod):
+// each is computed again on each batch of consecutive trials, and its
+// standard error is the batches' standard deviation over √B. With fewer
+// than minBatches batches (runs of fewer than 8,192 trials) they are left
+// NaN; so is a reservation value found by bisection's.
+func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool) {
+	nan := math.NaN()
+	pr.Net.CESE, pr.Court.CESE, pr.Reservation.SE, pr.Reservation.CourtSE = nan, nan, nan, nan
+	if pr.Offer != nil {
+		pr.Offer.SettledSE = nan
+	}
+	if len(batches) < minBatches {
+		return
+	}
+	ce := func(sum run.Sum, e *decision.ExpSum) float64 {
+		if a.Neutral() {
+			return sum.Mean()
+		}
+		return e.CertaintyEquivalent(a.RiskTolerance)
+	}
+	var net, court, settled, res []float64
+	for _, row := range batches {
+		b := &row[i]
+		net = append(net, ce(b.NetSum, &b.NetExp))
+		c := ce(b.CourtSum, &b.CourtExp)
+		court = append(court, c)
+		if offered {
+			settled = append(settled, ce(b.SettledSum, &b.SettledExp))
+		}
+		if r.Method == "closed form" && b.Slopes.N > 0 {
+			res = append(res, probes[0]+(c-ce(b.ProbeSum, &b.ProbeExp))/b.Slopes.First)
+		}
+	}
+	pr.Net.CESE, pr.Court.CESE, pr.Reservation.CourtSE = batchSE(net), batchSE(court), batchSE(court)
+	if offered && pr.Offer != nil {
+		pr.Offer.SettledSE = batchSE(settled)
+	}
+	if len(res) == len(batches) {
+		pr.Reservation.SE = batchSE(res)
+	}
+}
+
+// batchSE is the standard error of the mean of the batches' values: their
+// standard deviation over √B.
+func batchSE(xs []float64) float64 {
+	n := float64(len(xs))
+	var m float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= n
+	var ss float64
+	for _, x := range xs {
+		ss += (x - m) * (x - m)
+	}
+	return math.Sqrt(ss / (n - 1) / n)
 }
 
 // reservation is party i's reservation value: in closed form when its

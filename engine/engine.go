@@ -134,7 +134,8 @@ func (s Spec) compile(extra []string) (*model.Program, diag.List, error) {
 				return nil, sc.Notes, fmt.Errorf("--offer %s: %v; write an amount such as %s", s.Offer, err, sc.Currency.Format(150e6))
 			}
 			sc.Settlement.Offer, sc.Settlement.HasOffer = lit.Float(), true
-		} else if err := sc.SetFrom(sc.Settlement.Figure.Name, s.Offer, "--offer"); err != nil {
+			sc.Offer = s.Offer // recorded, for what made the figures
+		} else if err := sc.SetOffer(s.Offer); err != nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
 		}
 	}
@@ -234,6 +235,9 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// Statistics are the estimates of the scenario's statistics, in
+	// the order declared.
+	Statistics []StatisticResult
 	// SobolTrials is the base trials of the Saltelli design the Sobol'
 	// indices come from.
 	SobolTrials int

@@ -56,6 +56,9 @@ func layout(p *model.Program, summaries bool) []*model.Var {
 		for _, v := range p.Sampled {
 			add(v)
 		}
+		for _, v := range statisticVars(p) {
+			add(v)
+		}
 	}
 	for _, pt := range p.Parties {
 		add(pt.Net)
@@ -250,8 +253,15 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 	if m.Exact {
 		res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, cols)
 	}
+	if full {
+		if m.Exact {
+			res.Statistics = estimateStatistics(p, cols)
+		} else if res.Statistics, err = streamStatistics(ctx, p, opt); err != nil {
+			return nil, err
+		}
+	}
 	if len(p.Parties) > 0 {
-		if err := analyseParties(ctx, res, cols, m.Parties, parts[0].probes, opt, known); err != nil {
+		if err := analyseParties(ctx, res, cols, m.Parties, m.Batches, parts[0].probes, opt, known); err != nil {
 			return nil, err
 		}
 	}

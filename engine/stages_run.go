@@ -24,7 +24,7 @@ func runProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Opt
 		seen[v] = true
 	}
 	pvars := processColumns(p)
-	for _, v := range append(partySettled(p), pvars...) {
+	for _, v := range append(append(partySettled(p), pvars...), statisticVars(p)...) {
 		if !seen[v] {
 			seen[v] = true
 			vars = append(vars, v)
@@ -70,6 +70,9 @@ func runProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Opt
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
 	res.Process.Outcome = summarizeProcess(p, pvars, byVar)
 	analyseProcessParties(res, byVar)
+	if full {
+		res.Statistics = estimateStatistics(p, byVar)
+	}
 	if full {
 		sm, err := analyseSample(ctx, p, opt, false)
 		if err != nil {

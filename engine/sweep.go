@@ -12,6 +12,7 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -96,6 +97,7 @@ type SweepResult struct {
 	Axes     []Axis
 	Seed     uint64
 	Trials   int
+	Sampler  sampling.Method
 	Points   []*SweepPoint // the grid, the last axis varying fastest
 }
 
@@ -192,7 +194,7 @@ func sweep(ctx context.Context, spec Spec, axes []Axis, opt Options, shard Shard
 		}
 		programs[i] = p
 	}
-	res := &SweepResult{Spec: spec, Scenario: base.Scenario, Axes: axes, Seed: opt.Seed, Trials: opt.Trials, Points: make([]*SweepPoint, len(grid))}
+	res := &SweepResult{Spec: spec, Scenario: base.Scenario, Axes: axes, Seed: opt.Seed, Trials: opt.Trials, Sampler: opt.Sampler, Points: make([]*SweepPoint, len(grid))}
 	popt := opt
 	popt.Workers, popt.Sensitivity = 1, false
 	progress := opt.Progress

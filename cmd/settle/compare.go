@@ -20,7 +20,6 @@ import (
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
-	"github.com/settle-sim/settle/engine/samples"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -34,7 +33,8 @@ changes in p5, p50 and p95, and whether the change is statistically
 significant, naming the tests used.
 
 OLD and NEW are each a result document (.json, from settle run --format
-json), a samples file (from settle run --samples) or a scenario (.yaml),
+json), a samples file (from settle run --samples: settle's format, .csv or
+.parquet) or a scenario (.yaml),
 which is run: with --seed and --trials if given, else with the seed and
 trial count of the other side, else with OLD's. With samples on both
 sides the whole distributions are compared too (Kolmogorov–Smirnov), and
@@ -43,6 +43,11 @@ means are compared trial by trial when the seeds are the same.
 A policy decides pass or fail: conditions over each output's comparison
 fields, given for every output with --fail-if or per output in a policy
 file (--policy). Fields: ` + fieldNames() + `.
+A policy file may also judge figures (the scenario's statistics,
+statistics.NAME; the parties' parties.NAME.ce and
+parties.NAME.reservation; values of information and Sobol' indices) by
+naming them under outputs, or all of them under figures; see
+docs/results.md.
 
 Exit status: 0 when no condition fires, 1 when one does, 2 on bad input.`,
 		Example: `  settle compare baseline.json result.json
@@ -172,13 +177,11 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if r.Failed {
-		n := 0
-		for _, w := range r.Outputs {
-			if len(w.Fired) > 0 {
-				n++
-			}
+		subjects := map[string]bool{}
+		for _, f := range r.Fired() {
+			subjects[f[0]] = true
 		}
-		return failed(exitFailed, fmt.Errorf("policy failed for %s", plural(n, "output")))
+		return failed(exitFailed, fmt.Errorf("policy failed for %s", plural(len(subjects), "output")))
 	}
 	return nil
 }
@@ -197,8 +200,8 @@ func isScenario(path string) bool {
 	return false
 }
 
-// readSide reads a result document (.json) or a samples file (binary or
-// .csv).
+// readSide reads a result document (.json) or a samples file: settle's
+// binary format, Parquet or CSV.
 func readSide(path string, popt project.Options) (*compare.Side, error) {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		data, err := project.ReadArg(path, project.Data, popt)
@@ -219,11 +222,7 @@ func readSide(path string, popt project.Options) (*compare.Side, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	set, err := samples.Read(fh, path)
-	if err != nil {
-		return nil, err
-	}
-	return compare.FromSamples(path, set), nil
+	return compare.ReadSamples(fh, path)
 }
 
 // runOptions are the seed and trials for running scenarios: the flags',

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -47,6 +48,23 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// replace FILE OLD NEW replaces the one occurrence of OLD in
+			// FILE with NEW; \n in OLD and NEW stands for a line break.
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: replace FILE OLD NEW")
+				}
+				for i := 1; i < 3; i++ {
+					args[i] = strings.ReplaceAll(args[i], `\n`, "\n")
+				}
+				data := ts.ReadFile(args[0])
+				if n := strings.Count(data, args[1]); n != 1 {
+					ts.Fatalf("replace: %q occurs %d times in %s, want once", args[1], n, args[0])
+				}
+				if err := os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Replace(data, args[1], args[2], 1)), 0o644); err != nil {
+					ts.Fatalf("replace: %v", err)
+				}
+			},
 			// The hostile-input battery's (hostile_test.go).
 			"notemp": cmdNotemp, "mkfifo": cmdMkfifo, "mksock": cmdMksock, "hardlink": cmdHardlink,
 			"filetype": cmdFiletype, "bigfile": cmdBigfile, "geninputs": cmdGeninputs, "within": cmdWithin,

@@ -96,6 +96,7 @@ func runPlot(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
+	c.Caption = plotCaption(docs, labels)
 	if err := emit(cmd, out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
 		return err
 	}
@@ -130,7 +131,7 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 		for _, p := range x.Parties {
 			marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
 		}
-		return chart.SettlementRange(v, "settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
+		return chart.SettlementRange(v, "The settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
 	}
 	switch kind {
 	case "timeline", "endings":
@@ -163,16 +164,16 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 				}
 				series = append(series, chart.Series{Label: labels[i], Var: u})
 			}
-			return chart.Overlay(name, series)
+			return chart.Overlay(chart.Title(v), series)
 		}
 		if kind == "histogram" {
-			return chart.Histogram(v, name)
+			return chart.Histogram(v, chart.Title(v))
 		}
-		return chart.SCurve(v, name)
+		return chart.SCurve(v, chart.Title(v))
 	case "tornado":
 		for _, t := range htmlreport.ExtrasOf(d).Tornadoes {
 			if t.Output == name {
-				return chart.Tornado("what moves "+name, name, t.Base, t.Bars, v.Format)
+				return chart.Tornado(chart.TornadoTitle(v), name+" (mean)", t.Base, t.Bars, v.Format)
 			}
 		}
 		return nil, fmt.Errorf("%s has no sensitivity for %s, so no tornado", labels[0], name)
@@ -216,3 +217,16 @@ func (o *outputs) Set(s string) error {
 }
 
 func (o *outputs) Type() string { return "string" }
+
+// plotCaption says what made the charted figures: the run's provenance,
+// or each file's for an overlay.
+func plotCaption(docs []*report.Document, labels []string) string {
+	if len(docs) == 1 {
+		return docs[0].Heading()
+	}
+	var parts []string
+	for i, d := range docs {
+		parts = append(parts, labels[i]+": "+strings.Join(d.Provenance().Conditions(), ", "))
+	}
+	return strings.Join(parts, "; ")
+}

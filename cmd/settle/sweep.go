@@ -20,9 +20,13 @@ func newSweepCmd() *cobra.Command {
 		Short: "Run a scenario over a grid of input values and compare the parties' outcomes",
 		Long: `Sweep runs the scenario at every point of the grid the --vary flags span
 and reports, per point, each party's expected value, certainty
-equivalent and reservation value, the settlement range, and, when the
-settlement figure is one amount, the chance that settling at it beats
-court.
+equivalent and reservation value and the settlement range; and, when the
+settlement figure is one amount at the point (--vary settlement_figure=…
+or --offer), each party's certainty equivalent of settling there and of
+going to court, whether it accepts, the chance that settling there beats
+court, and whether both accept. CSV headers are snake_case
+(supplier_settled_ce, supplier_accepts, both_accept, …) and every row
+names the positions, settings, offer, sampler, seed and trials.
 
 Every point runs on the same per-trial random streams (common random
 numbers), so differences between points come from the values varied and

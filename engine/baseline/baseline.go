@@ -3,7 +3,12 @@
 // result document committed beside them, and judges the differences by a
 // policy, as `settle test` does; or it rewrites the baselines.
 //
-// A scenario DIR/a/b.yaml has its baseline at DIR/baselines/a/b.json.
+// A scenario DIR/a/b.yaml has its baseline at DIR/baselines/a/b.json,
+// its result document, and DIR/baselines/a/b.trials.gz, the first
+// KeptTrials trials of each output (see KeptSet), with which a change is
+// tested trial by trial: the rerun has the baseline's seed and trial
+// count, so the same random numbers, and the paired test finds changes
+// far below the run-to-run noise that a comparison of summaries needs.
 // Result documents hold no timings and run the scenario's own seed and
 // trial count, so a baseline is the same byte for byte on any machine for
 // the same settle version: a diff in Git is a real change.
@@ -228,15 +233,25 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	}
 	old, err := project.ReadFile(c.Baseline, project.Data, opt.Project)
 	if opt.Update {
+		trials, terr := encodeTrials(KeptSet(res))
+		if terr != nil {
+			return broken(terr)
+		}
+		tpath := TrialsPath(c.Baseline)
 		switch {
-		case err == nil && bytes.Equal(old, buf.Bytes()):
+		case err == nil && bytes.Equal(old, buf.Bytes()) && sameTrials(tpath, trials):
 			c.Status, c.Detail = Identical, "baseline unchanged"
 		default:
 			if err := os.MkdirAll(filepath.Dir(c.Baseline), 0o755); err != nil {
 				return broken(err)
 			}
-			if err := outfile.Write(c.Baseline, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-				return broken(err)
+			for _, f := range []struct {
+				path string
+				data []byte
+			}{{c.Baseline, buf.Bytes()}, {tpath, trials}} {
+				if err := outfile.Write(f.path, func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
+					return broken(err)
+				}
 			}
 			c.Status, c.Detail = Updated, "baseline written"
 		}
@@ -253,8 +268,22 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	if err != nil {
 		return broken(fmt.Errorf("%s: %w", c.Baseline, err))
 	}
-	r, err := compare.Compare(compare.FromDocument(c.Baseline, base), compare.FromDocument(path, doc),
-		compare.Options{Alpha: alpha, Policy: pol})
+	oldSide, newSide := compare.FromDocument(c.Baseline, base), compare.FromDocument(path, doc)
+	// The baseline's kept trials and this run's, paired: the same seed
+	// and trials give the same random numbers.
+	kept, err := readTrials(TrialsPath(c.Baseline))
+	if err != nil {
+		return broken(err)
+	}
+	why := withTrials(oldSide, kept)
+	newSide.Samples, newSide.Sampled = map[string][]float64{}, true
+	for _, col := range res.Outputs {
+		newSide.Samples[col.Var.Name] = col.Values
+	}
+	r, err := compare.Compare(oldSide, newSide, compare.Options{Alpha: alpha, Policy: pol})
+	if r != nil && why != "" && kept != nil {
+		r.Notes = append(r.Notes, why)
+	}
 	c.Result = r
 	switch {
 	case errors.Is(err, compare.ErrNothingInCommon):
@@ -265,10 +294,8 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Identical, "identical to the baseline"
 	case r.Failed:
 		var why []string
-		for _, w := range append(slices.Clone(r.Outputs), r.Figures...) {
-			for _, f := range w.Fired {
-				why = append(why, fmt.Sprintf("%s: %s", w.Name, f))
-			}
+		for _, f := range r.Fired() {
+			why = append(why, fmt.Sprintf("%s: %s", f[0], f[1]))
 		}
 		c.Status, c.Detail = Failed, strings.Join(why, "; ")
 	case len(r.NotCompared) > 0:

@@ -89,6 +89,7 @@ func WriteText(w io.Writer, r *Report) error {
 			return err
 		}
 		fmt.Fprintln(w)
+		writeExtras(w, r, false)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range r.Cases {
@@ -98,6 +99,7 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(tw, "\t\t%s\n", l)
 		}
 		if c.Result != nil {
+			fmt.Fprintf(tw, "\t\trun: %s\n", c.Result.New.Provenance().Heading())
 			for _, n := range c.Result.Notes {
 				fmt.Fprintf(tw, "\t\tnote: %s\n", n)
 			}
@@ -123,14 +125,59 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if c.Status.Failing() {
 			state = "**" + state + "**"
 		}
-		detail := strings.ReplaceAll(c.Detail, "\n", "<br>")
+		detail := c.Detail
+		if c.Result != nil {
+			detail += "\nrun: " + c.Result.New.Provenance().Heading()
+		}
+		detail = strings.ReplaceAll(detail, "\n", "<br>")
 		detail = strings.ReplaceAll(detail, "|", `\|`)
 		fmt.Fprintf(w, "| %s | `%s` | %s |\n", state, c.Scenario, detail)
 	}
 	if rs := r.results(); len(rs) > 0 {
 		fmt.Fprintln(w)
 		compare.WriteMarkdownTable(w, "scenario", rs)
+		writeExtras(w, r, true)
 		fmt.Fprintf(w, "\n<sub>%s</sub>\n", compare.Explain(rs))
 	}
 	return nil
+}
+
+// writeExtras writes the figures (statistics, parties' certainty
+// equivalents and reservation values, values of information, Sobol'
+// indices) and the parties compared, scenario by scenario, as aligned
+// text or Markdown.
+func writeExtras(w io.Writer, r *Report, md bool) {
+	table := func(head []string, rows [][]string) {
+		if len(rows) == 0 {
+			return
+		}
+		if md {
+			fmt.Fprintf(w, "\n| %s |\n|---|---|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)-2))
+			for _, row := range rows {
+				fmt.Fprintf(w, "| `%s` | %s |\n", row[0], strings.Join(row[1:], " | "))
+			}
+			return
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\t\n", strings.Join(head, "\t"))
+		for _, row := range rows {
+			fmt.Fprintf(tw, "%s\t\n", strings.Join(row, "\t"))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	var figures, parties [][]string
+	for _, c := range r.Cases {
+		if c.Result == nil {
+			continue
+		}
+		for _, w := range c.Result.Figures {
+			figures = append(figures, append([]string{c.Scenario, w.Name}, w.FigureCells()...))
+		}
+		for _, p := range c.Result.Parties {
+			parties = append(parties, append([]string{c.Scenario, p.Name}, p.Cells()...))
+		}
+	}
+	table(append([]string{"scenario", "party"}, compare.PartyHead...), parties)
+	table(append([]string{"scenario", "figure"}, compare.FigureHead...), figures)
 }

@@ -55,9 +55,26 @@ var (
 	highColor = color.RGBA{0x1f, 0x6f, 0xb4, 0xff}
 )
 
-// Chart is a plot ready to be written.
+// Chart is a plot ready to be written, with its legend and caption
+// drawn below the plotting area, never on the data.
 type Chart struct {
 	Plot *plot.Plot
+	// Caption, when set, is drawn in small type under the chart: what
+	// made the figures (report.Provenance.Heading), so that a chart taken
+	// out of its report still says whether it is a side's view.
+	Caption string
+
+	legend []legendEntry
+}
+
+type legendEntry struct {
+	text  string
+	thumb plot.Thumbnailer
+}
+
+// AddLegend adds an entry to the legend under the chart.
+func (c *Chart) AddLegend(text string, thumb plot.Thumbnailer) {
+	c.legend = append(c.legend, legendEntry{text, thumb})
 }
 
 // Formats are the file formats Write takes.
@@ -67,13 +84,13 @@ var Formats = []string{"svg", "png"}
 func (c *Chart) Write(w io.Writer, format string) error {
 	switch strings.ToLower(format) {
 	case "svg":
-		cv := vgsvg.New(Width, Height)
-		c.Plot.Draw(draw.New(cv))
+		cv := vgsvg.New(Width, c.height())
+		c.Draw(draw.New(cv))
 		_, err := cv.WriteTo(w)
 		return err
 	case "png":
-		cv := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(Width, Height), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))}
-		c.Plot.Draw(draw.New(cv))
+		cv := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(Width, c.height()), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))}
+		c.Draw(draw.New(cv))
 		_, err := cv.WriteTo(w)
 		return err
 	}
@@ -94,7 +111,7 @@ func (c *Chart) InlineSVG(title string) (string, error) {
 	if !strings.HasPrefix(s, "<svg") {
 		return "", errors.New("chart: the SVG writer gave no <svg> element")
 	}
-	w, h := Width.Points(), Height.Points()
+	w, h := Width.Points(), c.height().Points()
 	// Replace the fixed size with a viewBox so the chart scales to its box.
 	open := s[:strings.IndexByte(s, '>')+1]
 	tag := regexp.MustCompile(`\s(width|height|viewBox)="[^"]*"`).ReplaceAllString(open, "")
@@ -142,16 +159,21 @@ func (t ticker) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = t.format(ticks[i].Value)
+			ticks[i].Label = TrimZero(t.format(ticks[i].Value))
 		}
 	}
 	return ticks
 }
 
-func percent(x float64) string {
-	s := money.FormatPercent(x)
-	return strings.Replace(s, ".0%", "%", 1)
+var pointZero = regexp.MustCompile(`\.0([^0-9]|$)`)
+
+// TrimZero drops a decimal ".0" that says nothing from a label: £100.0m
+// is £100m, 40.0% is 40%; £2.5m and 0.05 are left as they are.
+func TrimZero(label string) string {
+	return pointZero.ReplaceAllString(label, "$1")
 }
+
+func percent(x float64) string { return TrimZero(money.FormatPercent(x)) }
 
 // number says whether v can be charted.
 func number(v *report.Var) error {
@@ -206,9 +228,17 @@ func histogram(v *report.Var, c color.Color) *plotter.Histogram {
 }
 
 // CDF returns points of v's cumulative distribution, rising through
-// x: its histogram's bin edges (exact shares of trials) and its
-// quantiles p1 … p99, merged in order.
+// x: its curve (report.Var.Curve, quantiles at every half percent) when
+// the document has one, else its histogram's bin edges (exact shares of
+// trials) and its quantiles p1 … p99, merged in order.
 func CDF(v *report.Var) plotter.XYs {
+	if n := len(v.Curve); n > 1 {
+		pts := make(plotter.XYs, n)
+		for i, x := range v.Curve {
+			pts[i] = plotter.XY{X: x, Y: float64(i) / float64(n-1)}
+		}
+		return pts
+	}
 	hs := v.Histogram
 	n := float64(max(total(hs.Counts), 1))
 	var pts plotter.XYs
@@ -321,25 +351,24 @@ func Overlay(title string, series []Series) (*Chart, error) {
 	}
 	v0 := series[0].Var
 	p := newPlot(title, v0.Name, "share of trials at or below")
+	c := &Chart{Plot: p}
 	for i, s := range series {
 		l, err := plotter.NewLine(CDF(s.Var))
 		if err != nil {
 			return nil, err
 		}
-		c := Palette[i%len(Palette)]
 		l.LineStyle.Width = vg.Points(2)
-		l.LineStyle.Color = c
+		l.LineStyle.Color = Palette[i%len(Palette)]
 		if i >= len(Palette) {
 			l.LineStyle.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (p50 %s)", s.Label, s.Var.Format(s.Var.Quantile("p50"))), l)
+		c.AddLegend(fmt.Sprintf("%s (p50 %s)", s.Label, s.Var.Format(s.Var.Quantile("p50"))), l)
 	}
-	p.Legend.Left = true
 	p.X.Tick.Marker = ticker{v0.Format}
 	p.Y.Tick.Marker = ticker{percent}
 	p.Y.Min, p.Y.Max = 0, 1
-	return &Chart{Plot: p}, nil
+	return c, nil
 }
 
 // TornadoBar is one input's bar: the output's value with the input held
@@ -349,20 +378,34 @@ type TornadoBar struct {
 	Low, High float64 // the output with the input low, high
 }
 
+// TornadoMax is the most inputs a tornado shows: those that move the
+// output most.
+var TornadoMax = 10
+
 // Tornado draws bars around base (the output's mean), widest first at
-// the top: orange where the input is low, blue where it is high. format
-// shows the output's values.
+// the top, for the TornadoMax inputs that move it most (inputs that do
+// not move it are left out): orange where the input is low, blue where
+// it is high. format shows the output's values.
 func Tornado(title, output string, base float64, bars []TornadoBar, format func(float64) string) (*Chart, error) {
-	if len(bars) == 0 {
-		return nil, errors.New("chart: a tornado needs at least one input")
-	}
 	if format == nil {
 		format = money.FormatNumber
 	}
-	bars = append([]TornadoBar(nil), bars...)
+	var moving []TornadoBar
+	for _, b := range bars {
+		if b.High != b.Low {
+			moving = append(moving, b)
+		}
+	}
+	if len(moving) == 0 {
+		return nil, errors.New("chart: a tornado needs at least one input that moves the output")
+	}
+	bars = moving
 	sort.SliceStable(bars, func(i, j int) bool {
 		return math.Abs(bars[i].High-bars[i].Low) > math.Abs(bars[j].High-bars[j].Low)
 	})
+	if len(bars) > TornadoMax {
+		bars = bars[:TornadoMax]
+	}
 	p := newPlot(title, output, "")
 	names := make([]string, len(bars))
 	for i, b := range bars {
@@ -375,13 +418,11 @@ func Tornado(title, output string, base float64, bars []TornadoBar, format func(
 	p.Add(base0)
 	p.NominalY(names...)
 	p.X.Tick.Marker = ticker{format}
-	lo, hi := legendThumb(lowColor), legendThumb(highColor)
-	p.Legend.Add("input low (p10)", lo)
-	p.Legend.Add("input high (p90)", hi)
-	p.Legend.Add("mean "+format(base), base0)
-	p.Legend.Top = false
-	p.Legend.Left = false
-	return &Chart{Plot: p}, nil
+	c := &Chart{Plot: p}
+	c.AddLegend("input low (p10)", legendThumb(lowColor))
+	c.AddLegend("input high (p90)", legendThumb(highColor))
+	c.AddLegend("mean "+format(base), base0)
+	return c, nil
 }
 
 type thumb struct{ c color.Color }
@@ -440,11 +481,12 @@ func SettlementRange(v *report.Var, title string, low, high float64, exists bool
 		return nil, err
 	}
 	p := newPlot(title, v.Name, "share of trials")
+	c := &Chart{Plot: p}
 	p.Add(histogram(v, color.NRGBA{0x88, 0x99, 0xaa, 0xc0}))
 	if exists {
 		b := &band{lo: math.Min(low, high), hi: math.Max(low, high)}
 		p.Add(b)
-		p.Legend.Add(fmt.Sprintf("settlement range %s to %s", v.Format(b.lo), v.Format(b.hi)), legendThumb(bandColor))
+		c.AddLegend(fmt.Sprintf("settlement range %s to %s", v.Format(b.lo), v.Format(b.hi)), legendThumb(bandColor))
 	}
 	top := 0.0
 	n := float64(max(total(v.Histogram.Counts), 1))
@@ -457,12 +499,12 @@ func SettlementRange(v *report.Var, title string, low, high float64, exists bool
 		l.LineStyle.Color = Palette[(i+1)%len(Palette)]
 		l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s %s", m.Label, v.Format(m.X)), l)
+		c.AddLegend(fmt.Sprintf("%s %s", m.Label, v.Format(m.X)), l)
 	}
 	p.X.Tick.Marker = ticker{v.Format}
 	p.Y.Tick.Marker = ticker{percent}
 	p.Y.Min = 0
-	return &Chart{Plot: p}, nil
+	return c, nil
 }
 
 // band shades the x range [lo, hi] over the whole height of the plot.

@@ -2,8 +2,10 @@ package chart
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,10 +114,103 @@ func TestAxesShowMoney(t *testing.T) {
 	if err := charts(t)["s-curve"].Write(&b, "svg"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"£100.0m", "p5 -£146.4m", "p50 £7.1m", "p95 £128.0m", "50%"} {
+	for _, want := range []string{">£100m<", "p5 -£146.4m", "p50 £7.1m", "p95 £128.0m", ">50%<"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("S-curve has no %q", want)
 		}
+	}
+	// Axis labels have no decimal that says nothing.
+	if m := regexp.MustCompile(`>-?£?[0-9]+\.0(m|k|bn|%)?<`).FindString(b.String()); m != "" {
+		t.Errorf("an axis label with a useless .0: %s", m)
+	}
+}
+
+func TestTrimZero(t *testing.T) {
+	for in, want := range map[string]string{"£100.0m": "£100m", "-£1.0bn": "-£1bn", "40.0%": "40%", "£2.5m": "£2.5m",
+		"0.05": "0.05", "£10.05m": "£10.05m", "1.0": "1", "£100.0k to £2.0m": "£100k to £2m"} {
+		if got := TrimZero(in); got != want {
+			t.Errorf("TrimZero(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Legends are drawn in a band under the chart, never on its data: the
+// tornado's, the settlement range's and the overlay's.
+func TestLegendOutsideData(t *testing.T) {
+	for _, name := range []string{"tornado", "range", "overlay"} {
+		c := charts(t)[name]
+		if len(c.legend) == 0 {
+			t.Fatalf("%s has no legend", name)
+		}
+		if legend, data := c.LegendArea(), c.DataArea(); legend.Max.Y > data.Min.Y || legend.Max.Y <= legend.Min.Y {
+			t.Errorf("%s: legend %v reaches the data %v", name, legend, data)
+		}
+		var b bytes.Buffer
+		if err := c.Write(&b, "svg"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.legend[0].text) {
+			t.Errorf("%s: legend %q not drawn", name, c.legend[0].text)
+		}
+	}
+}
+
+// A tornado shows the inputs that move the output most, TornadoMax of
+// them, and none that does not move it.
+func TestTornadoTop(t *testing.T) {
+	var bars []TornadoBar
+	for i := range 14 {
+		bars = append(bars, TornadoBar{Input: fmt.Sprintf("input_%02d", i), Low: -float64(i), High: float64(i)})
+	}
+	bars = append(bars, TornadoBar{Input: "still", Low: 3, High: 3})
+	c, err := Tornado("t", "y", 0, bars, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := c.Write(&b, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 14 {
+		name := fmt.Sprintf("input_%02d", i)
+		if shown, want := strings.Contains(b.String(), ">"+name+"<"), i >= 14-TornadoMax; shown != want {
+			t.Errorf("%s shown %v, want %v", name, shown, want)
+		}
+	}
+	if strings.Contains(b.String(), ">still<") {
+		t.Error("an input with no swing is shown")
+	}
+	if _, err := Tornado("t", "y", 0, []TornadoBar{{"still", 1, 1}}, nil); err == nil {
+		t.Error("a tornado of no swing")
+	}
+}
+
+// Titles come from the var's doc: its first sentence, without the
+// ASSUMPTION marker, cut at a colon, on two lines at most.
+func TestTitle(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"supplier_net", "What the supplier nets, however the dispute ends.", "What the supplier nets, however the dispute ends"},
+		{"x", "", "x"},
+		{"claim", `ASSUMPTION. The claim the supplier argues at trial: the article reports "up to £700m".`, "The claim the supplier argues at trial"},
+		{"p", "ASSUMPTION. Chance the court finds the termination wrongful; centred on 40% because the supplier ended the negotiations that led to termination.", "Chance the court finds the termination wrongful"},
+		{"long", strings.Repeat("word ", 40), strings.TrimSpace(strings.Repeat("word ", 12)) + " word\n" + strings.TrimSpace(strings.Repeat("word ", 12)) + " wor…"},
+	} {
+		if got := Title(&report.Var{Name: tc.name, Doc: tc.doc}); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A chart's caption says what made its figures, in the image itself.
+func TestCaption(t *testing.T) {
+	c := charts(t)["s-curve"]
+	c.Caption = "20,000 trials · seed 1 · position ../rules/positions/buyer.yaml · random sampling"
+	var b bytes.Buffer
+	if err := c.Write(&b, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "position ../rules/positions/buyer.yaml") {
+		t.Error("caption not drawn")
 	}
 }
 
@@ -177,6 +272,12 @@ func TestCDF(t *testing.T) {
 	}
 	if !found {
 		t.Error("p50 not on the curve")
+	}
+	// With a curve in the document, the points are its quantiles.
+	v.Curve = []float64{1, 2, 4, 8, 16}
+	pts = CDF(v)
+	if len(pts) != 5 || pts[2].X != 4 || pts[2].Y != 0.5 || pts[4].Y != 1 {
+		t.Errorf("from the curve: %v", pts)
 	}
 }
 

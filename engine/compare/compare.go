@@ -40,8 +40,14 @@ type Side struct {
 	Outputs report.Vars
 	// Parties are the parties' views, when the document has them.
 	Parties []report.Party
-	// Samples are the per-trial values of outputs by name, when known.
+	// Samples are the per-trial values of outputs by name, when known:
+	// every trial's, or the first trials' (a baseline keeps the first
+	// samples.BaselineTrials), in trial order.
 	Samples map[string][]float64
+	// Bits, when not 0, is the significant bits the samples were rounded
+	// to (samples.Round); the other side's are rounded alike before they
+	// are paired.
+	Bits int
 	// Figures are the document's estimates besides its outputs: values
 	// of information, Sobol' indices.
 	Figures []Figure
@@ -60,17 +66,37 @@ type Meta struct {
 	// Currency is the code of the currency amounts are in, when it is
 	// not GBP.
 	Currency string `json:"currency,omitempty"`
+
+	// What the run was made under besides its scenario, seed and trials
+	// (see report.Provenance).
+	Positions []string         `json:"positions,omitempty"`
+	Views     []report.View    `json:"views,omitempty"`
+	Settings  []engine.Setting `json:"set,omitempty"`
+	Offer     string           `json:"offer,omitempty"`
+	Sampler   string           `json:"sampler,omitempty"`
+}
+
+// Provenance is what made the side's figures.
+func (m Meta) Provenance() report.Provenance {
+	return report.Provenance{Scenario: m.Scenario, Positions: m.Positions, Views: m.Views, Settings: m.Settings,
+		Offer: m.Offer, Sampler: m.Sampler, Seed: m.Seed, Trials: m.Trials, Version: m.Version}
+}
+
+func (m *Meta) setProvenance(p report.Provenance) {
+	m.Positions, m.Views, m.Settings, m.Offer, m.Sampler = p.Positions, p.Views, p.Settings, p.Offer, p.Sampler
 }
 
 // FromDocument is the side of a result document: summaries only.
 func FromDocument(file string, d *report.Document) *Side {
-	return &Side{
+	s := &Side{
 		Meta: Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials,
 			Currency: d.Currency},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
 		Figures: Figures(d),
 	}
+	s.setProvenance(d.Provenance())
+	return s
 }
 
 // FromResult is the side of a run: its document and its samples.
@@ -92,7 +118,9 @@ func FromSamples(file string, set *samples.Set) *Side {
 			HasSeed: set.HasSeed, Untyped: set.Untyped, Trials: set.Trials, Sampled: true},
 		Outputs: report.Vars{},
 		Samples: map[string][]float64{},
+		Bits:    set.Bits,
 	}
+	s.setProvenance(set.Provenance)
 	scratch := make([]float64, set.Trials)
 	for _, c := range set.Columns {
 		if c.Section != samples.Output {
@@ -140,10 +168,8 @@ type Result struct {
 	// Outputs are the outputs compared, in the new side's order.
 	Outputs []*Row `json:"outputs"`
 	// Parties compares the parties present on both sides: their
-	// certainty equivalents and reservation values. These are functions
-	// of whole distributions with no standard error in the documents, so
-	// they are shown, not tested; the outputs they rest on are tested
-	// above.
+	// certainty equivalents and reservation values, each tested with its
+	// standard error (see PartyRow).
 	Parties []PartyRow `json:"parties,omitempty"`
 	// Figures compares the values of information and Sobol' indices
 	// both sides have (see Figure).
@@ -164,22 +190,6 @@ type Result struct {
 type Mismatch struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
-}
-
-// PartyRow is the comparison of one party's view.
-type PartyRow struct {
-	Name           string `json:"name"`
-	Side           string `json:"side"`
-	CEOld          Num    `json:"ce_old"` // certainty equivalent of the net outcome
-	CENew          Num    `json:"ce_new"`
-	CEAbs          Num    `json:"ce_abs"`
-	CERel          Num    `json:"ce_rel"`
-	ReservationOld Num    `json:"reservation_old"` // the settlement figure that leaves the party indifferent to court
-	ReservationNew Num    `json:"reservation_new"`
-	ReservationAbs Num    `json:"reservation_abs"`
-	ReservationRel Num    `json:"reservation_rel"`
-
-	currency string // the code of the currency of its amounts; "" for GBP
 }
 
 // Row is the comparison of one output.
@@ -347,41 +357,10 @@ func (r *Result) notes(old, new *Side) {
 		r.Notes = append(r.Notes, fmt.Sprintf("different settle versions: %s old, %s new", old.Version, new.Version))
 	}
 	if old.Untyped || new.Untyped {
-		r.Notes = append(r.Notes, "units of one side are not known (CSV): taken from the other")
+		r.Notes = append(r.Notes, "units of one side are not known (CSV, or Parquet not written by settle): taken from the other")
 	}
 	if old.Sampled != new.Sampled {
 		r.Notes = append(r.Notes, "per-trial samples on one side only: means compared with Welch's t-test")
-	}
-}
-
-func (r *Result) parties(old, new *Side) {
-	oldBy := map[string]report.Party{}
-	for _, p := range old.Parties {
-		oldBy[p.Name] = p
-	}
-	seen := map[string]bool{}
-	for _, np := range new.Parties {
-		seen[np.Name] = true
-		op, ok := oldBy[np.Name]
-		if !ok {
-			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, "only in new"})
-			continue
-		}
-		if old.Currency != new.Currency {
-			r.NotCompared = append(r.NotCompared, Mismatch{"party " + np.Name, fmt.Sprintf("amounts in %s in old, %s in new",
-				money.CurrencyOf(old.Currency).Code, money.CurrencyOf(new.Currency).Code)})
-			continue
-		}
-		pr := PartyRow{Name: np.Name, Side: np.Side, CEOld: Num(op.Net.CE), CENew: Num(np.Net.CE),
-			ReservationOld: Num(op.Reservation), ReservationNew: Num(np.Reservation), currency: new.Currency}
-		pr.CEAbs, pr.CERel = change(op.Net.CE, np.Net.CE)
-		pr.ReservationAbs, pr.ReservationRel = change(op.Reservation, np.Reservation)
-		r.Parties = append(r.Parties, pr)
-	}
-	for _, op := range old.Parties {
-		if !seen[op.Name] {
-			r.NotCompared = append(r.NotCompared, Mismatch{"party " + op.Name, "only in old"})
-		}
 	}
 }
 
@@ -412,14 +391,27 @@ func row(ov, nv report.Var, old, new *Side, conf float64) *Row {
 	xs, ys := old.Samples[ov.Name], new.Samples[nv.Name]
 	haveSamples := xs != nil && ys != nil
 	var mt MeanTest
-	if haveSamples && len(xs) == len(ys) && old.HasSeed && new.HasSeed && old.Seed == new.Seed {
+	switch {
+	case haveSamples && len(xs) == len(ys) && pairable(old, new) && old.Bits == 0 && new.Bits == 0 && len(xs) == new.Trials:
 		mt, w.MeanTest = Paired(xs, ys, conf), MeanPaired
-	} else {
+	case haveSamples && pairable(old, new):
+		// The first trials of each side, rounded alike: the change in
+		// the mean of all trials, with its spread from the pairs.
+		xs, ys = roundPair(old, new, xs, ys)
+		d := make([]float64, len(xs))
+		for i := range d {
+			d[i] = ys[i] - xs[i]
+		}
+		mt, w.MeanTest = pairedOn(d, ov.Mean, nv.Mean, new.Trials, conf), MeanPaired
+	default:
 		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.Trials, nv.Mean, nv.SE, new.Trials, conf), MeanWelch
 	}
 	w.MeanLo, w.MeanHi, w.MeanP = Num(mt.Lo), Num(mt.Hi), Num(mt.P)
 	w.P = w.MeanP
 	if haveSamples {
+		if pairable(old, new) {
+			xs, ys = roundPair(old, new, xs, ys)
+		}
 		ks := KolmogorovSmirnov(xs, ys)
 		w.DistTest, w.KSD, w.KSP = DistKS, Num(ks.D), Num(ks.P)
 		w.P = Num(math.Min(1, 2*math.Min(mt.P, ks.P)))
@@ -442,4 +434,33 @@ func change(old, new float64) (abs, rel Num) {
 		return Num(d), Num(math.Inf(int(math.Copysign(1, d))))
 	}
 	return Num(d), Num(d / math.Abs(old))
+}
+
+// pairable reports whether the two sides' trials are the same trials:
+// the same seed and trial count, so that they share random numbers.
+func pairable(old, new *Side) bool {
+	return old.HasSeed && new.HasSeed && old.Seed == new.Seed && old.Trials == new.Trials
+}
+
+// roundPair returns the first trials both sides have of xs (old) and ys
+// (new), rounded to the fewer significant bits of the two sides' samples,
+// so that an unchanged trial differs by exactly zero.
+func roundPair(old, new *Side, xs, ys []float64) ([]float64, []float64) {
+	k := min(len(xs), len(ys))
+	xs, ys = xs[:k], ys[:k]
+	bits := old.Bits
+	if new.Bits > 0 && (bits == 0 || new.Bits < bits) {
+		bits = new.Bits
+	}
+	if bits == 0 {
+		return xs, ys
+	}
+	round := func(vs []float64) []float64 {
+		out := make([]float64, len(vs))
+		for i, v := range vs {
+			out[i] = samples.Round(v, bits)
+		}
+		return out
+	}
+	return round(xs), round(ys)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/samples"
+	"github.com/settle-sim/settle/engine/scenario"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -306,31 +307,51 @@ func share(name, typ, unit string, mean, se float64) report.Var {
 // The Markdown and text renderings of a comparison of documents, with a
 // failing policy, mismatches and notes.
 func TestRenderGolden(t *testing.T) {
-	old := FromDocument("scenarios/baselines/reference.json", doc("Termination compensation, reference case", 20080527,
+	oldDoc := doc("Termination compensation, reference case", 20080527,
 		gbp("supplier_net", 3.5e6, 171.9e3, -146.5e6, 7.5e6, 129.0e6),
 		gbp("buyer_cost", 26.5e6, 168.7e3, -98.6e6, 24.3e6, 174.2e6),
 		share("settles", "bool", "", 0.798, 0.0009),
 		gbp("court_award", 180e6, 400e3, 0, 150e6, 420e6),
 		share("p_liability", "number", "probability", 0.40, 0.0003),
 		gbp("legal_costs", 12e6, 10e3, 5e6, 11e6, 20e6),
-	))
-	nw := FromDocument("scenarios/reference.yaml", doc("Termination compensation, reference case", 20080528,
+	)
+	newDoc := doc("Termination compensation, reference case", 20080528,
 		gbp("supplier_net", 4.1e6, 172.0e3, -146.0e6, 8.3e6, 131.0e6),
 		gbp("buyer_cost", 26.4e6, 168.9e3, -98.0e6, 24.3e6, 174.0e6),
 		share("settles", "bool", "", 0.781, 0.0009),
 		gbp("court_award", 180e6, 400e3, 0, 150e6, 420e6),
 		share("p_liability", "number", "fraction", 0.40, 0.0003),
 		gbp("interest", 1e6, 1e3, 0, 1e6, 2e6),
-	))
-	nw.Version = "0.2.0"
-	old.Parties = []report.Party{
-		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -7.3e6}, Reservation: 94.2e6},
+	)
+	// The new side is the buyer's view, with an offer: its heading says so.
+	newDoc.Scenario.Positions = []scenario.Position{{Path: "../rules/positions/buyer.yaml"}}
+	newDoc.Offer = "£120m"
+	oldDoc.Parties = []report.Party{
+		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -7.3e6, CESE: 0.5e6}, Reservation: 94.2e6, ReservationSE: 0.8e6},
 		{Name: "buyer", Side: "payer", Net: report.Outcome{Output: "buyer_cost", CE: -25.4e6}, Reservation: 156.2e6},
 	}
-	nw.Parties = []report.Party{
-		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -14.0e6}, Reservation: 90.1e6},
+	newDoc.Parties = []report.Party{
+		{Name: "supplier", Side: "payee", Net: report.Outcome{Output: "supplier_net", CE: -14.0e6, CESE: 0.5e6}, Reservation: 90.1e6, ReservationSE: 2.5e6},
 	}
-	pol, err := ParsePolicy("policy.yaml", []byte("fail_if: significant && abs(mean_rel) > 0.1\noutputs:\n  settles: significant && abs(mean_abs) > 0.01\n"))
+	f := func(x float64) *float64 { return &x }
+	oldDoc.Statistics = report.Statistics{
+		{Name: "big_win", Expr: "P(supplier_net > £50m)", Unit: "probability", Value: f(0.231), SE: f(0.0009), N: 200000},
+		{Name: "award_if_liable", Expr: "mean(court_award | liability)", Unit: "GBP", Value: f(291e6), SE: f(0.6e6), N: 79812},
+		{Name: "gone", Expr: "p5(buyer_cost)", Unit: "GBP", Value: f(-98e6), SE: f(0.4e6), N: 200000},
+	}
+	newDoc.Statistics = report.Statistics{
+		{Name: "big_win", Expr: "P(supplier_net > £50m)", Unit: "probability", Value: f(0.219), SE: f(0.0009), N: 200000},
+		{Name: "award_if_liable", Expr: "mean(court_award | liability)", Unit: "GBP", Value: f(291.4e6), SE: f(0.6e6), N: 79790},
+	}
+	old := FromDocument("scenarios/baselines/reference.json", oldDoc)
+	nw := FromDocument("scenarios/reference.yaml", newDoc)
+	nw.Version = "0.2.0"
+	pol, err := ParsePolicy("policy.yaml", []byte(`fail_if: significant && abs(mean_rel) > 0.1
+outputs:
+  settles: significant && abs(mean_abs) > 0.01
+  statistics.big_win: significant && abs(mean_abs) > 0.01
+  parties.supplier.ce: significant && abs(mean_abs) > £5m
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,9 +383,21 @@ func TestRenderGolden(t *testing.T) {
 	var doc struct {
 		Failed  bool
 		Outputs []map[string]any
+		Figures []map[string]any
+		New     map[string]any
 	}
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range doc.Figures {
+		names = append(names, f["name"].(string))
+	}
+	if want := []string{"statistics.big_win", "statistics.award_if_liable", "parties.supplier.ce", "parties.supplier.reservation"}; !slices.Equal(names, want) {
+		t.Errorf("figures %q, want %q", names, want)
+	}
+	if doc.New["offer"] != "£120m" || doc.New["positions"] == nil {
+		t.Errorf("JSON: the new side does not say what made it: %v", doc.New)
 	}
 	for _, k := range []string{"mean_rel", "mean_abs", "p5_rel", "p50_rel", "p95_rel", "significant", "mean_lo", "mean_hi", "p_adjusted", "mean_test", "fired"} {
 		if _, ok := doc.Outputs[2][k]; !ok || !doc.Failed {

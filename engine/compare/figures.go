@@ -20,11 +20,16 @@ import (
 //	voi.<party>.evppi.<…>.ce             EVPPI on the party's utility
 //	sensitivity.<output>.sobol.<input>.first   first-order Sobol' index
 //	sensitivity.<output>.sobol.<input>.total   total Sobol' index
+//	statistics.<name>                    a statistic the scenario declares
+//	parties.<party>.ce                   a party's certainty equivalent
+//	parties.<party>.reservation          a party's reservation value
 //
 // Figures present on both sides are compared like outputs' means (a
-// z-test on the difference, the two estimates taken as independent), with
-// Holm's adjustment across the figures, and judged by the policy's
-// conditions that name them or by its figures: conditions.
+// z-test on the difference, the two estimates taken as independent; a
+// party's certainty equivalent trial by trial where both sides have its
+// outcome per trial, see pairedFigure), with Holm's adjustment across
+// the figures, and judged by the policy's conditions that name them or
+// by its figures: conditions.
 type Figure struct {
 	Name      string
 	Unit      string // the currency's code for money, "GBP"; "share" for indices
@@ -50,12 +55,17 @@ func Figures(d *report.Document) []Figure {
 			fs = append(fs, Figure{path + ".first", "share", ix.First, ix.FirstSE}, Figure{path + ".total", "share", ix.Total, ix.TotalSE})
 		}
 	}
-	return fs
+	return append(fs, decisionFigures(d)...)
 }
 
 // isFigureName reports whether a policy's name is a figure's path.
 func isFigureName(name string) bool {
-	return strings.HasPrefix(name, "voi.") || strings.HasPrefix(name, "sensitivity.")
+	for _, prefix := range []string{"voi.", "sensitivity.", "statistics.", "parties."} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // figures compares the figures on both sides and judges them by policy.
@@ -79,7 +89,11 @@ func (r *Result) figures(old, new *Side, opt Options, conf float64) error {
 		w.MeanAbs, w.MeanRel = change(of.Value, nf.Value)
 		w.P5Abs, w.P5Rel, w.P50Abs, w.P50Rel, w.P95Abs, w.P95Rel = nan, nan, nan, nan, nan, nan
 		t := MeanTest{Diff: nf.Value - of.Value, SE: math.Hypot(of.SE, nf.SE), DF: math.Inf(1)}.finish(conf)
-		w.MeanTest, w.MeanLo, w.MeanHi, w.MeanP, w.P = MeanZ, Num(t.Lo), Num(t.Hi), Num(t.P), Num(t.P)
+		w.MeanTest = MeanZ
+		if pt, ok := pairedFigure(nf.Name, of, nf, old, new, conf); ok {
+			t, w.MeanTest = pt, MeanPaired
+		}
+		w.MeanLo, w.MeanHi, w.MeanP, w.P = Num(t.Lo), Num(t.Hi), Num(t.P), Num(t.P)
 		w.Identical = of == nf
 		r.Figures = append(r.Figures, w)
 	}
@@ -90,7 +104,7 @@ func (r *Result) figures(old, new *Side, opt Options, conf float64) error {
 		}
 	}
 	if newOnly := len(new.Figures) - len(r.Figures); oldOnly+newOnly > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("figures (value of information, Sobol' indices) on one side only: %d old, %d new; compared where both have them", oldOnly, newOnly))
+		r.Notes = append(r.Notes, fmt.Sprintf("figures (value of information, Sobol' indices, statistics, parties' CE and reservation values) on one side only: %d old, %d new; compared where both have them", oldOnly, newOnly))
 	}
 	ps := make([]float64, len(r.Figures))
 	for i, w := range r.Figures {
@@ -181,5 +195,5 @@ func writeFigures(out io.Writer, r *Result, md bool) {
 			fmt.Fprintf(out, "FAIL %s: %s\n", w.Name, c)
 		}
 	}
-	fmt.Fprintf(out, "Figures (value of information, Sobol' indices) are compared with a z-test on their standard errors, Holm-adjusted across the figures.\n\n")
+	fmt.Fprintf(out, "Figures (value of information, Sobol' indices, statistics, parties' CE and reservation values) are compared with a z-test on their standard errors (a party's CE trial by trial where both sides have its outcome per trial), Holm-adjusted across the figures.\n\n")
 }

@@ -201,11 +201,13 @@ func explain(alpha float64, used map[string]bool, parties bool) string {
 	}
 	s += fmt.Sprintf(". p is %s, Holm-adjusted across the outputs compared; significant when p < %v. Δp5, Δp50 and Δp95 are relative changes of the percentiles; true/false values change in percentage points (pp).", per, alpha)
 	if parties {
-		s += " Parties' certainty equivalents (CE) and reservation values are shown, not tested: they rest on the outputs above."
+		s += " Parties' certainty equivalents (CE) and reservation values are tested as figures (parties.NAME.ce, parties.NAME.reservation), with their standard errors."
 	}
 	return s
 }
 
+// side says what one side is: its scenario and what made its figures
+// (report.Provenance), and whether its trials were compared.
 func side(m Meta) string {
 	s := m.Scenario
 	if s == "" {
@@ -217,6 +219,9 @@ func side(m Meta) string {
 	}
 	if m.Version != "" {
 		s += " · settle " + m.Version
+	}
+	if !m.Untyped {
+		s += " · " + strings.Join(m.Provenance().Conditions(), " · ")
 	}
 	if m.Sampled {
 		s += " · per-trial samples"
@@ -353,4 +358,16 @@ func Wrap(s string, width int) string {
 		n += l
 	}
 	return b.String()
+}
+
+// Fired lists the policy conditions that fired, each with the output or
+// figure it fired for.
+func (r *Result) Fired() [][2]string {
+	var out [][2]string
+	for _, w := range append(append([]*Row{}, r.Outputs...), r.Figures...) {
+		for _, c := range w.Fired {
+			out = append(out, [2]string{w.Name, c})
+		}
+	}
+	return out
 }

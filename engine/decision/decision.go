@@ -59,10 +59,7 @@ func (a Attitude) CertaintyEquivalent(xs []float64) float64 {
 		return s.Value() / float64(len(xs))
 	}
 	r := a.RiskTolerance
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, -x/r)
-	}
+	m := shift(xs, r)
 	var s stats.Sum
 	for _, x := range xs {
 		s.Add(math.Exp(-x/r - m))
@@ -112,6 +109,9 @@ type Reservation struct {
 	// Method is "closed form" when the settled outcome moves one for one
 	// with the figure (plus a fixed slope), else "bisection".
 	Method string
+	// SE and CourtSE are the standard errors of Value and CourtCE, by
+	// the delta method (SEMethod).
+	SE, CourtSE float64
 }
 
 // Accepts reports whether the party prefers settling at figure to court.
@@ -138,7 +138,7 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 		return Reservation{}, fmt.Errorf("party %s: empty search interval [%g, %g]", p.Name, lo, hi)
 	}
 	probeLo, probeHi := lo, hi
-	courtCE := p.Attitude.CertaintyEquivalent(p.Court)
+	courtCE, courtSE := p.Attitude.CertaintyEquivalentSE(p.Court)
 	s0 := make([]float64, n)
 	s1 := make([]float64, n)
 	if err := p.Settled(probeLo, s0); err != nil {
@@ -179,7 +179,8 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 	}
 	if affine {
 		v := probeLo + (courtCE-p.Attitude.CertaintyEquivalent(s0))/k
-		return Reservation{Side: side, Value: v, CourtCE: courtCE, Method: "closed form"}, nil
+		return Reservation{Side: side, Value: v, CourtCE: courtCE, Method: "closed form",
+			SE: reservationSE(p.Attitude, s0, p.Court, k), CourtSE: courtSE}, nil
 	}
 	// Bisection on g(f) = CE(settled(f)) − CE(court), monotone in f with
 	// the sign of k.
@@ -224,4 +225,14 @@ func BeatsCourt(p *Party, figure float64) (float64, error) {
 		}
 	}
 	return float64(n) / float64(len(buf)), nil
+}
+
+// shift is the largest −x/R of xs: exp(−x/R − shift) is at most 1, so
+// sums of it cannot overflow.
+func shift(xs []float64, r float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, -x/r)
+	}
+	return m
 }

@@ -15,6 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/project"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // browser finds a headless-capable Chromium: $SETTLE_CHROMIUM, else
@@ -70,6 +74,20 @@ for (const f of document.querySelectorAll("figure.chart")) {
   f.setAttribute("data-marks", s.querySelectorAll("path, text, rect, line, polyline, polygon").length);
 }
 document.body.setAttribute("data-height", Math.ceil(document.documentElement.scrollHeight));
+// What scrolls sideways: the page, or any table, summary or figure grid.
+const wide = [];
+if (document.documentElement.scrollWidth > window.innerWidth) wide.push("page");
+for (const e of document.querySelectorAll("table, dl, .figures, main, section")) {
+  if (e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth) wide.push(e.tagName + "." + e.className);
+}
+document.body.setAttribute("data-wide", wide.join(" ") || "none");
+// Where each party's reservation value is, to look for it in the screenshot.
+const res = [];
+for (const td of document.querySelectorAll("table.parties tbody td:last-child")) {
+  const r = td.getBoundingClientRect();
+  res.push([r.left + scrollX, r.top + scrollY, r.width, r.height].map(Math.round).join(","));
+}
+document.body.setAttribute("data-reservations", res.join(";"));
 </script>`
 
 var boxRe = regexp.MustCompile(`<figure class="chart" data-chart="([a-z-]+)" data-var="([a-z_]+)" data-box="(-?\d+),(-?\d+),(\d+),(\d+)" data-marks="(\d+)"`)
@@ -80,14 +98,20 @@ type box struct {
 	marks      int
 }
 
+// width is the browser window's width: a laptop's, with no room to
+// spare.
+const width = 1200
+
 // TestBrowser renders the report, as a person opens it, in headless
-// Chromium: every chart is in the DOM as an <svg> with content, laid out
-// at a useful size, and in the screenshot each chart's area is drawn
-// (many colours, varied pixels), not blank.
+// Chromium at 1200 px: every chart is in the DOM as an <svg> with
+// content, laid out at a useful size, and in the screenshot each chart's
+// area is drawn (many colours, varied pixels), not blank; nothing scrolls
+// sideways, and each party's reservation value is on the page and drawn.
 func TestBrowser(t *testing.T) {
 	bin := browser(t)
 	dir := t.TempDir()
 	two := New("claim-600m.json", reference(t))
+	current := New("current.json", currentRun(t))
 	for _, tc := range []struct {
 		name    string
 		results []Result
@@ -97,6 +121,8 @@ func TestBrowser(t *testing.T) {
 			map[string]int{"histogram": 7, "s-curve": 7, "settlement-range": 1, "tornado": 1}},
 		{"two results overlaid", []Result{withExtras(t), two},
 			map[string]int{"overlay": 7, "histogram": 14, "s-curve": 14, "settlement-range": 1, "tornado": 1}},
+		{"a run of this settle, with statistics, on a position", []Result{current},
+			map[string]int{"histogram": 7, "s-curve": 7, "settlement-range": 1, "tornado": 8}},
 		{"value of information with sobol indices and spiders", []Result{New("drivers.json", drivers(t))},
 			map[string]int{"voi": 2, "sobol": 8, "spider": 7, "histogram": 7, "s-curve": 7, "settlement-range": 1}},
 	} {
@@ -108,7 +134,7 @@ func TestBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			url := "file://" + page
-			dom := string(chromium(t, bin, "--window-size=1280,900", "--dump-dom", url))
+			dom := string(chromium(t, bin, fmt.Sprintf("--window-size=%d,900", width), "--dump-dom", url))
 
 			var boxes []box
 			for _, m := range boxRe.FindAllStringSubmatch(dom, -1) {
@@ -138,9 +164,26 @@ func TestBrowser(t *testing.T) {
 				t.Fatal("page height not measured: did the page load?")
 			}
 			height, _ := strconv.Atoi(hm[1])
+			if m := regexp.MustCompile(`data-wide="([^"]*)"`).FindStringSubmatch(dom); m == nil || m[1] != "none" {
+				t.Errorf("at %d px these scroll sideways or are cut: %v", width, m)
+			}
+			var reservations []image.Rectangle
+			if m := regexp.MustCompile(`data-reservations="([^"]*)"`).FindStringSubmatch(dom); m != nil && m[1] != "" {
+				for _, b := range strings.Split(m[1], ";") {
+					var x, y, w, h int
+					fmt.Sscanf(b, "%d,%d,%d,%d", &x, &y, &w, &h)
+					if x+w > width || w < 40 {
+						t.Errorf("a reservation value at x %d, %d px wide: not all on a %d px page", x, w, width)
+					}
+					reservations = append(reservations, image.Rect(x, y, x+w, y+h))
+				}
+			}
+			if want := len(tc.results[0].Extras.Parties); len(reservations) != want {
+				t.Errorf("%d reservation values on the page, want %d", len(reservations), want)
+			}
 
 			shot := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".png")
-			chromium(t, bin, fmt.Sprintf("--window-size=1280,%d", height), "--screenshot="+shot, url)
+			chromium(t, bin, fmt.Sprintf("--window-size=%d,%d", width, height), "--screenshot="+shot, url)
 			f, err := os.Open(shot)
 			if err != nil {
 				t.Fatal(err)
@@ -150,8 +193,13 @@ func TestBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b := img.Bounds(); b.Dx() != 1280 || b.Dy() < height-2 {
-				t.Fatalf("screenshot is %v, want 1280×%d", b, height)
+			if b := img.Bounds(); b.Dx() != width || b.Dy() < height-2 {
+				t.Fatalf("screenshot is %v, want %d×%d", b, width, height)
+			}
+			for _, r := range reservations {
+				if colours, sd := inspect(img, r); colours < 3 || sd < 8 {
+					t.Errorf("the reservation value at %v is not drawn in the screenshot: %d colours, sd %.1f", r, colours, sd)
+				}
 			}
 			for _, b := range boxes {
 				colours, sd := inspect(img, image.Rect(b.x, b.y, b.x+b.w, b.y+b.h))
@@ -203,4 +251,42 @@ func TestInspectSeesBlank(t *testing.T) {
 	if c, sd := inspect(img, img.Bounds()); c >= 6 || sd >= 10 {
 		t.Errorf("white area: %d colours, sd %.1f", c, sd)
 	}
+}
+
+// currentRun is a run of the reference case by this settle, on the
+// buyer's position, with statistics and sensitivity: the document as
+// settle run writes it today.
+func currentRun(t *testing.T) *report.Document {
+	t.Helper()
+	dir := t.TempDir()
+	ref, err := filepath.Abs("../../scenarios/reference.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(dir, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "stats.yaml")
+	body := "name: Termination compensation, with statistics\nextends: " + filepath.ToSlash(rel) + `
+statistics:
+  big_win: P(supplier_net > £50m)
+  buyer_p975: p97.5(buyer_cost)
+  award_if_liable: mean(court_award | liability)
+`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buyer, _ := filepath.Abs("../../rules/positions/buyer.yaml")
+	// The scenario lies outside the repository it extends: the root is
+	// the file system's.
+	p, err := engine.Spec{Path: path, Positions: []string{buyer}, Project: project.Options{Root: "/"}}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 4000, Seed: 3, Sensitivity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.New(res)
 }

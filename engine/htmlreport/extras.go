@@ -19,13 +19,15 @@ func ExtrasOf(d *report.Document) Extras {
 			Name: p.Name, Attitude: attitude(p, d.Money()),
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
-			Money: v == nil || model.IsMoney(v.Unit),
+			Money:   v == nil || model.IsMoney(v.Unit),
+			NetCESE: p.Net.CESE, ReservationSE: p.ReservationSE,
 		}
 		if p.Court != nil {
 			pt.Output, pt.ExpectedValue, pt.CertaintyEquivalent = p.Court.Output, p.Court.Mean, p.Court.CE
+			pt.CESE = p.Court.CESE
 		}
 		if p.GoingOn != nil {
-			pt.CertaintyEquivalent = *p.GoingOn
+			pt.CertaintyEquivalent, pt.CESE = *p.GoingOn, 0
 		}
 		x.Parties = append(x.Parties, pt)
 	}
@@ -39,9 +41,13 @@ func ExtrasOf(d *report.Document) Extras {
 		}
 		t := Tornado{Output: s.Output, Base: v.Mean}
 		for _, b := range s.Tornado {
-			t.Bars = append(t.Bars, chart.TornadoBar{Input: b.Input, Low: b.MeanLow, High: b.MeanHigh})
+			if b.MeanLow != b.MeanHigh { // an input that does not move it has no bar
+				t.Bars = append(t.Bars, chart.TornadoBar{Input: b.Input, Low: b.MeanLow, High: b.MeanHigh})
+			}
 		}
-		x.Tornadoes = append(x.Tornadoes, t)
+		if len(t.Bars) > 0 {
+			x.Tornadoes = append(x.Tornadoes, t)
+		}
 	}
 	driversOf(d, &x)
 	return x

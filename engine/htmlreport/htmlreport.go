@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/money"
@@ -53,6 +54,9 @@ type Party struct {
 	HasReservation                           bool
 	Reservation                              float64 // the figure at which the party is indifferent to court
 	Money                                    bool    // figures are money
+	// The standard errors of the certainty equivalents and the
+	// reservation value, when the document has them.
+	CESE, NetCESE, ReservationSE float64
 }
 
 // Range is the settlement range: the figures both parties prefer to
@@ -135,24 +139,32 @@ type figure struct {
 }
 
 type resultV struct {
-	ID, Label string
-	Doc       *report.Document
-	Heading   string
-	Parties   []partyV
-	Range     *figure
-	RangeNote string
-	Tornadoes []figure
-	VOI       []voiV
-	Sobols    []figure
-	SobolNote string
-	Spiders   []figure
-	Outputs   []varV
-	Inputs    []varV
-	Process   *processV
+	ID, Label  string
+	Doc        *report.Document
+	Heading    string
+	Neutral    bool   // no position, view, setting or offer
+	Conditions string // what made the figures besides the scenario
+	Changed    string // the positions, views, settings and offer
+	Parties    []partyV
+	Range      *figure
+	RangeNote  string
+	Tornadoes  []figure
+	Statistics []statV
+	VOI        []voiV
+	Sobols     []figure
+	SobolNote  string
+	Spiders    []figure
+	Outputs    []varV
+	Inputs     []varV
+	Process    *processV
 }
 
 type partyV struct {
 	Name, Attitude, EV, CE, NetEV, NetCE, Reservation string
+}
+
+type statV struct {
+	Name, Value, SE, Of string
 }
 
 type varV struct {
@@ -170,7 +182,7 @@ func svg(c *chart.Chart, err error, kind, name, caption string) (figure, error) 
 	if err != nil {
 		return figure{}, err
 	}
-	s, err := c.InlineSVG(caption)
+	s, err := c.InlineSVG(strings.SplitN(caption, " · ", 2)[0])
 	if err != nil {
 		return figure{}, err
 	}
@@ -203,8 +215,12 @@ func overlays(results []Result) ([]figure, error) {
 		if len(series) != len(results) {
 			continue
 		}
-		c, err := chart.Overlay(v.Name, series)
-		f, err := svg(c, err, "overlay", v.Name, v.Name+": the results' cumulative distributions")
+		c, err := chart.Overlay(chart.Title(&v), series)
+		caption := v.Name + ": the results' cumulative distributions"
+		for _, r := range results {
+			caption += " · " + r.Label + ": " + strings.Join(r.Doc.Provenance().Conditions(), ", ")
+		}
+		f, err := svg(c, err, "overlay", v.Name, caption)
 		if err != nil {
 			return nil, err
 		}
@@ -215,22 +231,37 @@ func overlays(results []Result) ([]figure, error) {
 
 func resultView(i int, r Result) (resultV, error) {
 	d := r.Doc
-	rv := resultV{ID: fmt.Sprintf("result-%d", i+1), Label: r.Label, Doc: d,
-		Heading: fmt.Sprintf("%s trials · seed %d · settle %s", money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)}
-	for _, s := range d.Settings {
-		rv.Heading += fmt.Sprintf(" · %s=%s", s.Name, s.Value)
+	prov := d.Provenance()
+	rv := resultV{ID: fmt.Sprintf("result-%d", i+1), Label: r.Label, Doc: d, Heading: d.Heading(),
+		Neutral: prov.Neutral(), Conditions: strings.Join(prov.Conditions(), " · ")}
+	if conds := prov.Conditions(); len(conds) > 1 {
+		rv.Changed = strings.Join(conds[:len(conds)-1], "; ") // all but the sampler
 	}
+	// Every figure's caption says what made it, so that one taken out of
+	// the page still does.
+	captioned := func(s string) string { return s + " · " + rv.Conditions }
 	for _, p := range r.Extras.Parties {
 		f := money.FormatNumber
 		if p.Money {
 			f = d.Money().Format
 		}
-		pv := partyV{Name: p.Name, Attitude: p.Attitude, EV: f(p.ExpectedValue), CE: f(p.CertaintyEquivalent),
-			NetEV: f(p.NetExpectedValue), NetCE: f(p.NetCertaintyEquivalent), Reservation: "—"}
+		pm := func(x, se float64) string {
+			if se > 0 {
+				return f(x) + " ±" + f(se)
+			}
+			return f(x)
+		}
+		pv := partyV{Name: p.Name, Attitude: p.Attitude, EV: f(p.ExpectedValue), CE: pm(p.CertaintyEquivalent, p.CESE),
+			NetEV: f(p.NetExpectedValue), NetCE: pm(p.NetCertaintyEquivalent, p.NetCESE), Reservation: "—"}
 		if p.HasReservation {
-			pv.Reservation = f(p.Reservation)
+			pv.Reservation = pm(p.Reservation, p.ReservationSE)
 		}
 		rv.Parties = append(rv.Parties, pv)
+	}
+	for k := range d.Statistics {
+		s := &d.Statistics[k]
+		cells := s.Cells(d.Trials)
+		rv.Statistics = append(rv.Statistics, statV{Name: s.Name, Value: cells[0], SE: cells[1], Of: cells[2]})
 	}
 	if rg := r.Extras.Range; rg != nil {
 		v := lookup(d.Outputs, rg.Output)
@@ -244,8 +275,8 @@ func resultView(i int, r Result) (resultV, error) {
 					marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
 				}
 			}
-			c, err := chart.SettlementRange(v, "settlement range on "+v.Name, rg.Low, rg.High, rg.Exists, marks)
-			f, err := svg(c, err, "settlement-range", v.Name, "the settlement range drawn on the distribution of "+v.Name)
+			c, err := chart.SettlementRange(v, "The settlement range on "+v.Name, rg.Low, rg.High, rg.Exists, marks)
+			f, err := svg(c, err, "settlement-range", v.Name, captioned("the settlement range drawn on the distribution of "+v.Name))
 			if err != nil {
 				return rv, err
 			}
@@ -266,11 +297,12 @@ func resultView(i int, r Result) (resultV, error) {
 	}
 	for _, t := range r.Extras.Tornadoes {
 		format := money.FormatNumber
+		title := "What moves " + t.Output
 		if v := lookup(d.Outputs, t.Output); v != nil {
-			format = v.Format
+			format, title = v.Format, chart.TornadoTitle(v)
 		}
-		c, err := chart.Tornado("what moves "+t.Output, t.Output, t.Base, t.Bars, format)
-		f, err := svg(c, err, "tornado", t.Output, "tornado: the inputs that move "+t.Output+" most")
+		c, err := chart.Tornado(title, t.Output+" (mean)", t.Base, t.Bars, format)
+		f, err := svg(c, err, "tornado", t.Output, captioned(fmt.Sprintf("tornado: the %d inputs that move %s most", min(len(t.Bars), chart.TornadoMax), t.Output)))
 		if err != nil {
 			return rv, err
 		}
@@ -280,14 +312,14 @@ func resultView(i int, r Result) (resultV, error) {
 		return rv, err
 	}
 	for k := range d.Outputs {
-		vv, err := varView(&d.Outputs[k], true)
+		vv, err := varView(&d.Outputs[k], true, captioned)
 		if err != nil {
 			return rv, err
 		}
 		rv.Outputs = append(rv.Outputs, vv)
 	}
 	for k := range d.Inputs {
-		vv, err := varView(&d.Inputs[k], false)
+		vv, err := varView(&d.Inputs[k], false, captioned)
 		if err != nil {
 			return rv, err
 		}
@@ -296,7 +328,7 @@ func resultView(i int, r Result) (resultV, error) {
 	return rv, nil
 }
 
-func varView(v *report.Var, charts bool) (varV, error) {
+func varView(v *report.Var, charts bool, captioned func(string) string) (varV, error) {
 	vv := varV{Name: v.Name, Doc: v.Doc, Unit: v.Unit, Bool: v.IsBool()}
 	if vv.Bool {
 		vv.Share = money.FormatPercent(v.Mean)
@@ -314,13 +346,13 @@ func varView(v *report.Var, charts bool) (varV, error) {
 	if !charts || len(v.Histogram.Counts) == 0 {
 		return vv, nil
 	}
-	h, err := chart.Histogram(v, v.Name)
-	fh, err := svg(h, err, "histogram", v.Name, v.Name+": histogram")
+	h, err := chart.Histogram(v, chart.Title(v))
+	fh, err := svg(h, err, "histogram", v.Name, captioned(v.Name+": histogram"))
 	if err != nil {
 		return vv, err
 	}
-	s, err := chart.SCurve(v, v.Name+": cumulative distribution")
-	fs, err := svg(s, err, "s-curve", v.Name, v.Name+": cumulative distribution with p5, p50 and p95")
+	s, err := chart.SCurve(v, chart.Title(v))
+	fs, err := svg(s, err, "s-curve", v.Name, captioned(v.Name+": cumulative distribution with p5, p50 and p95"))
 	if err != nil {
 		return vv, err
 	}

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/report"
+	"github.com/settle-sim/settle/engine/scenario"
 )
 
 func reference(t testing.TB) *report.Document {
@@ -107,8 +109,9 @@ func TestCharts(t *testing.T) {
 		"<td>supplier</td><td>risk tolerance £100.0m</td><td>£2.8m</td><td>-£22.2m</td><td>£2.8m</td><td>-£2.2m</td><td>£8.0m</td>",
 		"Both parties prefer settling anywhere from 20.0% to 30.0% to going to court.",
 		"true in 80.0% of trials",
-		"<th>p95</th>", "<td>£128.0m</td>",
-		"20,000 trials · seed 20080527 · settle 0.1.0", // the fixture document's version
+		"<dt>p95</dt><dd>£128.0m</dd>",
+		"20,000 trials · seed 20080527 · settle 0.1.0 · random sampling", // the fixture document's version
+		"supplier_net: histogram · random sampling</figcaption>",         // every caption says what made it
 	} {
 		if !strings.Contains(html, s) {
 			t.Errorf("page has no %q", s)
@@ -116,6 +119,29 @@ func TestCharts(t *testing.T) {
 	}
 	if strings.Contains(html, "e+0") {
 		t.Error("a number is shown in exponent form")
+	}
+	if strings.Contains(html, `class="made"`) {
+		t.Error("the neutral case is flagged as a view")
+	}
+}
+
+// A result made under a position, settings or an offer says so at its
+// head, in a banner, and in every figure's caption: a side's view does
+// not pass for the neutral case.
+func TestProvenance(t *testing.T) {
+	d := reference(t)
+	d.Scenario.Positions = []scenario.Position{{Path: "../rules/positions/buyer.yaml"}}
+	d.Settings = []engine.Setting{{Name: "claim", Value: "£600m"}}
+	d.Offer = "£120m"
+	html := write(t, New("buyer.json", d))
+	for _, s := range []string{
+		"20,000 trials · seed 20080527 · settle 0.1.0 · position ../rules/positions/buyer.yaml · claim=£600m · offer £120m · random sampling",
+		`<p class="made">Not the neutral case: these figures are under position ../rules/positions/buyer.yaml; claim=£600m; offer £120m.</p>`,
+		"supplier_net: cumulative distribution with p5, p50 and p95 · position ../rules/positions/buyer.yaml · claim=£600m · offer £120m · random sampling</figcaption>",
+	} {
+		if !strings.Contains(html, s) {
+			t.Errorf("page has no %q", s)
+		}
 	}
 }
 

@@ -139,6 +139,7 @@ func Compile(sc *scenario.Scenario) (*Program, error) {
 	c.parseAll()
 	order := c.order()
 	c.compileAll(order)
+	c.statistics()
 	c.outputs()
 	c.process()
 	c.correlations()
@@ -243,7 +244,7 @@ func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *pa
 				if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
 					p.draws = true
 					if d.Kind != scenario.Input {
-						what := "rule " + d.Name
+						what := d.Kind.String() + " " + d.Name
 						if d.Kind == scenario.StageExpr {
 							what = "the " + d.Name
 						}

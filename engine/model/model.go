@@ -117,6 +117,8 @@ type Program struct {
 	// Notes are what compiling found worth saying that is not wrong,
 	// such as the repair of a correlation matrix.
 	Notes diag.List
+	// Statistics are the scenario's statistics, in the order declared.
+	Statistics []*Statistic
 
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order

@@ -12,8 +12,10 @@
 // output, every column required (no nulls). Money is in the scenario's
 // currency, which the column's unit names. The file's key-value
 // metadata records settle's version, the scenario's name and sha256,
-// the seed and, under "settle.columns", each column's section ("output"
-// or "input"), type and unit as JSON. Data pages are
+// the seed, under "settle.provenance" what else the run was made under
+// (positions, views, --set, offer, sampler; see report.Provenance) and,
+// under "settle.columns", each column's section ("output" or "input"),
+// type and unit, both as JSON. Data pages are
 // compressed with Snappy, which every Parquet reader supports, and carry
 // min/max statistics; row groups hold RowGroupSize trials.
 package parquetfile
@@ -29,6 +31,8 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
+
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // Column is one column of samples.
@@ -46,6 +50,7 @@ type Meta struct {
 	Scenario      string
 	SHA256        string
 	Seed          uint64
+	Provenance    report.Provenance
 }
 
 // Samples are a run's samples: its description and its columns, all of
@@ -77,6 +82,7 @@ const (
 	keySHA256   = "settle.sha256"
 	keySeed     = "settle.seed"
 	keyColumns  = "settle.columns"
+	keyProv     = "settle.provenance"
 )
 
 // Write writes s to w as a Parquet file.
@@ -102,6 +108,10 @@ func Write(w io.Writer, s *Samples) error {
 	if err != nil {
 		return err
 	}
+	prov, err := json.Marshal(s.Provenance)
+	if err != nil {
+		return err
+	}
 	schema := parquet.NewSchema("settle_samples", group(fields))
 	pw := parquet.NewGenericWriter[any](w, schema,
 		parquet.Compression(&parquet.Snappy),
@@ -112,6 +122,7 @@ func Write(w io.Writer, s *Samples) error {
 		parquet.KeyValueMetadata(keySHA256, s.SHA256),
 		parquet.KeyValueMetadata(keySeed, strconv.FormatUint(s.Seed, 10)),
 		parquet.KeyValueMetadata(keyColumns, string(cols)),
+		parquet.KeyValueMetadata(keyProv, string(prov)),
 	)
 	writers := pw.ColumnWriters()
 	const batch = 4096
@@ -169,6 +180,11 @@ func Read(r io.ReaderAt, size int64) (*Samples, error) {
 	if v, ok := f.Lookup(keySeed); ok {
 		if s.Seed, err = strconv.ParseUint(v, 10, 64); err != nil {
 			return nil, fmt.Errorf("parquet: metadata %s %q is not a seed", keySeed, v)
+		}
+	}
+	if v, ok := f.Lookup(keyProv); ok {
+		if err := json.Unmarshal([]byte(v), &s.Provenance); err != nil {
+			return nil, fmt.Errorf("parquet: metadata %s: %w", keyProv, err)
 		}
 	}
 	byName := map[string]Column{}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/samples"
 )
 
@@ -55,7 +58,7 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)
 		}
-		if got.Meta != s.Meta {
+		if !reflect.DeepEqual(got.Meta, s.Meta) {
 			t.Errorf("n=%d: meta %+v, want %+v", n, got.Meta, s.Meta)
 		}
 		if len(got.Columns) != len(s.Columns) {
@@ -205,7 +208,9 @@ type discard struct{}
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 func TestFromSet(t *testing.T) {
-	set := &samples.Set{Header: samples.Header{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9, Trials: 2}}
+	prov := report.Provenance{Positions: []string{"../rules/positions/buyer.yaml"}, Offer: "£120m", Sampler: "lhs",
+		Settings: []engine.Setting{{Name: "claim", Value: "£600m"}}}
+	set := &samples.Set{Header: samples.Header{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9, Trials: 2, Provenance: prov}}
 	set.Columns = []*samples.Column{
 		{ColumnHeader: samples.ColumnHeader{Name: "net", Section: samples.Output, Type: "number", Unit: "GBP"}, Values: []float64{1.5, -2}},
 		{ColumnHeader: samples.ColumnHeader{Name: "settles", Section: samples.Output, Type: "bool"}, Values: []float64{1, 0}},
@@ -218,7 +223,7 @@ func TestFromSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Meta != (Meta{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9}) || len(got.Columns) != 2 ||
+	if !reflect.DeepEqual(got.Meta, Meta{SettleVersion: "0.1.0", Scenario: "s", SHA256: "ab", Seed: 9, Provenance: prov}) || len(got.Columns) != 2 ||
 		got.Columns[0].Unit != "GBP" || !slices.Equal(got.Columns[0].Values, []float64{1.5, -2}) || !slices.Equal(got.Columns[1].Values, []float64{1, 0}) {
 		t.Errorf("read back %+v", got)
 	}

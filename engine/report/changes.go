@@ -9,9 +9,9 @@ import (
 	"github.com/settle-sim/settle/engine/money"
 )
 
-// WriteChanges writes what changed from old to new: each output's mean
-// and each party's expected value, certainty equivalent and reservation
-// value, and the settlement range. A change in a mean is marked when it
+// WriteChanges writes what changed from old to new: each output's mean,
+// each of the scenario's statistics, each party's expected value,
+// certainty equivalent and reservation value, and the settlement range. A change in a mean is marked when it
 // exceeds twice its standard error (with common random numbers most
 // changes that matter are far larger).
 func WriteChanges(w io.Writer, old, new *Document) {
@@ -46,6 +46,26 @@ func WriteChanges(w io.Writer, old, new *Document) {
 		}
 	}
 	cur := new.Money()
+	for _, st := range new.Statistics {
+		o := old.Statistics.Lookup(st.Name)
+		switch {
+		case o == nil:
+			line(st.Name, "statistic", "(new)", statValue(&st, st.Value), "", "")
+		case st.Value != nil && o.Value != nil && *st.Value != *o.Value:
+			d := *st.Value - *o.Value
+			mark := ""
+			if o.SE != nil && st.SE != nil && math.Abs(d) > 2*math.Hypot(*o.SE, *st.SE) {
+				mark = "*"
+			}
+			sign := "+"
+			if d < 0 {
+				sign = ""
+			}
+			line(st.Name, "statistic", statValue(o, o.Value), statValue(&st, st.Value), sign+st.Format(d), mark)
+		case (st.Value == nil) != (o.Value == nil):
+			line(st.Name, "statistic", statValue(o, o.Value), statValue(&st, st.Value), "", "")
+		}
+	}
 	for _, p := range new.Parties {
 		var q *Party
 		for i := range old.Parties {
@@ -74,7 +94,14 @@ func WriteChanges(w io.Writer, old, new *Document) {
 	}
 	fmt.Fprintln(w)
 	tw.Flush()
-	fmt.Fprintln(w, "* the change in the mean exceeds twice its standard error")
+	fmt.Fprintln(w, "* the change in the mean (or statistic) exceeds twice its standard error")
+}
+
+func statValue(s *Statistic, x *float64) string {
+	if x == nil {
+		return "–"
+	}
+	return s.Format(*x)
 }
 
 func signed(v Var, d float64) string {

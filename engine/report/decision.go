@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
@@ -33,8 +34,12 @@ type Party struct {
 	// Reservation is the settlement figure that leaves the party
 	// indifferent to court: a payee accepts no less, a payer pays no more.
 	Reservation       float64 `json:"reservation"`
+	ReservationSE     float64 `json:"reservation_se"`
 	ReservationMethod string  `json:"reservation_method"`
-	Offer             *Offer  `json:"offer,omitempty"`
+	// SEMethod says how the standard errors of the certainty equivalents
+	// and the reservation value were computed: "delta method".
+	SEMethod string `json:"se_method,omitempty"`
+	Offer    *Offer `json:"offer,omitempty"`
 	// View is the position files the party's figures were computed
 	// under, when it has a view of its own.
 	View []string `json:"view,omitempty"`
@@ -45,7 +50,8 @@ type Outcome struct {
 	Output    string    `json:"output"`
 	Mean      float64   `json:"mean"`
 	SD        float64   `json:"sd"`
-	CE        float64   `json:"ce"` // certainty equivalent
+	CE        float64   `json:"ce"`    // certainty equivalent
+	CESE      float64   `json:"ce_se"` // its standard error
 	PLoss     float64   `json:"p_loss"`
 	Quantiles Quantiles `json:"quantiles"`
 }
@@ -54,6 +60,7 @@ type Outcome struct {
 type Offer struct {
 	Figure    float64 `json:"figure"`
 	SettledCE float64 `json:"settled_ce"`
+	SettledSE float64 `json:"settled_ce_se"`
 	// BeatsCourt is the share of trials in which settling beats court;
 	// it is left out in a scenario with stages, where settling is
 	// weighed against going on, at the first opportunity.
@@ -87,7 +94,7 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 		pp := res.Program.Parties[i]
 		p := Party{Name: pr.Name, Attitude: "risk-neutral", RiskTolerance: pr.Attitude.RiskTolerance,
 			Net: outcome(pp.Net.Name, pr.Net), Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
-			ReservationMethod: pr.Reservation.Method, View: pr.View}
+			ReservationSE: pr.Reservation.SE, ReservationMethod: pr.Reservation.Method, SEMethod: decision.SEMethod, View: pr.View}
 		if !math.IsNaN(pr.Court.Mean) {
 			c := outcome(pp.Court.Name, pr.Court)
 			p.Court = &c
@@ -99,7 +106,7 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 			p.Attitude = "exponential"
 		}
 		if o := pr.Offer; o != nil {
-			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, BeatsCourt: finite(o.BeatsCourt), Accepts: o.Accepts}
+			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, SettledSE: o.SettledSE, BeatsCourt: finite(o.BeatsCourt), Accepts: o.Accepts}
 		}
 		parties = append(parties, p)
 	}
@@ -111,7 +118,7 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 }
 
 func outcome(name string, o engine.Outcome) Outcome {
-	return Outcome{Output: name, Mean: o.Mean, SD: o.SD, CE: o.CE, PLoss: o.PLoss, Quantiles: Quantiles(o.Quantiles)}
+	return Outcome{Output: name, Mean: o.Mean, SD: o.SD, CE: o.CE, CESE: o.CESE, PLoss: o.PLoss, Quantiles: Quantiles(o.Quantiles)}
 }
 
 func newSensitivity(res *engine.Result) []Sensitivity {
@@ -169,13 +176,13 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		}
 		courtMean, courtCE := "–", "–"
 		if p.Court != nil {
-			courtMean, courtCE = cur.Format(p.Court.Mean), cur.Format(p.Court.CE)
+			courtMean, courtCE = cur.Format(p.Court.Mean), amountSE(cur, p.Court.CE, p.Court.CESE)
 		}
 		if d.Process != nil {
 			courtCE = cur.Format(p.ceGoingOn())
 		}
-		rows = append(rows, []string{p.Name, p.describe(cur), cur.Format(p.Net.Mean), cur.Format(p.Net.CE),
-			money.FormatPercent(p.Net.PLoss), courtMean, courtCE, bound + cur.Format(p.Reservation)})
+		rows = append(rows, []string{p.Name, p.describe(cur), cur.Format(p.Net.Mean), amountSE(cur, p.Net.CE, p.Net.CESE),
+			money.FormatPercent(p.Net.PLoss), courtMean, courtCE, bound + amountSE(cur, p.Reservation, p.ReservationSE)})
 	}
 	writeGrid(w, "parties", head, rows, md)
 	var views []string
@@ -213,7 +220,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				cur.Format(o.Figure), p.Name, verdict, cur.Format(o.SettledCE), cur.Format(p.courtCE()),
+				cur.Format(o.Figure), p.Name, verdict, amountSE(cur, o.SettledCE, o.SettledSE), courtCEWithSE(cur, &p),
 				money.FormatPercent(*o.BeatsCourt))
 		}
 	}
@@ -280,4 +287,23 @@ func writeGrid(w io.Writer, title string, head []string, rows [][]string, md boo
 		fmt.Fprintf(tw, "%s\t\n", strings.Join(r, "\t"))
 	}
 	tw.Flush()
+}
+
+// amountSE is an amount with its standard error, "£93.4m ±£1.2m", or
+// the amount alone where the document has no standard error (documents
+// from before settle recorded one).
+func amountSE(cur money.Currency, x, se float64) string {
+	if se == 0 || math.IsNaN(se) {
+		return cur.Format(x)
+	}
+	return cur.Format(x) + " ±" + cur.Format(se)
+}
+
+// courtCEWithSE is the party's certainty equivalent of court with its
+// standard error, or – when it has no court outcome.
+func courtCEWithSE(cur money.Currency, p *Party) string {
+	if p.Court == nil {
+		return "–"
+	}
+	return amountSE(cur, p.Court.CE, p.Court.CESE)
 }

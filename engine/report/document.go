@@ -28,8 +28,15 @@ type Document struct {
 	Seed     uint64           `json:"seed"`
 	Trials   int              `json:"trials"`
 	Settings []engine.Setting `json:"set,omitempty"`
-	Outputs  Vars             `json:"outputs"`
-	Inputs   Vars             `json:"inputs"`
+	// Offer is the settlement figure weighed (--offer), Views the
+	// parties' own positions (--view); see Provenance.
+	Offer   string `json:"offer,omitempty"`
+	Views   []View `json:"views,omitempty"`
+	Outputs Vars   `json:"outputs"`
+	Inputs  Vars   `json:"inputs"`
+	// Statistics are the scenario's own statistics (statistics: in the
+	// scenario), each with its standard error.
+	Statistics Statistics `json:"statistics,omitempty"`
 
 	Parties     []Party       `json:"parties,omitempty"`
 	Settlement  *Settlement   `json:"settlement,omitempty"`
@@ -79,6 +86,11 @@ type Var struct {
 	PPositive float64         `json:"p_positive"`
 	Quantiles Quantiles       `json:"quantiles"`
 	Histogram stats.Histogram `json:"histogram"`
+	// Curve is, for an output that is a number, its quantiles at every
+	// half percent (probabilities 0, 0.005, …, 1: stats.CurvePoints of
+	// them) to six significant figures, from which charts draw its
+	// cumulative distribution; absent above the exact limit.
+	Curve []float64 `json:"curve,omitempty"`
 	// Path, in a scenario with stages, is "settled" or "judgment" for a
 	// var summarised over the trials that ended that way, and Trials
 	// their number.
@@ -99,20 +111,30 @@ func (v *Var) Quantile(name string) float64 {
 // New builds the document of a result.
 func New(res *engine.Result) *Document {
 	sc := res.Program.Scenario
+	prov := ProvenanceOf(res)
 	d := &Document{
 		Version: engine.Version,
 		Scenario: Scenario{Name: sc.Name, Description: sc.Description, SHA256: sc.SHA256,
 			Sources: sc.Sources, Positions: sc.Positions},
-		Seed: res.Seed, Trials: res.Trials, Settings: res.Settings,
+		Seed: res.Seed, Trials: res.Trials, Settings: prov.Settings, Offer: prov.Offer, Views: prov.Views,
 		Outputs: Vars{}, Inputs: Vars{},
 	}
+	var scratch []float64
 	for _, c := range res.Outputs {
-		d.Outputs = append(d.Outputs, newVar(c))
+		v := newVar(c)
+		if !v.IsBool() && len(c.Values) > 0 {
+			if scratch == nil {
+				scratch = make([]float64, len(c.Values))
+			}
+			v.Curve = curve(c.Values, scratch)
+		}
+		d.Outputs = append(d.Outputs, v)
 	}
 	for _, c := range res.Inputs {
 		d.Inputs = append(d.Inputs, newVar(c))
 	}
 	d.Currency = currencyCode(sc.Currency)
+	d.Statistics = newStatistics(res)
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
 	d.SobolTrials = res.SobolTrials
@@ -195,13 +217,13 @@ func marshalObject(n int, member func(i int) (string, any)) ([]byte, error) {
 			b.WriteByte(',')
 		}
 		key, v := member(i)
-		k, err := json.Marshal(key)
+		k, err := marshal(key)
 		if err != nil {
 			return nil, err
 		}
 		b.Write(k)
 		b.WriteByte(':')
-		body, err := json.Marshal(v)
+		body, err := marshal(v)
 		if err != nil {
 			return nil, err
 		}
@@ -260,13 +282,29 @@ func WriteJSON(w io.Writer, d *Document) error { return WriteIndented(w, d) }
 
 // WriteIndented writes v as JSON indented by two spaces, with a final
 // newline: the form of every JSON document settle writes.
+// Text is written as it is: < > and & are not escaped, so that a
+// statistic such as P(supplier_net > £50m) reads as written.
 func WriteIndented(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// marshal is json.Marshal without escaping < > and &.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // ReadJSON reads a result document.
@@ -279,3 +317,13 @@ func ReadJSON(r io.Reader) (*Document, error) {
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// curve is xs's stats.Curve to six significant figures: enough to draw,
+// in a third of the space.
+func curve(xs, scratch []float64) []float64 {
+	c := stats.Curve(xs, stats.CurvePoints, scratch)
+	for i, x := range c {
+		c[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
+	}
+	return c
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/stats"
 	"github.com/settle-sim/settle/engine/termhist"
 )
 
@@ -72,11 +70,7 @@ func (v *Var) cells() []string {
 }
 
 func (d *Document) heading() string {
-	s := fmt.Sprintf("%s trials · seed %d · settle %s", money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
-	for _, set := range d.Settings {
-		s += fmt.Sprintf(" · %s=%s", set.Name, set.Value)
-	}
-	return s + d.samplingHeading()
+	return d.Provenance().Heading() + d.samplingHeading()
 }
 
 // histWidth is the number of characters of a var's histogram in the
@@ -120,13 +114,14 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 		return err
 	}
 	writeCorrelations(w, d, false)
+	writeStatistics(w, d, false)
 	writeParties(w, d, false)
 	writeProcess(w, d, false)
 	writeSensitivity(w, d, false)
 	writeSpider(w, d, false)
 	writeSobol(w, d, false)
 	writeVOI(w, d, false)
-	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
+	_, err := fmt.Fprintf(w, "\n%s\nA histogram spans its min to max in 10 equal bins.\n", d.footnote())
 	return err
 }
 
@@ -147,32 +142,22 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		}
 	}
 	writeCorrelations(w, d, true)
+	writeStatistics(w, d, true)
+	writeParties(w, d, true)
 	writeProcess(w, d, true)
+	writeSensitivity(w, d, true)
 	writeSobol(w, d, true)
 	writeVOI(w, d, true)
 	return nil
 }
 
-// WriteCSV writes one row per output and input with every statistic as
-// a plain number.
-func WriteCSV(w io.Writer, d *Document) error {
-	cw := csv.NewWriter(w)
-	head := []string{"section", "name", "kind", "type", "unit", "mean", "sd", "se", "min", "max", "p_positive"}
-	head = append(head, stats.ProbNames...)
-	cw.Write(head)
-	for _, sec := range []struct {
-		name string
-		vars Vars
-	}{{"output", d.Outputs}, {"input", d.Inputs}} {
-		for i := range sec.vars {
-			cw.Write(varRow(sec.name, &sec.vars[i]))
-		}
+// footnote says what ± means.
+func (d *Document) footnote() string {
+	s := "± se is the standard error of the mean; true/false values show the share of trials where true."
+	if len(d.Parties) > 0 {
+		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error by the delta method."
 	}
-	for _, row := range processRows(d) {
-		cw.Write(row)
-	}
-	cw.Flush()
-	return cw.Error()
+	return s
 }
 
 // varRow is a var's row of the CSV result.

@@ -74,13 +74,10 @@ func newSampling(res *engine.Result) (string, *Correlations, *Convergence) {
 	return sampler, corr, conv
 }
 
-// samplingHeading is what the heading says of the sampler, a run to a
-// target and the correlations: nothing for a plain run.
+// samplingHeading is what the heading says of a run to a target and the
+// correlations: nothing for a plain run.
 func (d *Document) samplingHeading() string {
 	s := ""
-	if d.Sampler != "" {
-		s += " · " + d.Sampler + " sampling"
-	}
 	if c := d.Convergence; c != nil {
 		verdict := "met"
 		if !c.Met {

@@ -53,6 +53,7 @@ type PartyJob struct {
 type PartyAcc struct {
 	NetExp, CourtExp, SettledExp, ProbeExp decision.ExpSum // exponential utility only
 	SettledSum, ProbeSum                   Sum             // settled at the figure and at the lowest probe
+	NetSum, CourtSum                       Sum             // the outcomes themselves, for batch means
 	NetLoss, CourtLoss                     int             // trials with the outcome below zero
 	Beats                                  int             // trials in which settling beats court
 	Slopes                                 Slopes
@@ -115,6 +116,8 @@ func (a *PartyAcc) Merge(o PartyAcc) {
 	a.ProbeExp.Merge(o.ProbeExp)
 	a.SettledSum.Merge(o.SettledSum)
 	a.ProbeSum.Merge(o.ProbeSum)
+	a.NetSum.Merge(o.NetSum)
+	a.CourtSum.Merge(o.CourtSum)
 	a.NetLoss += o.NetLoss
 	a.CourtLoss += o.CourtLoss
 	a.Beats += o.Beats
@@ -269,6 +272,8 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, a *Pa
 			return trial, NonFinite(c.x, c.v, trial)
 		}
 	}
+	a.NetSum.Add(net)
+	a.CourtSum.Add(court)
 	if net < 0 {
 		a.NetLoss++
 	}
@@ -327,7 +332,17 @@ type Merged struct {
 	Moments  []stats.Moments // sketched
 	Sketches []stats.Sketch  // sketched
 	Parties  []PartyAcc
+	// Batches are the parties' sums over Batches(trials) consecutive
+	// batches of blocks, a row a batch, for batch-means standard errors.
+	Batches [][]PartyAcc
 }
+
+// MaxBatches is the most batches of a run's blocks whose parties' sums
+// Merge keeps apart.
+const MaxBatches = 32
+
+// batches is how many batches the blocks of a run of trials make.
+func batches(trials int) int { return min(MaxBatches, NumBlocks(trials)) }
 
 // Merge merges the parts of one run, which must be its every shard, in
 // shard order: blocks' sums are merged in block order, columns joined in
@@ -377,13 +392,22 @@ func Merge(parts []*Part) (*Merged, error) {
 			}
 		}
 	}
+	nb, g := NumBlocks(m.Trials), 0
+	nbatch := batches(m.Trials)
 	for _, pt := range parts {
 		for _, row := range pt.Parties {
 			if m.Parties == nil {
 				m.Parties = make([]PartyAcc, len(row))
+				m.Batches = make([][]PartyAcc, nbatch)
+				for b := range m.Batches {
+					m.Batches[b] = make([]PartyAcc, len(row))
+				}
 			}
+			b := g * nbatch / nb
+			g++
 			for q := range row {
 				m.Parties[q].Merge(row[q])
+				m.Batches[b][q].Merge(row[q])
 			}
 		}
 	}

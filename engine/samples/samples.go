@@ -50,6 +50,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // Magic starts every binary samples file.
@@ -66,14 +67,20 @@ const (
 
 // Header describes a samples file.
 type Header struct {
-	SettleVersion string         `json:"settle_version,omitempty"`
-	Scenario      string         `json:"scenario,omitempty"`
-	SHA256        string         `json:"sha256,omitempty"` // of the scenario file
-	Seed          uint64         `json:"seed"`
-	HasSeed       bool           `json:"-"` // false for CSV, which carries no seed
-	Untyped       bool           `json:"-"` // true for CSV, which carries no units or types
-	Trials        int            `json:"trials"`
-	Columns       []ColumnHeader `json:"columns"`
+	SettleVersion string `json:"settle_version,omitempty"`
+	Scenario      string `json:"scenario,omitempty"`
+	SHA256        string `json:"sha256,omitempty"` // of the scenario file
+	Seed          uint64 `json:"seed"`
+	HasSeed       bool   `json:"-"` // false for CSV, which carries no seed
+	Untyped       bool   `json:"-"` // true for CSV, which carries no units or types
+	Trials        int    `json:"trials"`
+	// Provenance is what made the run besides its scenario, seed and
+	// trials: positions, views, settings, offer and sampler.
+	Provenance report.Provenance `json:"provenance"`
+	// Bits, when not 0, is the significant bits each value was rounded
+	// to (Round), as a baseline's samples are.
+	Bits    int            `json:"significant_bits,omitempty"`
+	Columns []ColumnHeader `json:"columns"`
 }
 
 // ColumnHeader describes one column.
@@ -112,7 +119,7 @@ func (s *Set) Lookup(section, name string) *Column {
 func FromResult(res *engine.Result) *Set {
 	sc := res.Program.Scenario
 	s := &Set{Header: Header{SettleVersion: engine.Version, Scenario: sc.Name, SHA256: sc.SHA256,
-		Seed: res.Seed, HasSeed: true, Trials: res.Trials}}
+		Seed: res.Seed, HasSeed: true, Trials: res.Trials, Provenance: report.ProvenanceOf(res)}}
 	seen := map[string]bool{}
 	add := func(section string, cols []*engine.Column) {
 		for _, c := range cols {
@@ -357,3 +364,30 @@ func csvErr(name string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
+
+// Round returns x rounded to bits significant bits (1 to 53), to the
+// nearest, ties to even: what a baseline keeps of each trial's value
+// (BaselineBits). Values of 0, infinities and NaN are unchanged, as are
+// values with no more than bits significant bits, such as whole numbers
+// and true/false; the relative error is at most 2^−bits.
+func Round(x float64, bits int) float64 {
+	if bits <= 0 || bits >= 53 || x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+		return x
+	}
+	b := math.Float64bits(x)
+	drop := uint(52 - (bits - 1)) // low mantissa bits to clear
+	half := uint64(1) << (drop - 1)
+	mask := uint64(1)<<drop - 1
+	low := b & mask
+	b &^= mask
+	if low > half || low == half && b&(mask+1) != 0 {
+		b += mask + 1 // carries into the exponent where it must
+	}
+	return math.Float64frombits(b)
+}
+
+// BaselineBits is the significant bits settle test keeps of each trial's
+// value in a baseline: a relative error of at most 2^−16 (£1,500 in
+// £100m), far below any change a policy gates; both sides of a paired
+// test are rounded alike, so an unchanged trial differs by exactly 0.
+const BaselineBits = 16

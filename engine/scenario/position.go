@@ -91,6 +91,7 @@ func (s *Scenario) Clone() *Scenario {
 		c.Settlement = &st
 	}
 	c.Positions = slices.Clone(s.Positions)
+	c.Statistics = slices.Clone(s.Statistics)
 	c.Settings = slices.Clone(s.Settings)
 	c.Notes = slices.Clone(s.Notes)
 	c.byName = maps.Clone(s.byName)

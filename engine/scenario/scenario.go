@@ -43,6 +43,9 @@ const (
 	// Builtin is a value the engine provides to a scenario with stages,
 	// such as elapsed_years.
 	Builtin
+	// StatisticKind is the kind of the expressions of a statistic the
+	// scenario declares (statistics.go).
+	StatisticKind
 )
 
 func (k Kind) String() string {
@@ -53,6 +56,8 @@ func (k Kind) String() string {
 		return "stage"
 	case Builtin:
 		return "built-in"
+	case StatisticKind:
+		return "statistic"
 	}
 	return "input"
 }
@@ -170,6 +175,9 @@ type Scenario struct {
 	// VOI asks for the value of information, with groups (voi.go).
 	VOI *VOI
 
+	// Statistics are the statistics declared, in order.
+	Statistics []*Statistic
+
 	// Positions are the position files applied, in order.
 	Positions []Position
 
@@ -179,6 +187,9 @@ type Scenario struct {
 
 	// Settings are the replacements made by Set, in order.
 	Settings []Setting
+	// Offer is the settlement figure SetOffer set (--offer), the last of
+	// Settings to replace the figure; "" when none was.
+	Offer string
 
 	// Notes are informational diagnostics, such as overrides.
 	Notes diag.List
@@ -310,14 +321,14 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages"},
+	true:  {"name", "description", "extends", "currency", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages", "statistics"},
 	false: {"description", "currency", "include", "inputs", "rules"},
 }
 
 // scenarioKeys are the keys that make a file a scenario rather than a
 // rule file: one with any of them is a scenario, so that a scenario
 // whose outputs key is misspelt is told so, not read as a rule file.
-var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations", "voi", "stages"}
+var scenarioKeys = []string{"name", "extends", "seed", "trials", "outputs", "parties", "settlement", "correlations", "voi", "stages", "statistics"}
 
 // role is the part a file plays in a scenario.
 type role int
@@ -478,6 +489,8 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 		case "stages":
 			l.sawStages = true
 			l.stages(src, v)
+		case "statistics":
+			l.statistics(src, v)
 		}
 	}
 	return pf
