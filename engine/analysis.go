@@ -126,7 +126,7 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 			}
 			pr.Offer = &Offer{Figure: f, SettledCE: ce, BeatsCourt: float64(acc.Beats) / float64(res.Trials), Accepts: r.Accepts(f)}
 		}
-		batchErrors(pr, batches, i, a, r, probes, offered)
+		batchErrors(pr, batches, i, a, r, probes, offered, cols[pt.Net], cols[pt.Court])
 		res.Parties = append(res.Parties, pr)
 	}
 	return settlementRange(res)
@@ -138,16 +138,25 @@ const minBatches = 8
 // batchErrors sets the standard errors of party i's certainty
 // equivalents and reservation value by batch means (decision.SEMethod):
 // each is computed again on each batch of consecutive trials, and its
-// standard error is the batches' standard deviation over √B. With fewer
-// than minBatches batches (runs of fewer than 8,192 trials) they are left
-// NaN; so is a reservation value found by bisection's.
-func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool) {
-	nan := math.NaN()
-	pr.Net.CESE, pr.Court.CESE, pr.Reservation.SE, pr.Reservation.CourtSE = nan, nan, nan, nan
+// standard error is the batches' standard deviation over √B. A run of
+// fewer batches (fewer than 8,192 trials) keeps every value, and the
+// certainty equivalents' errors come from the delta method on them
+// instead (decision.Attitude.CertaintyEquivalentSE); the reservation
+// value's and the offer's are then 0, not known, as is a reservation
+// value found by bisection's.
+func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool, net, court *Column) {
+	pr.Net.CESE, pr.Court.CESE, pr.Reservation.SE, pr.Reservation.CourtSE = 0, 0, 0, 0
 	if pr.Offer != nil {
-		pr.Offer.SettledSE = nan
+		pr.Offer.SettledSE = 0
 	}
 	if len(batches) < minBatches {
+		if net != nil && net.Values != nil {
+			_, pr.Net.CESE = a.CertaintyEquivalentSE(net.Values)
+		}
+		if court != nil && court.Values != nil {
+			_, pr.Court.CESE = a.CertaintyEquivalentSE(court.Values)
+			pr.Reservation.CourtSE = pr.Court.CESE
+		}
 		return
 	}
 	ce := func(sum run.Sum, e *decision.ExpSum) float64 {
@@ -156,12 +165,12 @@ func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.At
 		}
 		return e.CertaintyEquivalent(a.RiskTolerance)
 	}
-	var net, court, settled, res []float64
+	var nets, courts, settled, res []float64
 	for _, row := range batches {
 		b := &row[i]
-		net = append(net, ce(b.NetSum, &b.NetExp))
+		nets = append(nets, ce(b.NetSum, &b.NetExp))
 		c := ce(b.CourtSum, &b.CourtExp)
-		court = append(court, c)
+		courts = append(courts, c)
 		if offered {
 			settled = append(settled, ce(b.SettledSum, &b.SettledExp))
 		}
@@ -169,7 +178,7 @@ func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.At
 			res = append(res, probes[0]+(c-ce(b.ProbeSum, &b.ProbeExp))/b.Slopes.First)
 		}
 	}
-	pr.Net.CESE, pr.Court.CESE, pr.Reservation.CourtSE = batchSE(net), batchSE(court), batchSE(court)
+	pr.Net.CESE, pr.Court.CESE, pr.Reservation.CourtSE = batchSE(nets), batchSE(courts), batchSE(courts)
 	if offered && pr.Offer != nil {
 		pr.Offer.SettledSE = batchSE(settled)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/decision"
-	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/stats"
@@ -77,12 +76,13 @@ func decisionFigures(d *report.Document) []Figure {
 			fs = append(fs, Figure{"statistics." + s.Name, s.Unit, *s.Value, *s.SE})
 		}
 	}
+	unit := d.Money().Code // amounts are in the document's currency
 	for _, p := range d.Parties {
 		if p.Net.CESE > 0 {
-			fs = append(fs, Figure{"parties." + p.Name + ".ce", model.Money, p.Net.CE, p.Net.CESE})
+			fs = append(fs, Figure{"parties." + p.Name + ".ce", unit, p.Net.CE, p.Net.CESE})
 		}
 		if p.ReservationSE > 0 {
-			fs = append(fs, Figure{"parties." + p.Name + ".reservation", model.Money, p.Reservation, p.ReservationSE})
+			fs = append(fs, Figure{"parties." + p.Name + ".reservation", unit, p.Reservation, p.ReservationSE})
 		}
 	}
 	return fs

@@ -9,7 +9,7 @@ import (
 
 // SEMethod names how the standard errors of certainty equivalents and
 // reservation values are computed, as documents record it.
-const SEMethod = "batch means over up to 32 batches of consecutive trials"
+const SEMethod = "batch means, or the delta method under 8,192 trials"
 
 // Influence writes into dst (len(xs) long) the influence of each trial on
 // the certainty equivalent of xs and returns the certainty equivalent:

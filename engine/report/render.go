@@ -155,7 +155,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 func (d *Document) footnote() string {
 	s := "± se is the standard error of the mean; true/false values show the share of trials where true."
 	if len(d.Parties) > 0 {
-		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error by the delta method."
+		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error (" + d.Parties[0].SEMethod + ")."
 	}
 	return s
 }
