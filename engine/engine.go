@@ -238,6 +238,7 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 		byVar[v].Values = values[i]
 	}
 	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
+	replicateErrors(p, append(append([]*Column{}, res.Outputs...), res.Inputs...))
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
 	if len(p.Parties) > 0 {
 		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {

@@ -31,16 +31,19 @@ const segments = 64
 // the moments of its values and, when sketch is set, a quantile sketch;
 // no values are kept. The moments do not depend on opt.Workers (the
 // sketches' counts are integers, so they do not either); an error names
-// the earliest failing trial.
-func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Var, sketch bool) ([]stats.Moments, []*stats.Sketch, error) {
+// the earliest failing trial. Under a design (Latin hypercube, Sobol')
+// it also returns each var's standard error of the mean from the
+// design's replicates (see replicateSE).
+func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Var, sketch bool) ([]stats.Moments, []*stats.Sketch, []float64, error) {
 	if opt.Trials < 1 {
-		return nil, nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
+		return nil, nil, nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
 	nchunks := (opt.Trials + chunk - 1) / chunk
 	nseg := min(segments, nchunks)
 	per := (nchunks + nseg - 1) / nseg * chunk // trials a segment
 	nseg = (opt.Trials + per - 1) / per
 	moments := make([][]stats.Moments, nseg)
+	reps := newReplicateSums(p, nseg, len(vars))
 	sketches := make([][]stats.Sketch, workers(opt))
 	slots := make([]int, len(vars)) // a var's slot holds its value, constant or computed
 	for j, v := range vars {
@@ -55,7 +58,7 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 		moments[k] = ms
 		for c := start; c < end && ctx.Err() == nil; c += chunk {
 			ce := min(c+chunk, end)
-			if i, err := streamChunk(p, s, opt.Seed, c, ce, vars, slots, ms, sketches[w]); err != nil {
+			if i, err := streamChunk(p, s, opt.Seed, c, ce, vars, slots, ms, sketches[w], reps.segment(k)); err != nil {
 				return i, err
 			}
 			if opt.Progress != nil {
@@ -65,7 +68,7 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 		return 0, nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	total := make([]stats.Moments, len(vars))
 	for _, ms := range moments {
@@ -85,10 +88,10 @@ func stream(ctx context.Context, p *model.Program, opt Options, vars []*model.Va
 			}
 		}
 	}
-	return total, out, nil
+	return total, out, reps.se(opt.Trials), nil
 }
 
-func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, slots []int, ms []stats.Moments, sk []stats.Sketch) (int, error) {
+func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, slots []int, ms []stats.Moments, sk []stats.Sketch, rep []stats.Sum) (int, error) {
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
@@ -109,6 +112,9 @@ func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, 
 				sk[j].Add(s.Slots[slot])
 			}
 		}
+		if rep != nil {
+			addReplicate(rep, i, s.Slots, slots)
+		}
 	}
 	return 0, nil
 }
@@ -118,7 +124,7 @@ func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, 
 // simulation itself with the least bookkeeping, which bench/ times. The
 // result does not depend on opt.Workers.
 func Moments(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([]stats.Moments, error) {
-	m, _, err := stream(ctx, p, opt, vars, false)
+	m, _, _, err := stream(ctx, p, opt, vars, false)
 	return m, err
 }
 
@@ -129,12 +135,15 @@ func Moments(ctx context.Context, p *model.Program, opt Options, vars []*model.V
 // analysis need every trial's values and are not made.
 func runSketched(ctx context.Context, p *model.Program, opt Options, res *Result) (*Result, error) {
 	cols := newColumns(res, p, true)
-	ms, sks, err := stream(ctx, p, opt, cols.vars, true)
+	ms, sks, ses, err := stream(ctx, p, opt, cols.vars, true)
 	if err != nil {
 		return nil, err
 	}
 	for j, v := range cols.vars {
 		cols.byVar[v].Summary = stats.SketchSummary(ms[j], sks[j], histogramBins(v))
+		if ses != nil {
+			cols.byVar[v].Summary.SE = ses[j]
+		}
 	}
 	res.QuantileError = stats.SketchAccuracy
 	return res, nil

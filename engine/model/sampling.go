@@ -107,16 +107,20 @@ func (pl *plan) newState(s *State) {
 // fill sets the uniforms of trial. It does not allocate.
 func (pl *plan) fill(s *State, seed, trial uint64) {
 	q := s.qs.q
+	// A design's trials fall into independent replicates, each its own
+	// Latin hypercube or scrambled Sobol' sequence (sampling.Replicates).
+	r, j := sampling.Replicate(trial)
 	switch pl.method {
 	case sampling.LHS:
+		m := sampling.ReplicateSize(r, pl.trials)
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.LatinHypercube(trial, pl.trials, sampling.Key(seed, dm.site), s.Src.Float64())
+			q[d] = sampling.LatinHypercube(j, m, sampling.ReplicateKey(sampling.Key(seed, dm.site), r), s.Src.Float64())
 		}
 	case sampling.Sobol:
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.SobolUniform(trial, d, sampling.Key(seed, dm.site), s.Src.Float64())
+			q[d] = sampling.SobolUniform(j, d, sampling.ReplicateKey(sampling.Key(seed, dm.site), r), s.Src.Float64())
 		}
 	}
 	if pl.copula == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -34,7 +35,10 @@ type Document struct {
 	TornadoTrials int `json:"tornado_trials,omitempty"`
 
 	// Sampler is lhs or sobol; empty for pseudo-random sampling.
-	Sampler      string        `json:"sampler,omitempty"`
+	Sampler string `json:"sampler,omitempty"`
+	// SEMethod says how each se was estimated when it is not plain
+	// sampling's SD/√n: "64 randomised replicates" under lhs and sobol.
+	SEMethod     string        `json:"se_method,omitempty"`
 	Correlations *Correlations `json:"correlations,omitempty"`
 	Convergence  *Convergence  `json:"convergence,omitempty"`
 }
@@ -94,6 +98,7 @@ func New(res *engine.Result) *Document {
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
+	d.SEMethod = sampling.SEMethod(res.Sampler)
 	return d
 }
 

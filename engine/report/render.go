@@ -120,7 +120,11 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	}
 	writeParties(w, d, false)
 	writeSensitivity(w, d, false)
-	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
+	how := ""
+	if d.SEMethod != "" {
+		how = ", estimated from " + d.SEMethod + " of the " + d.Sampler + " design"
+	}
+	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean%s; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n", how)
 	return err
 }
 

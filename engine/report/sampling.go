@@ -35,6 +35,19 @@ type Convergence struct {
 	Trials    int      `json:"trials"`
 	Met       bool     `json:"met"`
 	Batches   []Batch  `json:"batches"`
+	// Missed are the outputs above their target after the last batch,
+	// furthest first.
+	Missed []Miss `json:"missed,omitempty"`
+}
+
+// Miss is an output that did not reach the target: its standard error
+// after the last batch, its target and the trials estimated to reach
+// it (were the error to fall as 1/√n).
+type Miss struct {
+	Output          string  `json:"output"`
+	SE              float64 `json:"se"`
+	Target          float64 `json:"target"`
+	EstimatedTrials float64 `json:"estimated_trials"`
 }
 
 // Batch is one batch of a run to a target.
@@ -71,6 +84,9 @@ func newSampling(res *engine.Result) (string, *Correlations, *Convergence) {
 		for _, b := range c.Batches {
 			conv.Batches = append(conv.Batches, Batch{Trials: b.Trials, Worst: b.Worst, SE: b.SE, Target: b.Target})
 		}
+		for _, m := range c.Missed {
+			conv.Missed = append(conv.Missed, Miss{Output: m.Output, SE: m.SE, Target: m.Target, EstimatedTrials: math.Round(m.Estimated)})
+		}
 	}
 	return sampler, corr, conv
 }
@@ -81,11 +97,25 @@ func (d *Document) samplingHeading() string {
 	s := ""
 	if d.Sampler != "" {
 		s += " · " + d.Sampler + " sampling"
+		if d.SEMethod != "" {
+			s += " (se from " + d.SEMethod + ")"
+		}
 	}
 	if c := d.Convergence; c != nil {
 		verdict := "met"
 		if !c.Met {
 			verdict = "NOT met by --max-trials " + money.FormatNumber(float64(c.MaxTrials))
+			for i, m := range c.Missed {
+				if i == 2 && len(c.Missed) > 3 {
+					verdict += fmt.Sprintf(" and %d more", len(c.Missed)-2)
+					break
+				}
+				sep := ": "
+				if i > 0 {
+					sep = ", "
+				}
+				verdict += sep + d.missed(m)
+			}
 		}
 		s += fmt.Sprintf(" · target SE %s %s", c.TargetSE, verdict)
 	}
@@ -107,4 +137,16 @@ func (d *Document) samplingHeading() string {
 		}
 	}
 	return s
+}
+
+// missed says how far an output is from the target: "supplier_net se
+// £301.2k against £8.8k".
+func (d *Document) missed(m Miss) string {
+	format := money.FormatNumber
+	for _, v := range d.Outputs {
+		if v.Name == m.Output {
+			format = v.Format
+		}
+	}
+	return fmt.Sprintf("%s se %s against %s", m.Output, format(m.SE), format(m.Target))
 }

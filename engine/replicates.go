@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// Under Latin hypercube and Sobol' sampling a run's trials are
+// sampling.Replicates independent randomisations of the design, and the
+// standard error of a mean is estimated from the spread of their means
+// (stats.ReplicateMeanSE): plain sampling's SD/√n would overstate it,
+// since the design's points are not independent of each other.
+
+// replicateErrors sets, under a design, the standard error of the mean
+// of each of cols from the design's replicates.
+func replicateErrors(p *model.Program, cols []*Column) {
+	if p.Sampler() == sampling.Random {
+		return
+	}
+	for _, c := range cols {
+		if len(c.Values) > 1 {
+			c.Summary.SE = stats.ReplicateMeanSE(c.Values, sampling.Replicates)
+		}
+	}
+}
+
+// meanSEOf returns the mean of xs and its standard error under p's
+// sampler: from the replicates under a design, SD/√n otherwise.
+func meanSEOf(p *model.Program, xs []float64) (mean, se float64) {
+	mean, se = meanSE(xs)
+	if p.Sampler() != sampling.Random && len(xs) > 1 {
+		se = stats.ReplicateMeanSE(xs, sampling.Replicates)
+	}
+	return mean, se
+}
+
+// replicateSums are a streamed run's sums of each var's values by
+// replicate, for each segment of trials: segs[k][j·Replicates + r] sums
+// var j over the trials of segment k in replicate r. Segments are summed
+// in trial order and merged in segment order, so the result does not
+// depend on the number of workers.
+type replicateSums struct {
+	segs  [][]stats.Sum
+	nvars int
+}
+
+// newReplicateSums returns the sums for a streamed run of p with nseg
+// segments and nvars vars, or nil when p's draws are not a design.
+func newReplicateSums(p *model.Program, nseg, nvars int) *replicateSums {
+	if p.Sampler() == sampling.Random {
+		return nil
+	}
+	r := &replicateSums{segs: make([][]stats.Sum, nseg), nvars: nvars}
+	for k := range r.segs {
+		r.segs[k] = make([]stats.Sum, nvars*sampling.Replicates)
+	}
+	return r
+}
+
+// segment returns segment k's sums; nil when there are none.
+func (r *replicateSums) segment(k int) []stats.Sum {
+	if r == nil {
+		return nil
+	}
+	return r.segs[k]
+}
+
+// addReplicate adds trial's values, values[slots[j]] for each var j, to
+// its replicate's sums.
+func addReplicate(rep []stats.Sum, trial int, values []float64, slots []int) {
+	r, _ := sampling.Replicate(uint64(trial))
+	for j, slot := range slots {
+		rep[j*sampling.Replicates+int(r)].Add(values[slot])
+	}
+}
+
+// se returns each var's standard error of the mean over n trials; nil
+// when there are no sums.
+func (r *replicateSums) se(n int) []float64 {
+	if r == nil {
+		return nil
+	}
+	const R = sampling.Replicates
+	out := make([]float64, r.nvars)
+	means := make([]float64, R)
+	weights := make([]float64, R)
+	for j := range out {
+		for k := range R {
+			var s stats.Sum
+			for _, seg := range r.segs {
+				s.Add(seg[j*R+k].Value())
+			}
+			m := sampling.ReplicateSize(uint64(k), uint64(n))
+			means[k], weights[k] = 0, 0
+			if m > 0 {
+				means[k], weights[k] = s.Value()/float64(m), float64(m)/float64(n)
+			}
+		}
+		out[j] = stats.ReplicateSE(means, weights)
+	}
+	return out
+}
