@@ -109,4 +109,3 @@ func TestTargetDesigns(t *testing.T) {
 		t.Errorf("sobol took %d trials, random %d", trialsTo[sampling.Sobol], trialsTo[sampling.Random])
 	}
 }
-
