@@ -52,12 +52,16 @@ type Meta struct {
 	Untyped  bool   `json:"-"` // units and types unknown (samples read from CSV)
 	Trials   int    `json:"trials"`
 	Sampled  bool   `json:"samples"` // per-trial samples were available
+	// Replicates, when not 0, is the number of independent replicates
+	// each standard error was estimated from (lhs and sobol runs): the
+	// degrees of freedom of Welch's test come from it, not the trials.
+	Replicates int `json:"-"`
 }
 
 // FromDocument is the side of a result document: summaries only.
 func FromDocument(file string, d *report.Document) *Side {
 	return &Side{
-		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
+		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials, Replicates: replicatesOf(d)},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
 	}
@@ -384,7 +388,7 @@ func row(ov, nv report.Var, old, new *Side, conf float64) *Row {
 	if haveSamples && len(xs) == len(ys) && old.HasSeed && new.HasSeed && old.Seed == new.Seed {
 		mt, w.MeanTest = Paired(xs, ys, conf), MeanPaired
 	} else {
-		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.Trials, nv.Mean, nv.SE, new.Trials, conf), MeanWelch
+		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.sampleSize(), nv.Mean, nv.SE, new.sampleSize(), conf), MeanWelch
 	}
 	w.MeanLo, w.MeanHi, w.MeanP = Num(mt.Lo), Num(mt.Hi), Num(mt.P)
 	w.P = w.MeanP
@@ -411,4 +415,23 @@ func change(old, new float64) (abs, rel Num) {
 		return Num(d), Num(math.Inf(int(math.Copysign(1, d))))
 	}
 	return Num(d), Num(d / math.Abs(old))
+}
+
+// replicatesOf is the number of replicates d's standard errors come
+// from; 0 for plain sampling's.
+func replicatesOf(d *report.Document) int {
+	r := 0
+	if d.SEMethod != "" {
+		fmt.Sscanf(d.SEMethod, "%d", &r) // "64 randomised replicates"
+	}
+	return r
+}
+
+// sampleSize is the count behind a side's standard errors: its trials,
+// or its replicates under a design.
+func (m Meta) sampleSize() int {
+	if m.Replicates > 0 {
+		return m.Replicates
+	}
+	return m.Trials
 }
