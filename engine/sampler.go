@@ -11,20 +11,28 @@ import (
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
 
-// PairCorrelation is one declared rank correlation and the one the run
+// PairCorrelation is one declared correlation and the one the run
 // achieved.
 type PairCorrelation struct {
 	A, B     string
-	Declared float64 // as the scenario declares it
+	Declared float64 // as the scenario declares it, in the correlations' measure
 	Used     float64 // as imposed: Declared, or its repair
-	Achieved float64 // the Spearman correlation of the run's draws
+	Achieved float64 // in the run's draws, in the same measure
+
+	// KendallTau is the Kendall's tau of the run's draws and KendallTauSE
+	// its standard error (that of independent draws).
+	KendallTau, KendallTauSE float64
+	// LowerTail and UpperTail are the copula's tail dependence
+	// coefficients for the pair, in closed form (sampling.Copula.TailDependence).
+	LowerTail, UpperTail float64
 }
 
-// achievedCorrelations measures each declared pair's Spearman correlation
-// in the run's columns.
+// achievedCorrelations measures each declared pair's correlation in the
+// run's columns.
 func achievedCorrelations(p *model.Program, cols map[*model.Var]*Column) ([]PairCorrelation, bool) {
 	c := p.Correlation()
 	if c == nil {
@@ -34,9 +42,15 @@ func achievedCorrelations(p *model.Program, cols map[*model.Var]*Column) ([]Pair
 	var out []PairCorrelation
 	for _, pr := range c.Pairs {
 		a, b := c.Inputs[pr.I], c.Inputs[pr.J]
-		pc := PairCorrelation{A: a.Name, B: b.Name, Declared: pr.Rho, Used: c.Used[pr.I*k+pr.J], Achieved: math.NaN()}
+		pc := PairCorrelation{A: a.Name, B: b.Name, Declared: pr.Rho, Used: c.Used[pr.I*k+pr.J],
+			Achieved: math.NaN(), KendallTau: math.NaN(), KendallTauSE: math.NaN()}
+		pc.LowerTail, pc.UpperTail = c.Copula.TailDependence(pr.I, pr.J)
 		if ca, cb := cols[a], cols[b]; ca != nil && cb != nil && ca.Values != nil && cb.Values != nil {
-			pc.Achieved = sensitivity.Spearman(ca.Values, cb.Values)
+			pc.KendallTau, pc.KendallTauSE = sensitivity.Kendall(ca.Values, cb.Values)
+			pc.Achieved = pc.KendallTau
+			if c.Measure != scenario.MeasureKendall {
+				pc.Achieved = sensitivity.Spearman(ca.Values, cb.Values)
+			}
 		}
 		out = append(out, pc)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/rng"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 )
@@ -31,17 +32,24 @@ type plan struct {
 	corr     *Correlation
 	copula   *sampling.Copula
 	corrDims []int // the dimension of each correlated input, in matrix order
+	mixDim   int   // the t copula's own dimension, for its χ² variable
 }
 
 // Correlation is a scenario's rank correlations as compiled.
 type Correlation struct {
 	Inputs   []*Var
-	Declared []float64 // Spearman correlations as declared, row-major
+	Declared []float64 // correlations as declared, in Measure, row-major
 	Used     []float64 // those imposed: Declared, or its repair
 	Repaired bool
 	// MinEigenvalue is the declared matrix's smallest eigenvalue.
 	MinEigenvalue float64
 	Pairs         []scenario.CorrelationPair
+	// Measure is what Declared and Used hold: scenario.MeasureSpearman
+	// or scenario.MeasureKendall.
+	Measure string
+	// Copula imposes the dependence: its family, parameters, Kendall's
+	// taus and tail dependence.
+	Copula *sampling.Copula
 }
 
 // quantiles is the per-state part of a plan: each dimension's uniform
@@ -99,7 +107,7 @@ func (pl *plan) newState(s *State) {
 		s.qs.q[i] = math.NaN()
 	}
 	if pl.copula != nil {
-		s.qs.u = make([]float64, pl.copula.K)
+		s.qs.u = make([]float64, pl.copula.K+pl.copula.Extra())
 		s.qs.z = make([]float64, pl.copula.K)
 	}
 }
@@ -133,6 +141,15 @@ func (pl *plan) fill(s *State, seed, trial uint64) {
 			u[j] = sampling.Open(s.Src.Float64())
 		} else {
 			u[j] = q[d]
+		}
+	}
+	if pl.copula.Extra() > 0 {
+		k, d := pl.copula.K, pl.mixDim
+		if pl.method == sampling.Random {
+			s.Src.Site(pl.dims[d].site)
+			u[k] = sampling.Open(s.Src.Float64())
+		} else {
+			u[k] = q[d]
 		}
 	}
 	pl.copula.Apply(u, s.qs.z)
@@ -220,10 +237,25 @@ func (c *compiler) correlations() {
 	if !ok {
 		return
 	}
+	corr.Measure = sc.Measure
+	if sc.Copula == scenario.CopulaClayton {
+		c.claytonCopula(sc, corr)
+		return
+	}
 	k := len(corr.Inputs)
 	psd, minEig := sampling.IsPSD(sc.Matrix, k)
 	corr.MinEigenvalue = minEig
-	normal := sampling.NormalCorrelations(sc.Matrix, k)
+	toNormal, fromNormal := sampling.NormalFromSpearman, sampling.SpearmanFromNormal
+	if sc.Measure == scenario.MeasureKendall {
+		toNormal, fromNormal = sampling.NormalFromKendall, sampling.KendallFromNormal
+	}
+	normal := make([]float64, k*k)
+	for i, x := range sc.Matrix {
+		normal[i] = toNormal(x)
+	}
+	for i := range k {
+		normal[i*k+i] = 1
+	}
 	if psd {
 		psd, _ = sampling.IsPSD(normal, k)
 	}
@@ -239,17 +271,55 @@ func (c *compiler) correlations() {
 		corr.Repaired = true
 		corr.Used = make([]float64, k*k)
 		for i, r := range normal {
-			corr.Used[i] = sampling.SpearmanFromNormal(r)
+			corr.Used[i] = fromNormal(r)
 		}
 		for i := range k {
 			corr.Used[i*k+i] = 1
 		}
 	}
-	cop, good := sampling.NewNormalCopula(normal, k)
+	var cop *sampling.Copula
+	good := false
+	if sc.Copula == scenario.CopulaT {
+		cop, good = sampling.NewTCopula(normal, k, sc.DF)
+	} else {
+		cop, good = sampling.NewNormalCopula(normal, k)
+	}
 	if !good {
 		c.diags.Errorf(sc.Pos, "", "correlations: the matrix could not be factored")
 		return
 	}
+	if cop.Extra() > 0 {
+		// The t copula's χ² variable is a dimension of its own, after
+		// every draw site's, so that a design stratifies it too.
+		c.prog.plan.dims = append(c.prog.plan.dims, dimension{site: rng.SiteID("correlations:t", 0)})
+		c.prog.plan.mixDim = len(c.prog.plan.dims) - 1
+	}
+	corr.Copula = cop
+	c.prog.plan.corr, c.prog.plan.copula = corr, cop
+}
+
+// claytonCopula compiles a Clayton copula: each group's Kendall's tau
+// must be above 0 and below 1, and gives its θ = 2τ/(1−τ).
+func (c *compiler) claytonCopula(sc *scenario.Correlations, corr *Correlation) {
+	k := len(corr.Inputs)
+	var groups []sampling.ClaytonGroup
+	ok := true
+	for _, g := range sc.Groups {
+		if !(g.Tau > 0 && g.Tau < 1) {
+			c.diags.Errorf(g.Pos, "a Clayton copula's dependence is positive: give a tau above 0 and below 1, or use copula: t for negative dependence",
+				"correlations: Kendall's tau %v is not between 0 and 1 (exclusive)", g.Tau)
+			ok = false
+			continue
+		}
+		groups = append(groups, sampling.ClaytonGroup{Members: g.Inputs, Theta: sampling.ClaytonTheta(g.Tau)})
+	}
+	if !ok {
+		return
+	}
+	corr.Used = sc.Matrix
+	corr.MinEigenvalue = 1
+	cop := sampling.NewClaytonCopula(k, groups, sc.Upper)
+	corr.Copula = cop
 	c.prog.plan.corr, c.prog.plan.copula = corr, cop
 }
 

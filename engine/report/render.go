@@ -119,6 +119,7 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 		return err
 	}
 	writeParties(w, d, false)
+	writeDependence(w, d, false)
 	writeSensitivity(w, d, false)
 	how := ""
 	if d.SEMethod != "" {
@@ -144,7 +145,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
-	return nil
+	return writeDependence(w, d, true)
 }
 
 // WriteCSV writes one row per output and input with every statistic as
