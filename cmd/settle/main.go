@@ -87,5 +87,6 @@ against settlement.`,
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd(), newWatchCmd())
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())
+	root.AddCommand(newFitCmd())
 	return root
 }
