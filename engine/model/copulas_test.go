@@ -1,13 +1,9 @@
 package model_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/settle-sim/settle/engine/diag"
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -135,18 +131,4 @@ func tryLoad(t *testing.T, text string) (*scenario.Scenario, string, error) {
 	}
 	sc, err := scenario.Load(path)
 	return sc, dir, err
-}
-
-func diagsOf(t *testing.T, err error, dir string) []string {
-	t.Helper()
-	var le *diag.ListError
-	if !errors.As(err, &le) {
-		t.Fatalf("error %v (%T) is not a *diag.ListError", err, err)
-	}
-	out := make([]string, len(le.List))
-	for i, d := range le.List {
-		d.Pos.File = strings.TrimPrefix(d.Pos.File, dir+string(filepath.Separator))
-		out[i] = d.String()
-	}
-	return out
 }

@@ -51,6 +51,13 @@ func compileDiags(t *testing.T, text string) []string {
 	if p != nil {
 		t.Error("Compile returned a program with its error")
 	}
+	return diagsOf(t, err, dir)
+}
+
+// diagsOf returns the diagnostics of err, a *diag.ListError, as
+// "s.yaml:line:col: message; hint", paths relative to dir.
+func diagsOf(t *testing.T, err error, dir string) []string {
+	t.Helper()
 	var le *diag.ListError
 	if !errors.As(err, &le) {
 		t.Fatalf("error %v (%T) is not a *diag.ListError", err, err)

@@ -149,19 +149,28 @@ func (c *Copula) Apply(u, z []float64) {
 		c.applyClayton(u)
 		return
 	}
-	k := c.K
-	for i := range k {
-		z[i] = mathext.NormalQuantile(u[i])
-	}
+	c.normals(u, z)
 	// u_i = Φ(Σ_j≤i L_ij z_j), from the last row up so that z is read
 	// before it is overwritten.
-	for i := k - 1; i >= 0; i-- {
-		s := 0.0
-		for j := 0; j <= i; j++ {
-			s += c.L[i*k+j] * z[j]
-		}
-		u[i] = Open(0.5 * math.Erfc(-s/math.Sqrt2))
+	for i := c.K - 1; i >= 0; i-- {
+		u[i] = Open(0.5 * math.Erfc(-c.row(i, z)/math.Sqrt2))
 	}
+}
+
+// normals sets z_i = Φ⁻¹(u_i) for the copula's K uniforms.
+func (c *Copula) normals(u, z []float64) {
+	for i := range c.K {
+		z[i] = mathext.NormalQuantile(u[i])
+	}
+}
+
+// row is (L z)_i = Σ_j≤i L_ij z_j.
+func (c *Copula) row(i int, z []float64) float64 {
+	s := 0.0
+	for j, l := range c.L[i*c.K : i*c.K+i+1] {
+		s += l * z[j]
+	}
+	return s
 }
 
 // Nearest returns the correlation matrix nearest to m in the Frobenius

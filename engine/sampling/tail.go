@@ -89,18 +89,12 @@ func (c *Copula) Extra() int {
 // applyT is Apply for the t copula: u[K] is the uniform of its χ²_ν
 // variable W, x = L z / √(W/ν) with z_i = Φ⁻¹(u_i), and u_i = t_ν(x_i).
 func (c *Copula) applyT(u, z []float64) {
-	k, nu := c.K, c.DF
-	w := 2 * gammaIncRegInv(nu/2, u[k]) // χ²_ν quantile
+	nu := c.DF
+	w := 2 * gammaIncRegInv(nu/2, u[c.K]) // χ²_ν quantile
 	scale := math.Sqrt(nu / w)
-	for i := range k {
-		z[i] = mathext.NormalQuantile(u[i])
-	}
-	for i := k - 1; i >= 0; i-- {
-		s := 0.0
-		for j := 0; j <= i; j++ {
-			s += c.L[i*k+j] * z[j]
-		}
-		u[i] = Open(studentCDF(s*scale, nu))
+	c.normals(u, z)
+	for i := c.K - 1; i >= 0; i-- {
+		u[i] = Open(studentCDF(c.row(i, z)*scale, nu))
 	}
 }
 

@@ -29,19 +29,7 @@ func Kendall(xs, ys []float64) (tau, se float64) {
 		return math.NaN(), math.NaN()
 	}
 	ry := denseRanks(ys)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		switch {
-		case xs[a] < xs[b]:
-			return -1
-		case xs[a] > xs[b]:
-			return 1
-		}
-		return int(ry[a]) - int(ry[b])
-	})
+	idx := order(xs)
 	maxRank := 0
 	for _, r := range ry {
 		maxRank = max(maxRank, int(r))
@@ -110,19 +98,7 @@ func sweep(idx []int32, xs []float64, ry []int32, tree []int32, c []float64, dir
 
 // denseRanks returns ranks 1, 2, … of xs, ties sharing one.
 func denseRanks(xs []float64) []int32 {
-	idx := make([]int32, len(xs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		switch {
-		case xs[a] < xs[b]:
-			return -1
-		case xs[a] > xs[b]:
-			return 1
-		}
-		return 0
-	})
+	idx := order(xs)
 	r := make([]int32, len(xs))
 	rank := int32(0)
 	for k, i := range idx {

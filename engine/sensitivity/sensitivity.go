@@ -12,19 +12,7 @@ import (
 // Ranks returns the ranks (1 … n) of xs, ties sharing their average rank.
 func Ranks(xs []float64) []float64 {
 	n := len(xs)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int {
-		switch {
-		case xs[a] < xs[b]:
-			return -1
-		case xs[a] > xs[b]:
-			return 1
-		}
-		return 0
-	})
+	idx := order(xs)
 	r := make([]float64, n)
 	for i := 0; i < n; {
 		j := i + 1
@@ -38,6 +26,25 @@ func Ranks(xs []float64) []float64 {
 		i = j
 	}
 	return r
+}
+
+// order returns the indices of xs in the order of their values, ties in
+// index order.
+func order(xs []float64) []int32 {
+	idx := make([]int32, len(xs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int {
+		switch {
+		case xs[a] < xs[b]:
+			return -1
+		case xs[a] > xs[b]:
+			return 1
+		}
+		return 0
+	})
+	return idx
 }
 
 // Pearson returns the correlation of xs and ys, NaN when either is
