@@ -13,23 +13,54 @@ import (
 // since the design's points are not independent of each other.
 
 // replicateErrors sets, under a design, the standard error of the mean
-// of each of cols from the design's replicates.
-func replicateErrors(p *model.Program, cols []*Column) {
-	if p.Sampler() == sampling.Random {
+// of each of cols from the design's replicates. A var summarised over
+// the trials that ended on its path (mask, as summarize takes it) has
+// the standard error of that conditional mean: each replicate's mean
+// over its own trials on the path, weighted by their number.
+func replicateErrors(p *model.Program, cols []*Column, mask []float64) {
+	if p.Replicates() != sampling.Replicates {
 		return
 	}
 	for _, c := range cols {
-		if len(c.Values) > 1 {
+		switch {
+		case len(c.Values) < 2:
+		case c.Var.Path != model.AnyPath && mask != nil:
+			c.Summary.SE = replicateSEOnPath(c.Values, mask, c.Var.Path)
+		default:
 			c.Summary.SE = stats.ReplicateMeanSE(c.Values, sampling.Replicates)
 		}
 	}
+}
+
+// replicateSEOnPath is the replicates' standard error of the mean of
+// the values of the trials that ended on path (see onPath).
+func replicateSEOnPath(values, mask []float64, path model.Path) float64 {
+	const R = sampling.Replicates
+	var sums [R]stats.Sum
+	var counts [R]int
+	total := 0
+	for t, x := range values {
+		if (mask[t] > 0) == (path == model.SettledPath) {
+			sums[t%R].Add(x)
+			counts[t%R]++
+			total++
+		}
+	}
+	means, weights := make([]float64, R), make([]float64, R)
+	for k := range R {
+		if counts[k] > 0 {
+			means[k] = sums[k].Value() / float64(counts[k])
+			weights[k] = float64(counts[k]) / float64(total)
+		}
+	}
+	return stats.ReplicateSE(means, weights)
 }
 
 // meanSEOf returns the mean of xs and its standard error under p's
 // sampler: from the replicates under a design, SD/√n otherwise.
 func meanSEOf(p *model.Program, xs []float64) (mean, se float64) {
 	mean, se = meanSE(xs)
-	if p.Sampler() != sampling.Random && len(xs) > 1 {
+	if p.Replicates() == sampling.Replicates && len(xs) > 1 {
 		se = stats.ReplicateMeanSE(xs, sampling.Replicates)
 	}
 	return mean, se
@@ -48,7 +79,7 @@ type replicateSums struct {
 // newReplicateSums returns the sums for a streamed run of p with nseg
 // segments and nvars vars, or nil when p's draws are not a design.
 func newReplicateSums(p *model.Program, nseg, nvars int) *replicateSums {
-	if p.Sampler() == sampling.Random {
+	if p.Replicates() != sampling.Replicates {
 		return nil
 	}
 	r := &replicateSums{segs: make([][]stats.Sum, nseg), nvars: nvars}

@@ -14,7 +14,6 @@ import (
 	"github.com/settle-sim/settle/engine/datafile"
 	"github.com/settle-sim/settle/engine/fit"
 	"github.com/settle-sim/settle/engine/money"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -72,7 +71,14 @@ func runFit(cmd *cobra.Command, args []string) error {
 	if kind != "cdf" && kind != "qq" {
 		return failed(exitBadInput, fmt.Errorf("--chart %q: use cdf or qq", kind))
 	}
-	col, err := datafile.Read(path, column, datafile.Limits{})
+	popt, err := projectOptions(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := checkOutputs(fileInputs("the data", path), out); err != nil {
+		return failed(exitBadInput, err)
+	}
+	col, err := datafile.Read(path, column, popt)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -113,8 +119,8 @@ func runFit(cmd *cobra.Command, args []string) error {
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
-		if err := outfile.Write(out, func(w io.Writer) error { return c.Write(w, ext) }); err != nil {
-			return failed(exitBadInput, err)
+		if err := emit(cmd, out, func(w io.Writer) error { return c.Write(w, ext) }); err != nil {
+			return err
 		}
 		out = ""
 	}

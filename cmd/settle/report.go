@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine/htmlreport"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -29,12 +30,12 @@ overlays them output by output.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: runReport,
 	}
-	cmd.Flags().StringP("output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
+	cmd.Flags().StringP("output", "o", "", "write the report to `FILE` (atomically; - for standard output) instead of standard output")
 	return cmd
 }
 
 func runReport(cmd *cobra.Command, args []string) error {
-	docs, labels, err := readResults(args)
+	docs, labels, err := readResults(cmd, args)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -43,6 +44,9 @@ func runReport(cmd *cobra.Command, args []string) error {
 		results = append(results, htmlreport.New(labels[i], d))
 	}
 	out, _ := cmd.Flags().GetString("output")
+	if err := checkOutputs(fileInputs("a result document", args...), out); err != nil {
+		return failed(exitBadInput, err)
+	}
 	if err := emit(cmd, out, func(w io.Writer) error { return htmlreport.Write(w, results) }); err != nil {
 		return err
 	}
@@ -51,7 +55,11 @@ func runReport(cmd *cobra.Command, args []string) error {
 
 // readResults reads result documents and labels each by its file name,
 // or by its path where two share a name.
-func readResults(paths []string) ([]*report.Document, []string, error) {
+func readResults(cmd *cobra.Command, paths []string) ([]*report.Document, []string, error) {
+	popt, err := projectOptions(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
 	var docs []*report.Document
 	labels := make([]string, len(paths))
 	seen := map[string]int{}
@@ -59,7 +67,7 @@ func readResults(paths []string) ([]*report.Document, []string, error) {
 		seen[filepath.Base(p)]++
 	}
 	for i, p := range paths {
-		d, err := readResult(p)
+		d, err := readResult(p, popt)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -72,13 +80,12 @@ func readResults(paths []string) ([]*report.Document, []string, error) {
 	return docs, labels, nil
 }
 
-func readResult(path string) (*report.Document, error) {
-	f, err := os.Open(path)
+func readResult(path string, popt project.Options) (*report.Document, error) {
+	data, err := project.ReadArg(path, project.Data, popt)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	d, err := report.ReadJSON(f)
+	d, err := report.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; write one with settle run --format json -o FILE", path, err)
 	}

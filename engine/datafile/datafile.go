@@ -1,6 +1,7 @@
 // Package datafile reads a column of numbers from a CSV file a person
-// hands to settle (settle fit's data): only a regular file, no larger
-// than a limit, UTF-8 with or without a byte-order mark, a heading row,
+// hands to settle (settle fit's data): read as every file named on the
+// command line is (engine/project), UTF-8 with or without a byte-order
+// mark, a heading row,
 // numbers written plainly (0.35, 143000000, 1e6) or as money (£700m,
 // 1.1bn, £1,200,000), which are read exactly and mark the column as
 // money. Every bad cell is reported at once with its line and column.
@@ -14,24 +15,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/project"
 )
-
-// DefaultMaxBytes is the largest file Read takes when Limits.MaxBytes
-// is 0: 256 MiB, some ten million rows of a few columns.
-const DefaultMaxBytes = 256 << 20
 
 // maxBadCells is how many bad cells are reported one by one.
 const maxBadCells = 20
-
-// Limits bound what Read accepts.
-type Limits struct {
-	MaxBytes int64 // 0 means DefaultMaxBytes
-}
 
 // Column is the numbers of one column of a CSV file.
 type Column struct {
@@ -48,10 +40,13 @@ type Column struct {
 }
 
 // Read reads the numbers of the column headed name from the CSV file at
-// path. A problem with the file is an error that names it; problems
-// with cells are a *diag.ListError with every bad cell's position.
-func Read(path, name string, lim Limits) (*Column, error) {
-	data, err := readFile(path, lim)
+// path, named on the command line: read as settle reads every such file
+// (project.ReadArg: a regular file or a pipe, never a directory, device
+// or socket, within the size limit for data, 256 MiB unless opt raises
+// it). A problem with the file is an error that names it; problems with
+// cells are a *diag.ListError with every bad cell's position.
+func Read(path, name string, opt project.Options) (*Column, error) {
+	data, err := project.ReadArg(path, project.Data, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -62,61 +57,6 @@ func Read(path, name string, lim Limits) (*Column, error) {
 	sum := sha256.Sum256(data)
 	col.SHA256 = hex.EncodeToString(sum[:])
 	return col, nil
-}
-
-// readFile reads path, refusing anything but a regular file and any
-// file larger than the limit (checked before reading and while reading,
-// since a file may grow).
-func readFile(path string, lim Limits) ([]byte, error) {
-	max := lim.MaxBytes
-	if max <= 0 {
-		max = DefaultMaxBytes
-	}
-	// Look before opening: opening a named pipe would wait for a writer.
-	fi, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (it is a %s); give a CSV file", path, kind(fi.Mode()))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	defer f.Close()
-	// and check that what was opened is what was looked at.
-	if fi2, err := f.Stat(); err != nil || !os.SameFile(fi, fi2) {
-		return nil, fmt.Errorf("%s changed while being opened; try again", path)
-	}
-	if fi.Size() > max {
-		return nil, fmt.Errorf("%s is %s bytes, more than the limit of %s; give a smaller file", path, money.FormatNumber(float64(fi.Size())), money.FormatNumber(float64(max)))
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s grew past the limit of %s bytes while being read", path, money.FormatNumber(float64(max)))
-	}
-	return data, nil
-}
-
-func kind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	case m&os.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }
 
 // Parse reads the numbers of the column headed name from CSV data read

@@ -5,10 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/project"
 )
 
 func write(t *testing.T, body string) string {
@@ -32,7 +32,7 @@ func TestRead(t *testing.T) {
 		{"byte-order mark, spaces, empty cells", "\uFEFFcase, award \na, 3\nb,\nc\n", "award", []float64{3}, false, 2},
 		{"crlf", "x\r\n1\r\n2\r\n", "x", []float64{1, 2}, false, 0},
 	} {
-		col, err := Read(write(t, tc.body), tc.column, Limits{})
+		col, err := Read(write(t, tc.body), tc.column, project.Options{})
 		if err != nil {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
@@ -51,31 +51,26 @@ func TestRead(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo.csv")
-	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	big := write(t, "x\n"+strings.Repeat("1\n", 100))
 	for _, tc := range []struct {
 		path, column string
-		lim          Limits
+		opt          project.Options
 		want         string
 	}{
-		{dir, "x", Limits{}, "is not a regular file (it is a directory)"},
-		{fifo, "x", Limits{}, "is not a regular file (it is a named pipe)"},
-		{filepath.Join(dir, "nosuch.csv"), "x", Limits{}, "no such file"},
-		{big, "x", Limits{MaxBytes: 100}, "202 bytes, more than the limit of 100"},
-		{write(t, ""), "x", Limits{}, "is empty"},
-		{write(t, "case,award\n"), "award", Limits{}, "column award has no numbers"},
-		{write(t, "case,awrad\na,1\n"), "award", Limits{}, `has no column "award"; did you mean awrad?`},
+		{dir, "x", project.Options{}, "is a directory"},
+		{filepath.Join(dir, "nosuch.csv"), "x", project.Options{}, "no such file"},
+		{big, "x", project.Options{MaxFileSize: 100}, "limit"},
+		{write(t, ""), "x", project.Options{}, "is empty"},
+		{write(t, "case,award\n"), "award", project.Options{}, "column award has no numbers"},
+		{write(t, "case,awrad\na,1\n"), "award", project.Options{}, `has no column "award"; did you mean awrad?`},
 	} {
-		_, err := Read(tc.path, tc.column, tc.lim)
+		_, err := Read(tc.path, tc.column, tc.opt)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.path, err, tc.want)
 		}
 	}
 	// Every bad cell is reported at once, each at its line and column.
-	_, err := Read(write(t, "case,award\na,1\nb,lots\nc,£7OOm\n"), "award", Limits{})
+	_, err := Read(write(t, "case,award\na,1\nb,lots\nc,£7OOm\n"), "award", project.Options{})
 	var le *diag.ListError
 	if !errors.As(err, &le) || len(le.List) != 2 {
 		t.Fatalf("bad cells: %v", err)

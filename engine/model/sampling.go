@@ -28,6 +28,10 @@ type plan struct {
 	dims   []dimension
 	method sampling.Method
 	trials uint64 // the design's trial count, for Latin hypercubes
+	// replicates is the number of independent randomisations of the
+	// design the trials are split into: sampling.Replicates for a run,
+	// whose standard errors come from them, or 1 for one design.
+	replicates uint64
 
 	corr     *Correlation
 	copula   *sampling.Copula
@@ -115,20 +119,24 @@ func (pl *plan) newState(s *State) {
 // fill sets the uniforms of trial. It does not allocate.
 func (pl *plan) fill(s *State, seed, trial uint64) {
 	q := s.qs.q
-	// A design's trials fall into independent replicates, each its own
-	// Latin hypercube or scrambled Sobol' sequence (sampling.Replicates).
-	r, j := sampling.Replicate(trial)
+	// A run's trials fall into independent replicates, each its own Latin
+	// hypercube or scrambled Sobol' sequence (sampling.Replicates): trial
+	// i is point j = i div R of replicate r = i mod R, of m points.
+	r, j, m := uint64(0), trial, pl.trials
+	if pl.replicates > 1 {
+		r, j = sampling.Replicate(trial)
+		m = sampling.ReplicateSize(r, pl.trials)
+	}
 	switch pl.method {
 	case sampling.LHS:
-		m := sampling.ReplicateSize(r, pl.trials)
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.LatinHypercube(j, m, sampling.ReplicateKey(sampling.Key(seed, dm.site), r), s.Src.Float64())
+			q[d] = sampling.LatinHypercube(j, m, pl.key(seed, dm.site, r), s.Src.Float64())
 		}
 	case sampling.Sobol:
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.SobolUniform(j, d, sampling.ReplicateKey(sampling.Key(seed, dm.site), r), s.Src.Float64())
+			q[d] = sampling.SobolUniform(j, d, pl.key(seed, dm.site, r), s.Src.Float64())
 		}
 	}
 	if pl.copula == nil {
@@ -158,6 +166,15 @@ func (pl *plan) fill(s *State, seed, trial uint64) {
 	}
 }
 
+// key is the key of site's design in replicate r.
+func (pl *plan) key(seed, site, r uint64) uint64 {
+	k := sampling.Key(seed, site)
+	if pl.replicates > 1 {
+		k = sampling.ReplicateKey(k, r)
+	}
+	return k
+}
+
 // jitterSalt separates the stream that jitters a design's points from
 // the site's own.
 const jitterSalt = 0x6a09e667f3bcc909
@@ -168,12 +185,33 @@ func (p *Program) Sampler() sampling.Method { return p.plan.method }
 // Correlation returns the rank correlations p imposes, or nil.
 func (p *Program) Correlation() *Correlation { return p.plan.corr }
 
+// Replicates returns the number of independent randomisations of the
+// design p's trials are split into; 0 under plain pseudo-random
+// sampling.
+func (p *Program) Replicates() int {
+	if p.plan.method == sampling.Random {
+		return 0
+	}
+	return int(p.plan.replicates)
+}
+
 // Dimensions returns the number of draw sites of p.
 func (p *Program) Dimensions() int { return len(p.plan.dims) }
 
 // WithSampler returns a copy of p whose uniforms are chosen by method
-// for a run of trials trials. Random returns p itself.
+// for a run of trials trials: under a design (Latin hypercube, Sobol')
+// sampling.Replicates independent randomisations of it, so that the
+// run's standard errors can come from their spread. Random returns p
+// itself.
 func (p *Program) WithSampler(method sampling.Method, trials int) (*Program, error) {
+	return p.WithDesign(method, trials, true)
+}
+
+// WithDesign is WithSampler with the design's trials split into
+// sampling.Replicates randomisations when replicated, else one design of
+// all the trials, which balances them best but gives no estimate of its
+// own error.
+func (p *Program) WithDesign(method sampling.Method, trials int, replicated bool) (*Program, error) {
 	if method == sampling.Random {
 		return p, nil
 	}
@@ -182,7 +220,10 @@ func (p *Program) WithSampler(method sampling.Method, trials int) (*Program, err
 			len(p.plan.dims), sampling.MaxSobolDims)
 	}
 	q := *p
-	q.plan.method, q.plan.trials = method, uint64(trials)
+	q.plan.method, q.plan.trials, q.plan.replicates = method, uint64(trials), 1
+	if replicated {
+		q.plan.replicates = sampling.Replicates
+	}
 	return &q, nil
 }
 

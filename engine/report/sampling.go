@@ -188,14 +188,6 @@ func (d *Document) missed(m Miss) string {
 	return fmt.Sprintf("%s se %s against %s", m.Output, format(m.SE), format(m.Target))
 }
 
-// finite is &x, or nil when x is NaN (not measured).
-func finite(x float64) *float64 {
-	if math.IsNaN(x) {
-		return nil
-	}
-	return &x
-}
-
 // copulaName says which copula imposed the dependence: "t copula (4 df)".
 func (c *Correlations) copulaName() string {
 	switch c.Copula {
