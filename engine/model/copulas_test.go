@@ -1,8 +1,6 @@
 package model_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/settle-sim/settle/engine/model"
@@ -29,14 +27,7 @@ func TestCopulaEvalAllocs(t *testing.T) {
 		base := compile(t, copulaInputs+corr)
 		for _, m := range []sampling.Method{sampling.Random, sampling.LHS, sampling.Sobol} {
 			p, _ := base.WithSampler(m, 10000)
-			s := p.NewState()
-			trial := 0
-			if n := testing.AllocsPerRun(500, func() {
-				if err := p.Eval(s, 1, trial); err != nil {
-					panic(err)
-				}
-				trial++
-			}); n != 0 {
+			if n := evalAllocs(p); n != 0 {
 				t.Errorf("%v, %q: Eval allocates %v times a trial", m, corr, n)
 			}
 		}
@@ -120,15 +111,4 @@ func loadDiags(t *testing.T, text string) []string {
 		t.Fatalf("%q compiled, want an error", text)
 	}
 	return diagsOf(t, err, dir)
-}
-
-func tryLoad(t *testing.T, text string) (*scenario.Scenario, string, error) {
-	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scenario.Load(path)
-	return sc, dir, err
 }

@@ -271,14 +271,7 @@ func TestSamplerEvalAllocs(t *testing.T) {
 	}
 	for _, m := range []sampling.Method{sampling.Random, sampling.LHS, sampling.Sobol} {
 		p, _ := base.WithSampler(m, 10000)
-		s := p.NewState()
-		trial := 0
-		if n := testing.AllocsPerRun(500, func() {
-			if err := p.Eval(s, 1, trial); err != nil {
-				panic(err)
-			}
-			trial++
-		}); n != 0 {
+		if n := evalAllocs(p); n != 0 {
 			t.Errorf("%v: Eval allocates %v times a trial", m, n)
 		}
 	}
