@@ -227,11 +227,19 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 		for j, s := range run.Summaries(m.Columns, bins, workers(opt)) {
 			all[j].Summary = s
 		}
+		replicateErrors(p, all, nil)
 	} else {
 		for j, v := range vars {
 			all[j].Summary = stats.SketchSummary(m.Moments[j], &m.Sketches[j], histogramBins(v))
 		}
 		res.QuantileError = stats.SketchAccuracy
+		ses, err := replicateStream(ctx, p, opt, vars)
+		if err != nil {
+			return nil, err
+		}
+		for j, se := range ses {
+			all[j].Summary.SE = se
+		}
 	}
 	if full {
 		for _, v := range p.Outputs {

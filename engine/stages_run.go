@@ -67,6 +67,7 @@ func runProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Opt
 	for i, s := range run.Summaries(cols, bins, workers(opt)) {
 		todo[i].Summary = s
 	}
+	replicateErrors(p, todo, mask)
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
 	res.Process.Outcome = summarizeProcess(p, pvars, byVar)
 	analyseProcessParties(res, byVar)

@@ -58,6 +58,9 @@ with status 1 when it finds any problem.`,
 					plural(countKind(p.Scenario, scenario.Input), "input"),
 					plural(countKind(p.Scenario, scenario.Rule), "rule"),
 					plural(len(p.Outputs), "output"), stages)
+				for _, n := range engine.DependenceNotes(p) {
+					fmt.Fprintln(out, n)
+				}
 			}
 			if bad > 0 {
 				return failed(exitFailed, fmt.Errorf("%d of %d files have problems", bad, len(args)))

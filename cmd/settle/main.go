@@ -98,5 +98,6 @@ against settlement.`,
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())
 	root.AddCommand(newMergeCmd())
+	root.AddCommand(newFitCmd())
 	return root
 }

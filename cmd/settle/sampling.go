@@ -64,6 +64,7 @@ func target(cmd *cobra.Command, v *settings, opt *engine.Options) error {
 		}
 		t.MaxTrials = int(n)
 	}
+	t.Warn = func(msg string) { fmt.Fprintln(cmd.ErrOrStderr(), "settle: "+msg) }
 	opt.Target = &t
 	return nil
 }

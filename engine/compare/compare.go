@@ -66,6 +66,10 @@ type Meta struct {
 	// Currency is the code of the currency amounts are in, when it is
 	// not GBP.
 	Currency string `json:"currency,omitempty"`
+	// Replicates, when not 0, is the number of independent replicates
+	// each standard error was estimated from (lhs and sobol runs): the
+	// degrees of freedom of Welch's test come from it, not the trials.
+	Replicates int `json:"-"`
 
 	// What the run was made under besides its scenario, seed and trials
 	// (see report.Provenance).
@@ -90,7 +94,7 @@ func (m *Meta) setProvenance(p report.Provenance) {
 func FromDocument(file string, d *report.Document) *Side {
 	s := &Side{
 		Meta: Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials,
-			Currency: d.Currency},
+			Currency: d.Currency, Replicates: replicatesOf(d)},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
 		Figures: Figures(d),
@@ -404,7 +408,7 @@ func row(ov, nv report.Var, old, new *Side, conf float64) *Row {
 		}
 		mt, w.MeanTest = pairedOn(d, ov.Mean, nv.Mean, new.Trials, conf), MeanPaired
 	default:
-		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.Trials, nv.Mean, nv.SE, new.Trials, conf), MeanWelch
+		mt, w.MeanTest = Welch(ov.Mean, ov.SE, old.sampleSize(), nv.Mean, nv.SE, new.sampleSize(), conf), MeanWelch
 	}
 	w.MeanLo, w.MeanHi, w.MeanP = Num(mt.Lo), Num(mt.Hi), Num(mt.P)
 	w.P = w.MeanP
@@ -463,4 +467,23 @@ func roundPair(old, new *Side, xs, ys []float64) ([]float64, []float64) {
 		return out
 	}
 	return round(xs), round(ys)
+}
+
+// replicatesOf is the number of replicates d's standard errors come
+// from; 0 for plain sampling's.
+func replicatesOf(d *report.Document) int {
+	r := 0
+	if d.SEMethod != "" {
+		fmt.Sscanf(d.SEMethod, "%d", &r) // "64 randomised replicates"
+	}
+	return r
+}
+
+// sampleSize is the count behind a side's standard errors: its trials,
+// or its replicates under a design.
+func (m Meta) sampleSize() int {
+	if m.Replicates > 0 {
+		return m.Replicates
+	}
+	return m.Trials
 }

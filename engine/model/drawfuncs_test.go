@@ -193,11 +193,14 @@ func uniformInputs(d int) string {
 	return b.String()
 }
 
-// TestLatinHypercubeStrata checks that with --sampler lhs each input's
-// draws fall one in each of the n equal-probability strata.
+// TestLatinHypercubeStrata checks that with --sampler lhs each
+// replicate's draws of each input (trials r, r+R, r+2R, … for R
+// sampling.Replicates) fall one in each of the replicate's m
+// equal-probability strata.
 func TestLatinHypercubeStrata(t *testing.T) {
 	base := compile(t, uniformInputs(4))
-	for _, n := range []int{1, 7, 1000, 1024} {
+	const R = sampling.Replicates
+	for _, n := range []int{1, 7, 1000, 1024, 3 * R, 5*R + 3} {
 		p, err := base.WithSampler(sampling.LHS, n)
 		if err != nil {
 			t.Fatal(err)
@@ -205,17 +208,20 @@ func TestLatinHypercubeStrata(t *testing.T) {
 		vals := sample(t, p, 42, n, "ua", "ub", "uc", "ud", "t")
 		tri := distuv.NewTriangle(0, 4, 1, nil)
 		for i, xs := range vals {
-			seen := make([]bool, n)
-			for _, x := range xs {
-				u := x
-				if i == 4 {
-					u = tri.CDF(x)
+			for r := range min(n, R) {
+				m := int(sampling.ReplicateSize(uint64(r), uint64(n)))
+				seen := make([]bool, m)
+				for j := r; j < n; j += R {
+					u := xs[j]
+					if i == 4 {
+						u = tri.CDF(u)
+					}
+					k := min(int(u*float64(m)), m-1)
+					if seen[k] {
+						t.Fatalf("n=%d input %d replicate %d: two draws in stratum %d of %d", n, i, r, k, m)
+					}
+					seen[k] = true
 				}
-				k := min(int(u*float64(n)), n-1)
-				if seen[k] {
-					t.Fatalf("n=%d input %d: two draws in stratum %d", n, i, k)
-				}
-				seen[k] = true
 			}
 		}
 	}
@@ -266,14 +272,7 @@ func TestSamplerEvalAllocs(t *testing.T) {
 	}
 	for _, m := range []sampling.Method{sampling.Random, sampling.LHS, sampling.Sobol} {
 		p, _ := base.WithSampler(m, 10000)
-		s := p.NewState()
-		trial := 0
-		if n := testing.AllocsPerRun(500, func() {
-			if err := p.Eval(s, 1, trial); err != nil {
-				panic(err)
-			}
-			trial++
-		}); n != 0 {
+		if n := evalAllocs(p); n != 0 {
 			t.Errorf("%v: Eval allocates %v times a trial", m, n)
 		}
 	}

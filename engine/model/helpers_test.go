@@ -16,16 +16,37 @@ import (
 // load writes text to s.yaml in a new directory and loads it.
 func load(t *testing.T, text string) (*scenario.Scenario, string) {
 	t.Helper()
+	sc, dir, err := tryLoad(t, text)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return sc, dir
+}
+
+// tryLoad writes text to s.yaml in a new directory and loads it,
+// returning the error.
+func tryLoad(t *testing.T, text string) (*scenario.Scenario, string, error) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sc, err := scenario.Load(path)
-	if err != nil {
-		t.Fatalf("Load: %v", err)
-	}
-	return sc, dir
+	return sc, dir, err
+}
+
+// evalAllocs is how many times p's Eval allocates a trial, on average,
+// over 500 trials.
+func evalAllocs(p *model.Program) float64 {
+	s := p.NewState()
+	trial := 0
+	return testing.AllocsPerRun(500, func() {
+		if err := p.Eval(s, 1, trial); err != nil {
+			panic(err)
+		}
+		trial++
+	})
 }
 
 // compile loads and compiles text, failing the test on any error.
@@ -51,6 +72,13 @@ func compileDiags(t *testing.T, text string) []string {
 	if p != nil {
 		t.Error("Compile returned a program with its error")
 	}
+	return diagsOf(t, err, dir)
+}
+
+// diagsOf returns the diagnostics of err, a *diag.ListError, as
+// "s.yaml:line:col: message; hint", paths relative to dir.
+func diagsOf(t *testing.T, err error, dir string) []string {
+	t.Helper()
 	var le *diag.ListError
 	if !errors.As(err, &le) {
 		t.Fatalf("error %v (%T) is not a *diag.ListError", err, err)

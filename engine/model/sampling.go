@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/rng"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 )
@@ -27,21 +28,32 @@ type plan struct {
 	dims   []dimension
 	method sampling.Method
 	trials uint64 // the design's trial count, for Latin hypercubes
+	// replicates is the number of independent randomisations of the
+	// design the trials are split into: sampling.Replicates for a run,
+	// whose standard errors come from them, or 1 for one design.
+	replicates uint64
 
 	corr     *Correlation
 	copula   *sampling.Copula
 	corrDims []int // the dimension of each correlated input, in matrix order
+	mixDim   int   // the t copula's own dimension, for its χ² variable
 }
 
 // Correlation is a scenario's rank correlations as compiled.
 type Correlation struct {
 	Inputs   []*Var
-	Declared []float64 // Spearman correlations as declared, row-major
+	Declared []float64 // correlations as declared, in Measure, row-major
 	Used     []float64 // those imposed: Declared, or its repair
 	Repaired bool
 	// MinEigenvalue is the declared matrix's smallest eigenvalue.
 	MinEigenvalue float64
 	Pairs         []scenario.CorrelationPair
+	// Measure is what Declared and Used hold: scenario.MeasureSpearman
+	// or scenario.MeasureKendall.
+	Measure string
+	// Copula imposes the dependence: its family, parameters, Kendall's
+	// taus and tail dependence.
+	Copula *sampling.Copula
 }
 
 // quantiles is the per-state part of a plan: each dimension's uniform
@@ -99,7 +111,7 @@ func (pl *plan) newState(s *State) {
 		s.qs.q[i] = math.NaN()
 	}
 	if pl.copula != nil {
-		s.qs.u = make([]float64, pl.copula.K)
+		s.qs.u = make([]float64, pl.copula.K+pl.copula.Extra())
 		s.qs.z = make([]float64, pl.copula.K)
 	}
 }
@@ -107,16 +119,24 @@ func (pl *plan) newState(s *State) {
 // fill sets the uniforms of trial. It does not allocate.
 func (pl *plan) fill(s *State, seed, trial uint64) {
 	q := s.qs.q
+	// A run's trials fall into independent replicates, each its own Latin
+	// hypercube or scrambled Sobol' sequence (sampling.Replicates): trial
+	// i is point j = i div R of replicate r = i mod R, of m points.
+	r, j, m := uint64(0), trial, pl.trials
+	if pl.replicates > 1 {
+		r, j = sampling.Replicate(trial)
+		m = sampling.ReplicateSize(r, pl.trials)
+	}
 	switch pl.method {
 	case sampling.LHS:
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.LatinHypercube(trial, pl.trials, sampling.Key(seed, dm.site), s.Src.Float64())
+			q[d] = sampling.LatinHypercube(j, m, pl.key(seed, dm.site, r), s.Src.Float64())
 		}
 	case sampling.Sobol:
 		for d, dm := range pl.dims {
 			s.Src.Site(dm.site ^ jitterSalt)
-			q[d] = sampling.SobolUniform(trial, d, sampling.Key(seed, dm.site), s.Src.Float64())
+			q[d] = sampling.SobolUniform(j, d, pl.key(seed, dm.site, r), s.Src.Float64())
 		}
 	}
 	if pl.copula == nil {
@@ -131,10 +151,28 @@ func (pl *plan) fill(s *State, seed, trial uint64) {
 			u[j] = q[d]
 		}
 	}
+	if pl.copula.Extra() > 0 {
+		k, d := pl.copula.K, pl.mixDim
+		if pl.method == sampling.Random {
+			s.Src.Site(pl.dims[d].site)
+			u[k] = sampling.Open(s.Src.Float64())
+		} else {
+			u[k] = q[d]
+		}
+	}
 	pl.copula.Apply(u, s.qs.z)
 	for j, d := range pl.corrDims {
 		q[d] = u[j]
 	}
+}
+
+// key is the key of site's design in replicate r.
+func (pl *plan) key(seed, site, r uint64) uint64 {
+	k := sampling.Key(seed, site)
+	if pl.replicates > 1 {
+		k = sampling.ReplicateKey(k, r)
+	}
+	return k
 }
 
 // jitterSalt separates the stream that jitters a design's points from
@@ -147,12 +185,33 @@ func (p *Program) Sampler() sampling.Method { return p.plan.method }
 // Correlation returns the rank correlations p imposes, or nil.
 func (p *Program) Correlation() *Correlation { return p.plan.corr }
 
+// Replicates returns the number of independent randomisations of the
+// design p's trials are split into; 0 under plain pseudo-random
+// sampling.
+func (p *Program) Replicates() int {
+	if p.plan.method == sampling.Random {
+		return 0
+	}
+	return int(p.plan.replicates)
+}
+
 // Dimensions returns the number of draw sites of p.
 func (p *Program) Dimensions() int { return len(p.plan.dims) }
 
 // WithSampler returns a copy of p whose uniforms are chosen by method
-// for a run of trials trials. Random returns p itself.
+// for a run of trials trials: under a design (Latin hypercube, Sobol')
+// sampling.Replicates independent randomisations of it, so that the
+// run's standard errors can come from their spread. Random returns p
+// itself.
 func (p *Program) WithSampler(method sampling.Method, trials int) (*Program, error) {
+	return p.WithDesign(method, trials, true)
+}
+
+// WithDesign is WithSampler with the design's trials split into
+// sampling.Replicates randomisations when replicated, else one design of
+// all the trials, which balances them best but gives no estimate of its
+// own error.
+func (p *Program) WithDesign(method sampling.Method, trials int, replicated bool) (*Program, error) {
 	if method == sampling.Random {
 		return p, nil
 	}
@@ -161,7 +220,10 @@ func (p *Program) WithSampler(method sampling.Method, trials int) (*Program, err
 			len(p.plan.dims), sampling.MaxSobolDims)
 	}
 	q := *p
-	q.plan.method, q.plan.trials = method, uint64(trials)
+	q.plan.method, q.plan.trials, q.plan.replicates = method, uint64(trials), 1
+	if replicated {
+		q.plan.replicates = sampling.Replicates
+	}
 	return &q, nil
 }
 
@@ -216,10 +278,25 @@ func (c *compiler) correlations() {
 	if !ok {
 		return
 	}
+	corr.Measure = sc.Measure
+	if sc.Copula == scenario.CopulaClayton {
+		c.claytonCopula(sc, corr)
+		return
+	}
 	k := len(corr.Inputs)
 	psd, minEig := sampling.IsPSD(sc.Matrix, k)
 	corr.MinEigenvalue = minEig
-	normal := sampling.NormalCorrelations(sc.Matrix, k)
+	toNormal, fromNormal := sampling.NormalFromSpearman, sampling.SpearmanFromNormal
+	if sc.Measure == scenario.MeasureKendall {
+		toNormal, fromNormal = sampling.NormalFromKendall, sampling.KendallFromNormal
+	}
+	normal := make([]float64, k*k)
+	for i, x := range sc.Matrix {
+		normal[i] = toNormal(x)
+	}
+	for i := range k {
+		normal[i*k+i] = 1
+	}
 	if psd {
 		psd, _ = sampling.IsPSD(normal, k)
 	}
@@ -235,7 +312,7 @@ func (c *compiler) correlations() {
 		corr.Repaired = true
 		corr.Used = make([]float64, k*k)
 		for i, r := range normal {
-			corr.Used[i] = sampling.SpearmanFromNormal(r)
+			corr.Used[i] = fromNormal(r)
 		}
 		for i := range k {
 			corr.Used[i*k+i] = 1
@@ -247,11 +324,49 @@ func (c *compiler) correlations() {
 		c.diags.Notef(sc.Pos, "correlations: the matrix%s is not positive semi-definite (smallest eigenvalue %.3g), so repair: nearest uses the nearest valid one: %s",
 			conflict(sc), minEig, strings.Join(pairs, ", "))
 	}
-	cop, good := sampling.NewNormalCopula(normal, k)
+	var cop *sampling.Copula
+	good := false
+	if sc.Copula == scenario.CopulaT {
+		cop, good = sampling.NewTCopula(normal, k, sc.DF)
+	} else {
+		cop, good = sampling.NewNormalCopula(normal, k)
+	}
 	if !good {
 		c.diags.Errorf(sc.Pos, "", "correlations: the matrix could not be factored")
 		return
 	}
+	if cop.Extra() > 0 {
+		// The t copula's χ² variable is a dimension of its own, after
+		// every draw site's, so that a design stratifies it too.
+		c.prog.plan.dims = append(c.prog.plan.dims, dimension{site: rng.SiteID("correlations:t", 0)})
+		c.prog.plan.mixDim = len(c.prog.plan.dims) - 1
+	}
+	corr.Copula = cop
+	c.prog.plan.corr, c.prog.plan.copula = corr, cop
+}
+
+// claytonCopula compiles a Clayton copula: each group's Kendall's tau
+// must be above 0 and below 1, and gives its θ = 2τ/(1−τ).
+func (c *compiler) claytonCopula(sc *scenario.Correlations, corr *Correlation) {
+	k := len(corr.Inputs)
+	var groups []sampling.ClaytonGroup
+	ok := true
+	for _, g := range sc.Groups {
+		if !(g.Tau > 0 && g.Tau < 1) {
+			c.diags.Errorf(g.Pos, "a Clayton copula's dependence is positive: give a tau above 0 and below 1, or use copula: t for negative dependence",
+				"correlations: Kendall's tau %v is not between 0 and 1 (exclusive)", g.Tau)
+			ok = false
+			continue
+		}
+		groups = append(groups, sampling.ClaytonGroup{Members: g.Inputs, Theta: sampling.ClaytonTheta(g.Tau)})
+	}
+	if !ok {
+		return
+	}
+	corr.Used = sc.Matrix
+	corr.MinEigenvalue = 1
+	cop := sampling.NewClaytonCopula(k, groups, sc.Upper)
+	corr.Copula = cop
 	c.prog.plan.corr, c.prog.plan.copula = corr, cop
 }
 

@@ -204,7 +204,7 @@ const (
 
 // simulate draws the pilot of party i under q.
 func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, method sampling.Method, workers int) (*pilot, error) {
-	q, err := q.WithSampler(method, n)
+	q, err := q.WithDesign(method, n, false) // one design: the pilot needs balance, not its own error
 	if err != nil {
 		return nil, err
 	}

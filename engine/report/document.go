@@ -14,6 +14,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -50,7 +51,10 @@ type Document struct {
 	VOI VOI `json:"voi,omitempty"`
 
 	// Sampler is lhs or sobol; empty for pseudo-random sampling.
-	Sampler      string        `json:"sampler,omitempty"`
+	Sampler string `json:"sampler,omitempty"`
+	// SEMethod says how each se was estimated when it is not plain
+	// sampling's SD/√n: "64 randomised replicates" under lhs and sobol.
+	SEMethod     string        `json:"se_method,omitempty"`
 	Correlations *Correlations `json:"correlations,omitempty"`
 	Convergence  *Convergence  `json:"convergence,omitempty"`
 
@@ -140,6 +144,7 @@ func New(res *engine.Result) *Document {
 	d.SobolTrials = res.SobolTrials
 	d.VOI = newVOI(res)
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
+	d.SEMethod = sampling.SEMethod(res.Sampler)
 	d.Process = newProcess(res)
 	d.QuantileError = res.QuantileError
 	return d

@@ -116,6 +116,7 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 	writeCorrelations(w, d, false)
 	writeStatistics(w, d, false)
 	writeParties(w, d, false)
+	writeDependence(w, d, false)
 	writeProcess(w, d, false)
 	writeSensitivity(w, d, false)
 	writeSpider(w, d, false)
@@ -142,6 +143,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		}
 	}
 	writeCorrelations(w, d, true)
+	writeDependence(w, d, true)
 	writeStatistics(w, d, true)
 	writeParties(w, d, true)
 	writeProcess(w, d, true)
@@ -153,7 +155,11 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 
 // footnote says what ± means.
 func (d *Document) footnote() string {
-	s := "± se is the standard error of the mean; true/false values show the share of trials where true."
+	how := ""
+	if d.SEMethod != "" {
+		how = ", estimated from " + d.SEMethod + " of the " + d.Sampler + " design"
+	}
+	s := "± se is the standard error of the mean" + how + "; true/false values show the share of trials where true."
 	if len(d.Parties) > 0 {
 		s += "\nCertainty equivalents (CE) and reservation values show ± their standard error (" + d.Parties[0].SEMethod + ")."
 	}

@@ -7,16 +7,37 @@ import (
 	"gonum.org/v1/gonum/mathext"
 )
 
-// Copula correlates k inputs by rank with a Gaussian copula: each
-// trial's independent uniforms for them are mapped to normals, mixed by
-// the Cholesky factor of the normals' correlation matrix and mapped back
-// to uniforms, which go through each input's own inverse CDF, so that
-// every input keeps its marginal distribution.
+// Copula makes k inputs dependent while each keeps its own marginal
+// distribution: each trial's k independent uniforms for them (and, for
+// the t copula, one more) are mapped to k dependent uniforms, which go
+// through each input's own inverse CDF. The mapping is a deterministic
+// function of the uniforms, so copulas compose with Latin hypercube and
+// Sobol' designs as with plain sampling.
+//
+//   - Gaussian (the zero Family): the uniforms are mapped to normals,
+//     mixed by the Cholesky factor L of the normals' correlation matrix
+//     and mapped back with Φ.
+//   - StudentT: as Gaussian, then divided by √(W/ν), W the χ²_ν quantile
+//     of the extra uniform, and mapped back with the t_ν CDF (Demarta
+//     and McNeil, The t copula and related copulas, 2005).
+//   - Clayton: each group's uniforms are turned into a Clayton copula's
+//     by the conditional distribution method (see ClaytonGroup).
 type Copula struct {
 	K int
 	// L is the lower Cholesky factor of the normal correlation matrix,
-	// row-major k×k.
+	// row-major k×k (Gaussian and StudentT).
 	L []float64
+
+	Family Family
+	// DF is the t copula's degrees of freedom ν.
+	DF float64
+	// Groups are the Clayton copula's groups; inputs in different groups
+	// are independent.
+	Groups []ClaytonGroup
+	// Upper turns a Clayton copula round (the survival copula: u ↦ 1 − u
+	// on the way in and out), moving its tail dependence from the lower
+	// tail to the upper.
+	Upper bool
 }
 
 // NormalFromSpearman is the correlation of a bivariate normal whose
@@ -116,22 +137,40 @@ func cholesky(m []float64, k int) ([]float64, bool) {
 	return l, true
 }
 
-// Apply correlates u, k uniforms in (0, 1), in place, using z (k floats)
-// as scratch. It does not allocate.
+// Apply makes u, c.K uniforms in (0, 1) followed by c.Extra() more,
+// dependent, in place, using z (c.K floats) as scratch. It does not
+// allocate.
 func (c *Copula) Apply(u, z []float64) {
-	k := c.K
-	for i := range k {
-		z[i] = mathext.NormalQuantile(u[i])
+	switch c.Family {
+	case StudentT:
+		c.applyT(u, z)
+		return
+	case Clayton:
+		c.applyClayton(u)
+		return
 	}
+	c.normals(u, z)
 	// u_i = Φ(Σ_j≤i L_ij z_j), from the last row up so that z is read
 	// before it is overwritten.
-	for i := k - 1; i >= 0; i-- {
-		s := 0.0
-		for j := 0; j <= i; j++ {
-			s += c.L[i*k+j] * z[j]
-		}
-		u[i] = Open(0.5 * math.Erfc(-s/math.Sqrt2))
+	for i := c.K - 1; i >= 0; i-- {
+		u[i] = Open(0.5 * math.Erfc(-c.row(i, z)/math.Sqrt2))
 	}
+}
+
+// normals sets z_i = Φ⁻¹(u_i) for the copula's K uniforms.
+func (c *Copula) normals(u, z []float64) {
+	for i := range c.K {
+		z[i] = mathext.NormalQuantile(u[i])
+	}
+}
+
+// row is (L z)_i = Σ_j≤i L_ij z_j.
+func (c *Copula) row(i int, z []float64) float64 {
+	s := 0.0
+	for j, l := range c.L[i*c.K : i*c.K+i+1] {
+		s += l * z[j]
+	}
+	return s
 }
 
 // Nearest returns the correlation matrix nearest to m in the Frobenius

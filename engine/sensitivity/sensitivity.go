@@ -48,6 +48,25 @@ func Ranks(xs []float64) []float64 {
 	return r
 }
 
+// order returns the indices of xs in the order of their values, ties in
+// index order.
+func order(xs []float64) []int32 {
+	idx := make([]int32, len(xs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int {
+		switch {
+		case xs[a] < xs[b]:
+			return -1
+		case xs[a] > xs[b]:
+			return 1
+		}
+		return 0
+	})
+	return idx
+}
+
 // Pearson returns the correlation of xs and ys, NaN when either is
 // constant.
 func Pearson(xs, ys []float64) float64 {
