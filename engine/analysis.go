@@ -133,31 +133,23 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 }
 
 // minBatches is the fewest batches whose means give a standard error.
-const minBatches = 8
+const minBatches = 4
 
 // batchErrors sets the standard errors of party i's certainty
-// equivalents and reservation value by batch means (decision.SEMethod):
-// each is computed again on each batch of consecutive trials, and its
-// standard error is the batches' standard deviation over √B. A run of
-// fewer batches (fewer than 8,192 trials) keeps every value, and the
-// certainty equivalents' errors come from the delta method on them
-// instead (decision.Attitude.CertaintyEquivalentSE); the reservation
-// value's and the offer's are then 0, not known, as is a reservation
-// value found by bisection's.
+// equivalents, reservation value and settled certainty equivalent at an
+// offer (decision.SEMethod). A risk-neutral party's certainty equivalent
+// is a mean, whose standard error is the mean's; a risk-averse party's,
+// when the run kept every value, comes from the delta method on them
+// (decision.Attitude.CertaintyEquivalentSE). The others come from batch
+// means: each figure computed again on each of up to 32 batches of
+// consecutive trials, its standard error the batches' standard deviation
+// over √B. With fewer than minBatches batches (a run of fewer than 4,096
+// trials), and for a reservation value found by bisection, they are 0:
+// not known.
 func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool, net, court *Column) {
 	pr.Net.CESE, pr.Court.CESE, pr.Reservation.SE, pr.Reservation.CourtSE = 0, 0, 0, 0
 	if pr.Offer != nil {
 		pr.Offer.SettledSE = 0
-	}
-	if len(batches) < minBatches {
-		if net != nil && net.Values != nil {
-			_, pr.Net.CESE = a.CertaintyEquivalentSE(net.Values)
-		}
-		if court != nil && court.Values != nil {
-			_, pr.Court.CESE = a.CertaintyEquivalentSE(court.Values)
-			pr.Reservation.CourtSE = pr.Court.CESE
-		}
-		return
 	}
 	ce := func(sum run.Sum, e *decision.ExpSum) float64 {
 		if a.Neutral() {
@@ -178,7 +170,25 @@ func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.At
 			res = append(res, probes[0]+(c-ce(b.ProbeSum, &b.ProbeExp))/b.Slopes.First)
 		}
 	}
-	pr.Net.CESE, pr.Court.CESE, pr.Reservation.CourtSE = batchSE(nets), batchSE(courts), batchSE(courts)
+	enough := len(batches) >= minBatches
+	for _, o := range []struct {
+		se    *float64
+		col   *Column
+		batch []float64
+	}{{&pr.Net.CESE, net, nets}, {&pr.Court.CESE, court, courts}} {
+		switch {
+		case a.Neutral() && o.col != nil:
+			*o.se = o.col.Summary.SE
+		case o.col != nil && o.col.Values != nil:
+			_, *o.se = a.CertaintyEquivalentSE(o.col.Values)
+		case enough:
+			*o.se = batchSE(o.batch)
+		}
+	}
+	pr.Reservation.CourtSE = pr.Court.CESE
+	if !enough {
+		return
+	}
 	if offered && pr.Offer != nil {
 		pr.Offer.SettledSE = batchSE(settled)
 	}

@@ -185,12 +185,21 @@ func ReservationValue(p *Party, lo, hi float64) (Reservation, error) {
 	// Bisection on g(f) = CE(settled(f)) − CE(court), monotone in f with
 	// the sign of k.
 	buf := make([]float64, n)
-	return Bisect(p.Name, side, courtCE, lo, hi, func(f float64) (float64, error) {
+	r, err := Bisect(p.Name, side, courtCE, lo, hi, func(f float64) (float64, error) {
 		if err := p.Settled(f, buf); err != nil {
 			return 0, err
 		}
 		return p.Attitude.CertaintyEquivalent(buf), nil
 	})
+	if err != nil {
+		return r, err
+	}
+	slope, atV, err := bisectionSlope(p, r.Value, 1e-3*(probeHi-probeLo))
+	if err != nil {
+		return Reservation{}, err
+	}
+	r.SE, r.CourtSE = reservationSE(p.Attitude, atV, p.Court, slope), courtSE
+	return r, nil
 }
 
 // Range is the settlement range: the figures both sides prefer to court.

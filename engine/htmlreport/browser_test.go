@@ -259,7 +259,7 @@ func TestInspectSeesBlank(t *testing.T) {
 func currentRun(t *testing.T) *report.Document {
 	t.Helper()
 	dir := t.TempDir()
-	ref, err := filepath.Abs("../../scenarios/reference.yaml")
+	ref, err := filepath.Abs("../../scenarios/one-step.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ statistics:
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	buyer, _ := filepath.Abs("../../rules/positions/buyer.yaml")
+	buyer, _ := filepath.Abs("../../rules/positions/one-step-buyer.yaml")
 	// The scenario lies outside the repository it extends: the root is
 	// the file system's.
 	p, err := engine.Spec{Path: path, Positions: []string{buyer}, Project: project.Options{Root: "/"}}.Load()

@@ -11,7 +11,7 @@ import (
 	"github.com/settle-sim/settle/engine/report"
 )
 
-const reference = "../../scenarios/reference.yaml"
+const reference = "../../scenarios/one-step.yaml"
 
 // A sweep over the settlement figure says, per point and party, whether
 // the party accepts: its certainty equivalent of settling at the figure
