@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -292,13 +291,6 @@ func histogramBins(v *model.Var) int {
 		return 2
 	}
 	return 20
-}
-
-func workers(opt Options) int {
-	if opt.Workers > 0 {
-		return opt.Workers
-	}
-	return runtime.GOMAXPROCS(0)
 }
 
 // simulate evaluates opt.Trials trials of p and returns, for each of vars,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,10 +185,7 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	if err != nil {
 		return nil, err
 	}
-	n := opt.Workers
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
+	n := maxWorkers(opt.Workers)
 	errs := make([]error, len(grid))
 	var wg sync.WaitGroup
 	var mu sync.Mutex

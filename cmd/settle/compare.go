@@ -239,6 +239,7 @@ func runOptions(cmd *cobra.Command, sides []*compare.Side, progs []*engineProgra
 	if opt.Workers < 0 {
 		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
 	}
+	noteWorkers(cmd, opt.Workers)
 	return opt, nil
 }
 

@@ -32,6 +32,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 			if err != nil {
 				return failed(exitBadInput, err)
 			}
+			noteWorkers(cmd, v.GetInt("workers"))
 			interval, _ := cmd.Flags().GetDuration("interval")
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
