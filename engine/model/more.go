@@ -157,6 +157,9 @@ func (c *compiler) truncated(n *ast.CallNode) (cx, bool) {
 		if !(fb > fa) {
 			return 0, 0, fmt.Errorf("truncated: %s with parameters %v has no probability between %g and %g", d.call, p[:d.k], a, b)
 		}
+		if msg := dist.CheckTruncation(fa, fb); msg != "" {
+			return 0, 0, fmt.Errorf("truncated: %s with parameters %v between %g and %g: %s", d.call, p[:d.k], a, b, msg)
+		}
 		return fa, fb, nil
 	}
 	if d.konst && lo.konst && hi.konst {
@@ -219,8 +222,7 @@ func (c *compiler) mixture(n *ast.CallNode) (cx, bool) {
 	if !ok || !good {
 		return cx{}, false
 	}
-	cum := make([]float64, len(ws))
-	total := 0.0
+	cum, wv := make([]float64, len(ws)), make([]float64, len(ws))
 	for i, w := range ws {
 		if !w.konst || w.typ != Number {
 			c.errorf(wa.Nodes[i], "make the weights numbers that do not vary from trial to trial", "mixture: weight %d is not a constant", i+1)
@@ -230,9 +232,9 @@ func (c *compiler) mixture(n *ast.CallNode) (cx, bool) {
 			c.errorf(wa.Nodes[i], "weights are relative frequencies, 0 or more", "mixture: weight %d is %v", i+1, w.val)
 			return cx{}, false
 		}
-		total += w.val
-		cum[i] = total
+		wv[i] = w.val
 	}
+	total := dist.Cumulate(cum, wv)
 	if total <= 0 {
 		c.errorf(n, "give at least one positive weight", "mixture: the weights add up to 0")
 		return cx{}, false
@@ -370,6 +372,10 @@ func readColumn(data []byte, col string) ([]float64, bool, error) {
 		lit, err := parseNumber(rec[idx])
 		if err != nil {
 			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %q is not a number", row, rec[idx]),
+				hint: "write numbers such as 0.35, 143000000 or £1.2m"}
+		}
+		if math.IsInf(lit.v, 0) {
+			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %s is beyond the largest number settle holds, about 1.8e308", row, strings.TrimSpace(rec[idx])),
 				hint: "write numbers such as 0.35, 143000000 or £1.2m"}
 		}
 		isMoney = isMoney || lit.money

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -56,6 +58,9 @@ func rewrite(src string) rewritten {
 			if ok {
 				n := max(lit.Len, 1)
 				text := src[i : i+n]
+				if err == nil && math.IsInf(lit.Float(), 0) {
+					err = fmt.Errorf("%s is beyond the largest number settle holds, about 1.8e308", text)
+				}
 				if err != nil {
 					rw.errs = append(rw.errs, litError{off: origRune, msg: err.Error()})
 					emit(text, origRune)
