@@ -33,6 +33,9 @@ func config(cmd *cobra.Command) (*viper.Viper, error) {
 	if file == "" {
 		return v, nil
 	}
+	if err := checkConfigKeys(file); err != nil {
+		return nil, err
+	}
 	v.SetConfigFile(file)
 	v.SetConfigType("yaml")
 	if err := v.ReadInConfig(); err != nil {

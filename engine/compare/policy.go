@@ -15,6 +15,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/yamlkeys"
 )
 
 // A Policy decides which changes fail a comparison. It holds conditions,
@@ -320,11 +321,13 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			*into = append(*into, c)
 		}
 	}
+	// Keys given twice are reported by yamlkeys with both positions, and
+	// the repeats left out.
+	l = append(l, yamlkeys.Duplicates(path, &doc)...)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if seen[k.Value] {
-			l.Errorf(at(k), "", "%s given twice", k.Value)
 			continue
 		}
 		seen[k.Value] = true
@@ -346,7 +349,6 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				nk, nv := v.Content[j], v.Content[j+1]
 				if _, dup := p.namePos[nk.Value]; dup {
-					l.Errorf(at(nk), "", "output %s given twice", nk.Value)
 					continue
 				}
 				p.namePos[nk.Value] = at(nk)
@@ -359,6 +361,7 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			l.Errorf(at(k), diag.DidYouMean(k.Value, []string{"alpha", "fail_if", "outputs"}), "unknown key %q in policy; a policy has alpha, fail_if and outputs", k.Value)
 		}
 	}
+	l.Sort()
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

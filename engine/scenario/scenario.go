@@ -323,6 +323,7 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
 		return pf
 	}
+	l.duplicateKeys(path, &doc)
 	isScenario := r == base || isRoot && (hasKey(top, "outputs") || hasKey(top, "extends"))
 	if isRoot {
 		l.root.IsRuleFile = !isScenario
