@@ -1,8 +1,8 @@
 package model
 
 import (
+	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,6 +16,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/settle-sim/settle/engine/csvfile"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/dist"
 	"github.com/settle-sim/settle/engine/money"
@@ -346,7 +347,7 @@ func hintOf(err error) string {
 // readColumn returns the numbers in the column headed col of CSV data,
 // skipping empty cells, and whether any was written as money.
 func readColumn(data []byte, col string) ([]float64, bool, error) {
-	r := csv.NewReader(strings.NewReader(string(data)))
+	r := csvfile.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {

@@ -50,6 +50,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/csvfile"
 )
 
 // Magic starts every binary samples file.
@@ -295,7 +296,7 @@ func WriteCSV(w io.Writer, s *Set) error {
 // a row of numbers per trial (true and false are read as 1 and 0).
 // Errors name the file, line and column.
 func ReadCSV(r io.Reader, name string) (*Set, error) {
-	cr := csv.NewReader(r)
+	cr := csvfile.NewReader(r)
 	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {

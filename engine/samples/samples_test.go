@@ -126,3 +126,19 @@ func TestCSVErrors(t *testing.T) {
 		t.Errorf("true/false: %v %v", s, err)
 	}
 }
+
+// TestCSVFromExcel: samples saved by Excel as "CSV UTF-8" start with a
+// byte order mark, which is not part of the first column's name; errors
+// count columns as the file shows them.
+func TestCSVFromExcel(t *testing.T) {
+	s, err := Read(strings.NewReader("\uFEFFsupplier_net,won\r\n1.5,TRUE\r\n-2,FALSE\r\n"), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Columns[0].Name != "supplier_net" || !slices.Equal(s.Columns[0].Values, []float64{1.5, -2}) || !slices.Equal(s.Columns[1].Values, []float64{1, 0}) {
+		t.Errorf("read %q %v %v", s.Columns[0].Name, s.Columns[0].Values, s.Columns[1].Values)
+	}
+	if _, err := Read(strings.NewReader("\uFEFFa,b\n1,zz\n"), "x.csv"); err == nil || !strings.Contains(err.Error(), `x.csv:2:3: b: "zz"`) {
+		t.Errorf("error %v, want x.csv:2:3", err)
+	}
+}
