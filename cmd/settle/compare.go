@@ -192,12 +192,9 @@ func readSide(path string) (*compare.Side, error) {
 	}
 	defer fh.Close()
 	if strings.EqualFold(filepath.Ext(path), ".json") {
-		d, err := report.ReadJSON(fh)
+		d, err := report.Read(fh, path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(d.Outputs) == 0 {
-			return nil, fmt.Errorf("%s: not a result document: it has no outputs; write one with settle run --format json -o FILE", path)
+			return nil, err
 		}
 		return compare.FromDocument(path, d), nil
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,12 +77,5 @@ func readResult(path string) (*report.Document, error) {
 		return nil, err
 	}
 	defer f.Close()
-	d, err := report.ReadJSON(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w; write one with settle run --format json -o FILE", path, err)
-	}
-	if d.Version == "" || len(d.Outputs) == 0 {
-		return nil, fmt.Errorf("%s: not a settle result document (no settle_version or outputs); write one with settle run --format json -o FILE", path)
-	}
-	return d, nil
+	return report.Read(f, path)
 }

@@ -245,9 +245,9 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	if err != nil {
 		return broken(err)
 	}
-	base, err := report.ReadJSON(bytes.NewReader(old))
+	base, err := report.Read(bytes.NewReader(old), c.Baseline)
 	if err != nil {
-		return broken(fmt.Errorf("%s: %w", c.Baseline, err))
+		return broken(err)
 	}
 	r, err := compare.Compare(compare.FromDocument(c.Baseline, base), compare.FromDocument(path, doc),
 		compare.Options{Alpha: alpha, Policy: pol})
