@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/money"
 )
 
@@ -95,7 +96,10 @@ func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 		head, rows := d.grid(true)
 		md := format != "table"
 		if md {
-			fmt.Fprintf(w, "### Sweep: %s\n\n%s trials a point · seed %d · settle %s\n\n", d.Scenario.Name, money.FormatNumber(float64(d.Trials)), d.Seed, d.Version)
+			fmt.Fprintf(w, "### Sweep: %s\n\n%s trials a point · seed %d · settle %s\n\n", markdown.Text(d.Scenario.Name), money.FormatNumber(float64(d.Trials)), d.Seed, markdown.Text(d.Version))
+			for i := range head {
+				head[i] = markdown.Text(head[i]) // axis and party names
+			}
 			fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)))
 			for _, r := range rows {
 				fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
