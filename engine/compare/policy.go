@@ -101,6 +101,22 @@ func ksOrNaN(test string, x Num) float64 {
 
 var typeEnv = env(&Row{})
 
+// conditionBuiltins are the functions of expr that conditions may call:
+// arithmetic on the fields, and the little text handling that names and
+// units need. The others are left out: they build lists and strings that
+// a condition has no use for, and repeat(repeat("ab", 10000), 100000)
+// took 33 s before expr's memory budget stopped it.
+var conditionBuiltins = []string{"abs", "ceil", "floor", "round", "min", "max", "len", "lower", "upper", "trim"}
+
+// conditionOptions are the options conditions are compiled with.
+func conditionOptions() []expr.Option {
+	opts := []expr.Option{expr.Env(typeEnv), expr.AsBool(), expr.DisableAllBuiltins()}
+	for _, b := range conditionBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	return opts
+}
+
 // compile compiles a condition; the error's offset is in runes of src.
 func compile(src string) (*cond, int, error) {
 	if strings.TrimSpace(src) == "" {
@@ -110,7 +126,7 @@ func compile(src string) (*cond, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	prog, err := expr.Compile(rw, expr.Env(typeEnv), expr.AsBool())
+	prog, err := expr.Compile(rw, conditionOptions()...)
 	if err != nil {
 		off, msg := 0, err.Error()
 		var fe *file.Error
@@ -128,10 +144,10 @@ func compile(src string) (*cond, int, error) {
 			for k := range typeEnv {
 				names = append(names, k)
 			}
-			if hint := diag.DidYouMean(name, names); hint != "" {
+			if hint := diag.DidYouMean(name, append(names, conditionBuiltins...)); hint != "" {
 				msg += "; " + hint
 			} else {
-				msg += "; a condition may use " + fieldList()
+				msg += "; a condition may use " + fieldList() + " and the functions " + strings.Join(conditionBuiltins, ", ")
 			}
 		}
 		return nil, off, errors.New(msg)
