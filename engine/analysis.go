@@ -11,6 +11,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/sensitivity"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -31,6 +32,11 @@ type PartyResult struct {
 	// View is the position files this party's analysis was made under,
 	// when it has a view of its own (see ApplyViews).
 	View []string
+	// First, in a scenario with stages, is the party's values at the
+	// first opportunity to settle, on its own beliefs; Court is then its
+	// outcome over the trials that end in judgment, and Reservation's
+	// CourtCE its certainty equivalent of going on.
+	First *process.Values
 }
 
 // Outcome summarises a party's outcome for decisions.
@@ -46,7 +52,7 @@ type Outcome struct {
 type Offer struct {
 	Figure     float64
 	SettledCE  float64 // certainty equivalent of settling at Figure
-	BeatsCourt float64 // fraction of trials in which settling does better than court
+	BeatsCourt float64 // fraction of trials in which settling does better than court; NaN in a scenario with stages
 	Accepts    bool    // the party prefers settling at Figure to court
 }
 
@@ -246,6 +252,10 @@ type OutputSensitivity struct {
 	Output   string
 	Spearman []Correlation     // with each sampled input, in evaluation order
 	Tornado  []sensitivity.Bar // largest swing first
+	// Spider (Options.Spider) has a line an input, widest first; Sobol
+	// (Options.SobolTrials) an index a factor, in evaluation order.
+	Spider []sensitivity.SpiderLine
+	Sobol  []sensitivity.SobolIndex
 }
 
 // Correlation is an input's rank correlation with an output.
@@ -335,8 +345,8 @@ func analyseSensitivity(ctx context.Context, res *Result, opt Options) error {
 // each is more optimistic about court than the other allows, there is
 // none. Every view runs on the same trials and seed.
 func ApplyViews(ctx context.Context, res *Result, spec Spec, views map[string][]string, opt Options) error {
-	if len(views) == 0 {
-		return nil
+	if len(views) == 0 || res.Program.IsProcess() {
+		return nil // a process's parties decided on their views already
 	}
 	opt.Progress, opt.Sensitivity = nil, false
 	opt.Trials, opt.Seed = res.Trials, res.Seed

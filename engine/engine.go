@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,8 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
@@ -64,8 +67,18 @@ type Spec struct {
 	Settings  []Setting // inputs replaced, as --set does
 	// Offer, when not empty, is the settlement figure to consider, such
 	// as "£400m": it replaces the input the scenario names as its
-	// settlement figure.
+	// settlement figure. In a scenario with stages it is a fixed offer
+	// that stands at every opportunity to settle.
 	Offer string
+	// Project is where the files the scenario refers to must lie and
+	// how large they may be: its project root and size limits.
+	Project project.Options
+	// Views are the position files that make a party's own beliefs,
+	// by party name, applied after Positions. In a scenario with stages
+	// each party decides on its own beliefs (its view here, else the
+	// scenario's view: for it, else the scenario's); in one without,
+	// ApplyViews reports each party's figures on them.
+	Views map[string][]string
 }
 
 // Load loads, modifies and compiles the scenario s describes.
@@ -77,10 +90,25 @@ func (s Spec) Load() (*model.Program, error) {
 // Check is Load that also returns the notes: overrides, and what each
 // position replaces.
 func (s Spec) Check() (*model.Program, diag.List, error) {
-	sc, err := scenario.Load(s.Path)
+	p, notes, err := s.compile(nil)
+	if err != nil || !p.IsProcess() {
+		return p, notes, err
+	}
+	views, err := s.processViews(p)
+	if err != nil {
+		return nil, notes, err
+	}
+	return p.WithViews(views), notes, nil
+}
+
+// compile loads and compiles the scenario with its positions, then
+// extra position files, then the settings and the offer.
+func (s Spec) compile(extra []string) (*model.Program, diag.List, error) {
+	sc, err := scenario.LoadWith(s.Path, s.Project)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.Positions = append(slices.Clone(s.Positions), extra...)
 	for _, pos := range s.Positions {
 		if err := sc.Apply(pos); err != nil {
 			return nil, sc.Notes, err
@@ -95,11 +123,22 @@ func (s Spec) Check() (*model.Program, diag.List, error) {
 		if sc.Settlement == nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %s names no settlement figure; add settlement: {figure: NAME} naming the input that holds it", s.Offer, s.Path)
 		}
-		if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
+		if sc.IsProcess() {
+			lit, err := money.Parse(s.Offer)
+			if err != nil {
+				return nil, sc.Notes, fmt.Errorf("--offer %s: %v; write an amount such as £150m", s.Offer, err)
+			}
+			sc.Settlement.Offer, sc.Settlement.HasOffer = lit.Float(), true
+		} else if err := sc.Set(sc.Settlement.Figure.Name, s.Offer); err != nil {
 			return nil, sc.Notes, fmt.Errorf("--offer %s: %w", s.Offer, err)
 		}
 	}
 	p, err := model.Compile(sc)
+	if err == nil {
+		if err = checkVOI(p); err != nil {
+			p = nil
+		}
+	}
 	return p, sc.Notes, err
 }
 
@@ -113,6 +152,18 @@ type Options struct {
 	// each sampled input and a tornado from runs with each input held at
 	// its p10 and its p90.
 	Sensitivity bool
+	// Spider adds, for every output, its mean with each sampled input
+	// held at its p10, p25, p50, p75 and p90 (the tornado's two passes
+	// an input and three more).
+	Spider bool
+	// SobolTrials, when positive, adds every output's first-order and
+	// total Sobol' indices for each input, from a Saltelli design of
+	// that many base trials ((inputs + 2) times as many evaluations).
+	SobolTrials int
+
+	// VOI, when not nil, adds the value of information of each party's
+	// decision to settle or go to court (see VOIOptions).
+	VOI *VOIOptions
 
 	// Sampler chooses the draws' uniforms: pseudo-random (the zero
 	// value), Latin hypercube or scrambled Sobol'.
@@ -133,6 +184,15 @@ type Options struct {
 	// time, with the number of trials done so far each time a chunk of
 	// trials finishes. It never affects the result.
 	Progress func(done int)
+
+	// Pilot is the number of pilot trials the parties' decisions in a
+	// scenario with stages are fitted on; 0 means
+	// process.DefaultPilot. Refits is the number of refits on
+	// independent pilots that measure the fit's error; 0 means
+	// DefaultRefits, 1 none. PilotSampler is how the pilots' draws are
+	// made (process.Options.Sampler).
+	Pilot, Refits int
+	PilotSampler  sampling.Method
 }
 
 // Column is the per-trial values of one var with their summary.
@@ -159,6 +219,12 @@ type Result struct {
 	// set; TornadoTrials is the trials each tornado run took.
 	Sensitivity   []*OutputSensitivity
 	TornadoTrials int
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from.
+	SobolTrials int
+	// VOI is the value of information of each party's decision, when
+	// Options.VOI is set.
+	VOI *VOIResult
 
 	// Sampler is how the draws were made; Correlations the declared rank
 	// correlations with those achieved (CorrelationsRepaired when the
@@ -172,6 +238,10 @@ type Result struct {
 	// relative error of the sketch they come from (more trials than
 	// Options.ExactLimit).
 	QuantileError float64
+
+	// Process, for a scenario with stages, is how the parties decided
+	// and how the disputes ended.
+	Process *ProcessResult
 }
 
 // Default trial count and seed for scenarios that give none.
@@ -181,7 +251,8 @@ const (
 )
 
 // Defaults returns the options a scenario asks for: its own trial count
-// and seed, or DefaultTrials and DefaultSeed.
+// and seed, or DefaultTrials and DefaultSeed, and the value of
+// information when it has a voi section.
 func Defaults(p *model.Program) Options {
 	opt := Options{Trials: DefaultTrials, Seed: DefaultSeed}
 	if p.Scenario.HasTrials {
@@ -189,6 +260,9 @@ func Defaults(p *model.Program) Options {
 	}
 	if p.Scenario.HasSeed {
 		opt.Seed = p.Scenario.Seed
+	}
+	if v := p.Scenario.VOI; v != nil {
+		opt.VOI = scenarioVOI(v)
 	}
 	return opt
 }
@@ -213,11 +287,18 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	if opt.Trials < 1 {
 		return nil, fmt.Errorf("trials must be at least 1, not %d", opt.Trials)
 	}
-	p, err := p.WithSampler(opt.Sampler, opt.Trials)
+	p, fit, err := fitProcess(ctx, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	p, err = p.WithSampler(opt.Sampler, opt.Trials)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler}
+	if fit != nil {
+		res.Process = &ProcessResult{Fit: fit}
+	}
 	if full && opt.Trials > exactLimit(opt) {
 		return runSketched(ctx, p, opt, res)
 	}
@@ -228,6 +309,7 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 		cols.add(pt.Court)
 		cols.add(pt.Settled)
 	}
+	pcols := processColumns(p, cols)
 	values, err := simulate(ctx, p, opt, cols.vars)
 	if err != nil {
 		return nil, err
@@ -236,15 +318,33 @@ func run(ctx context.Context, p *model.Program, opt Options, full bool, known *s
 	for i, v := range cols.vars {
 		byVar[v].Values = values[i]
 	}
-	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt))
+	summarize(append(append([]*Column{}, res.Outputs...), res.Inputs...), workers(opt), pathMask(p, byVar))
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
-	if len(p.Parties) > 0 {
+	if res.Process != nil {
+		res.Process.Outcome = summarizeProcess(p, pcols, byVar)
+		analyseProcessParties(res, byVar)
+	} else if len(p.Parties) > 0 {
 		if err := analyseParties(ctx, res, byVar, opt, known); err != nil {
 			return nil, err
 		}
 	}
 	if full && opt.Sensitivity {
 		if err := analyseSensitivity(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.Spider {
+		if err := analyseSpider(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.SobolTrials > 0 {
+		if err := analyseSobol(ctx, res, opt); err != nil {
+			return nil, err
+		}
+	}
+	if full && opt.VOI != nil {
+		if err := analyseVOI(ctx, res, byVar, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -417,8 +517,11 @@ func nonFinite(v *model.Var, trial int, x float64) error {
 		Msg: fmt.Sprintf("value is %v; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x)}
 }
 
-// summarize computes every column's summary, columns in parallel.
-func summarize(cols []*Column, workers int) {
+// summarize computes every column's summary, columns in parallel. A
+// column whose var has a path (model.Var.Path) is summarised over the
+// trials that ended that way, which mask tells: 1 where the dispute
+// settled.
+func summarize(cols []*Column, workers int, mask []float64) {
 	done := map[*Column]bool{}
 	var todo []*Column
 	for _, c := range cols {
@@ -443,7 +546,15 @@ func summarize(cols []*Column, workers int) {
 				if scratch == nil {
 					scratch = make([]float64, len(c.Values))
 				}
-				c.Summary = stats.Summarize(c.Values, histogramBins(c.Var), scratch)
+				values := c.Values
+				if c.Var.Path != model.AnyPath && mask != nil {
+					values = onPath(values, mask, c.Var.Path)
+					if len(values) == 0 {
+						c.Summary = stats.Summary{Quantiles: make([]float64, len(stats.Probs)), Histogram: stats.Histogram{}}
+						continue
+					}
+				}
+				c.Summary = stats.Summarize(values, histogramBins(c.Var), scratch[:len(values)])
 			}
 		}()
 	}

@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
@@ -20,7 +19,7 @@ func FuzzSetting(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) > 1<<12 || bytes.Contains([]byte(s), []byte("/dev")) || bytes.Contains([]byte(s), []byte("/proc")) || bytes.Contains([]byte(s), []byte("/sys")) {
+		if len(s) > 1<<12 {
 			return
 		}
 		defer fuzzguard.Start(s)()

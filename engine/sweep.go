@@ -139,6 +139,9 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 		}
 		axes[i].Unit = v.Unit
 	}
+	if len(spec.Views) > 0 && !base.IsProcess() {
+		return nil, fmt.Errorf("sweep: --view needs a scenario with stages, whose parties decide on their views; run settle run --view at a point instead")
+	}
 	// Load every point first so that bad input is reported before any
 	// work, and only once.
 	programs := make([]*model.Program, len(grid))
@@ -146,7 +149,14 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 		s := spec
 		s.Settings = append([]Setting{}, spec.Settings...)
 		for k, a := range axes {
-			s.Settings = append(s.Settings, Setting{Name: a.Name, Value: strconv.FormatFloat(g[k], 'g', -1, 64)})
+			value := strconv.FormatFloat(g[k], 'g', -1, 64)
+			if base.IsProcess() && base.Figure != nil && a.Name == base.Figure.Name {
+				// The engine sets the figure at each opportunity: a
+				// point's figure is an offer that stands at every one.
+				s.Offer = value
+				continue
+			}
+			s.Settings = append(s.Settings, Setting{Name: a.Name, Value: value})
 		}
 		p, err := s.Load()
 		if err != nil {
@@ -166,6 +176,10 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 	// computed once, on the scenario without the axes.
 	var known *shared
 	reserve, courts := !axesReachDecision(base, axes), !axesReachCourt(base, axes)
+	if base.IsProcess() {
+		// Every point's decisions are fitted on its own.
+		reserve, courts = false, false
+	}
 	if reserve || courts {
 		r, err := run(ctx, base, opt, false, nil)
 		if err != nil {
@@ -181,9 +195,11 @@ func Sweep(ctx context.Context, spec Spec, axes []Axis, opt Options) (*SweepResu
 			}
 		}
 	}
-	restricted, err := restrict(ctx, base, programs, axes, opt)
-	if err != nil {
-		return nil, err
+	var restricted []*model.Program
+	if !base.IsProcess() {
+		if restricted, err = restrict(ctx, base, programs, axes, opt); err != nil {
+			return nil, err
+		}
 	}
 	n := maxWorkers(opt.Workers)
 	errs := make([]error, len(grid))

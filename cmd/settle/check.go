@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,8 +28,12 @@ with status 1 when it finds any problem.`,
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			bad := 0
 			positions, _ := cmd.Flags().GetStringArray("position")
+			popt, err := projectOptions(cmd)
+			if err != nil {
+				return failed(exitBadInput, err)
+			}
 			for _, path := range args {
-				sp := engine.Spec{Path: path, Positions: positions}
+				sp := engine.Spec{Path: path, Positions: positions, Project: popt}
 				p, notes, err := sp.Check()
 				for _, n := range notes {
 					fmt.Fprintln(out, n)
@@ -42,10 +47,14 @@ with status 1 when it finds any problem.`,
 				if p.Scenario.IsRuleFile {
 					kind = "rule file"
 				}
-				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s\n", path, kind,
+				stages := ""
+				if names := p.Scenario.StageNames(); len(names) > 0 {
+					stages = fmt.Sprintf(" and %s (%s)", plural(len(names), "stage"), strings.Join(names, " → "))
+				}
+				fmt.Fprintf(out, "%s: ok: %s with %s, %s, %s%s\n", path, kind,
 					plural(countKind(p.Scenario, scenario.Input), "input"),
 					plural(countKind(p.Scenario, scenario.Rule), "rule"),
-					plural(len(p.Outputs), "output"))
+					plural(len(p.Outputs), "output"), stages)
 			}
 			if bad > 0 {
 				return failed(exitFailed, fmt.Errorf("%d of %d files have problems", bad, len(args)))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/samples"
 	"github.com/settle-sim/settle/engine/scenario"
@@ -87,24 +89,36 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
+	popt, err := projectOptions(cmd)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	policyFile, _ := f.GetString("policy")
+	inputs := fileInputs("the policy", policyFile)
 	// Read the sides that are files of results first: a scenario is run
 	// with their seed and trial count.
 	sides := make([]*compare.Side, 2)
 	progs := make([]*engineProgram, 2)
 	for i, path := range args {
 		if isScenario(path) {
-			p, err := engine.Load(path)
+			sp := engine.Spec{Path: path, Project: popt}
+			p, err := sp.Load()
 			if err != nil {
 				return failed(exitBadInput, err)
 			}
 			progs[i] = &engineProgram{path: path, prog: p}
+			inputs = append(inputs, programInputs(sp, p)...)
 			continue
 		}
-		s, err := readSide(path)
+		s, err := readSide(path, popt)
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
 		sides[i] = s
+		inputs = append(inputs, fileInputs("an input of the comparison", path)...)
+	}
+	if err := checkOutputs(inputs, out); err != nil {
+		return failed(exitBadInput, err)
 	}
 	if progs[0] != nil || progs[1] != nil {
 		opt, err := runOptions(cmd, sides, progs)
@@ -185,19 +199,23 @@ func isScenario(path string) bool {
 
 // readSide reads a result document (.json) or a samples file (binary or
 // .csv).
-func readSide(path string) (*compare.Side, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
+func readSide(path string, popt project.Options) (*compare.Side, error) {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
-		d, err := report.Read(fh, path)
+		data, err := project.ReadArg(path, project.Data, popt)
+		if err != nil {
+			return nil, err
+		}
+		d, err := report.Read(bytes.NewReader(data), path)
 		if err != nil {
 			return nil, err
 		}
 		return compare.FromDocument(path, d), nil
 	}
+	fh, err := project.OpenArg(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
 	set, err := samples.Read(fh, path)
 	if err != nil {
 		return nil, err
@@ -251,7 +269,11 @@ func readPolicy(cmd *cobra.Command) (*compare.Policy, error) {
 	}
 	pol := &compare.Policy{}
 	if file != "" {
-		data, err := os.ReadFile(file)
+		popt, err := projectOptions(cmd)
+		if err != nil {
+			return nil, err
+		}
+		data, err := project.ReadArg(file, project.Scenario, popt)
 		if err != nil {
 			return nil, err
 		}

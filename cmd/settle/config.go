@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+
+	"github.com/settle-sim/settle/engine/project"
 )
 
 // config reads settle's own settings with viper: flags override SETTLE_*
@@ -32,6 +34,15 @@ func config(cmd *cobra.Command) (*viper.Viper, error) {
 	}
 	if file == "" {
 		return v, nil
+	}
+	// Only a regular file of a sensible size: a FIFO would block, a
+	// device never end.
+	if fi, err := os.Stat(file); err == nil && (!fi.Mode().IsRegular() || fi.Size() > project.DefaultMaxScenario) {
+		what := project.Describe(fi.Mode()) + ", not a regular file"
+		if fi.Mode().IsRegular() {
+			what = "larger than " + project.FormatSize(project.DefaultMaxScenario)
+		}
+		return nil, fmt.Errorf("configuration %s: it is %s", file, what)
 	}
 	if err := checkConfigKeys(file); err != nil {
 		return nil, err

@@ -39,6 +39,13 @@ func spec(cmd *cobra.Command, path string) (engine.Spec, error) {
 	}
 	s.Positions, _ = cmd.Flags().GetStringArray("position")
 	s.Offer, _ = cmd.Flags().GetString("offer")
+	if cmd.Flags().Lookup("view") != nil {
+		views, err := parseViews(cmd)
+		if err != nil {
+			return s, err
+		}
+		s.Views = views
+	}
 	return s, nil
 }
 
@@ -47,6 +54,9 @@ func spec(cmd *cobra.Command, path string) (engine.Spec, error) {
 func load(cmd *cobra.Command, v *viper.Viper, path string) (engine.Spec, *model.Program, engine.Options, error) {
 	sp, err := spec(cmd, path)
 	if err != nil {
+		return sp, nil, engine.Options{}, err
+	}
+	if sp.Project, err = projectOptionsOf(v); err != nil {
 		return sp, nil, engine.Options{}, err
 	}
 	p, err := sp.Load()

@@ -13,7 +13,7 @@
 // directory (or --config FILE), and the scenario's own defaults.
 //
 // Exit status is 0 on success, 1 when a check finds problems and 2 on bad
-// usage or bad input.
+// usage or bad input; 130 or 143 when stopped by SIGINT or SIGTERM.
 package main
 
 import (
@@ -51,9 +51,17 @@ func failed(code int, err error) error { return &exitError{code: code, err: err}
 
 // Main runs settle with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, caught, stop := catchSignals(stderr)
+	defer stop()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
+	if s := caught(); s != nil {
+		// Stopped by SIGINT or SIGTERM: whatever the command made of
+		// it, say so and exit as a shell would report it.
+		fmt.Fprintf(stderr, "settle: stopped by %s\n", signalName(s))
+		return signalExit(s)
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -84,6 +92,7 @@ against settlement.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().String("config", "", "read configuration from `FILE` instead of ./settle.yaml")
+	addProjectFlags(root)
 	root.AddCommand(newRunCmd(), newCheckCmd(), newVersionCmd(), newSweepCmd(), newWatchCmd())
 	root.AddCommand(newReportCmd(), newPlotCmd())
 	root.AddCommand(newCompareCmd(), newTestCmd())

@@ -9,20 +9,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
-// emit writes a result with write to the file out, atomically, or to
-// standard output when out is empty. A failure is bad input (exit 2).
+// emit writes a result with write to the file out (atomically when it is
+// a regular file or a new path, through when it is a device, FIFO or
+// socket) or to standard output when out is empty or "-". A failure is
+// bad input (exit 2).
 func emit(cmd *cobra.Command, out string, write func(io.Writer) error) error {
-	var err error
-	if out != "" {
-		err = outfile.Write(out, write)
-	} else {
-		err = write(cmd.OutOrStdout())
-	}
-	if err != nil {
+	if err := writeFile(cmd, out, write); err != nil {
 		return failed(exitBadInput, err)
 	}
 	return nil

@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/htmlreport"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/report"
 )
 
 // chartKinds are the charts plot draws.
-var chartKinds = []string{"s-curve", "histogram", "tornado", "settlement-range"}
+var chartKinds = append([]string{"s-curve", "histogram", "tornado", "settlement-range", "timeline", "endings"}, driverKinds...)
 
 func newPlotCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -26,7 +26,12 @@ documents written by settle run --format json: its cumulative
 distribution with p5, p50 and p95 marked (s-curve, the default), its
 histogram, its tornado (when the document has sensitivity), or the
 settlement range drawn on the settlement figure's distribution. Given
-several documents it overlays their cumulative distributions.`,
+several documents it overlays their cumulative distributions. spider
+and sobol draw an output's spider and Sobol' indices (run with
+--sensitivity=spider or sobol); voi a party's value of information,
+--output naming the party (run with --voi). For a scenario with stages,
+timeline draws the share of disputes still open against time and
+endings where they end.`,
 		Example: `  settle plot result.json --output supplier_net -o supplier_net.png
   settle plot result.json --output supplier_net --chart histogram -o hist.svg
   settle plot before.json after.json --output buyer_cost -o compared.png`,
@@ -56,16 +61,19 @@ func runPlot(cmd *cobra.Command, args []string) error {
 	if format != "png" && format != "svg" {
 		return failed(exitBadInput, fmt.Errorf("-o %s: write a .png or .svg file, or give --format png or svg", out))
 	}
-	docs, labels, err := readResults(args)
+	docs, labels, err := readResults(cmd, args)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := checkOutputs(fileInputs("a result document", args...), out); err != nil {
 		return failed(exitBadInput, err)
 	}
 	c, err := plotChart(docs, labels, name, kind)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	if err := outfile.Write(out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
-		return failed(exitBadInput, err)
+	if err := emit(cmd, out, func(w io.Writer) error { return c.Write(w, format) }); err != nil {
+		return err
 	}
 	return nil
 }
@@ -73,6 +81,15 @@ func runPlot(cmd *cobra.Command, args []string) error {
 // plotChart draws the chart kind of var name.
 func plotChart(docs []*report.Document, labels []string, name, kind string) (*chart.Chart, error) {
 	d := docs[0]
+	if slices.Contains(driverKinds, kind) {
+		if len(docs) > 1 {
+			return nil, fmt.Errorf("--chart %s draws one result; give one file", kind)
+		}
+		if kind != "voi" && findVar(d, name) == nil {
+			return nil, fmt.Errorf("--output NAME is required: %s has outputs %s", labels[0], names(d.Outputs))
+		}
+		return plotDriver(d, labels[0], name, kind)
+	}
 	if kind == "settlement-range" {
 		if len(docs) > 1 {
 			return nil, fmt.Errorf("--chart settlement-range draws one result; give one file")
@@ -90,6 +107,19 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 			marks = append(marks, chart.Mark{Label: p.Name + "'s reservation value", X: p.Reservation})
 		}
 		return chart.SettlementRange(v, "settlement range on "+v.Name, x.Range.Low, x.Range.High, x.Range.Exists, marks)
+	}
+	switch kind {
+	case "timeline", "endings":
+		if len(docs) > 1 {
+			return nil, fmt.Errorf("--chart %s draws one result; give one file", kind)
+		}
+		if d.Process == nil {
+			return nil, fmt.Errorf("%s has no process section: --chart %s needs a scenario with stages", labels[0], kind)
+		}
+		if kind == "timeline" {
+			return chart.Timeline(d.Process, "how long the dispute lasts")
+		}
+		return chart.Endings(d.Process, "where the dispute ends")
 	}
 	if name == "" {
 		return nil, fmt.Errorf("--output NAME is required; %s has outputs %s", labels[0], names(d.Outputs))

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine/htmlreport"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -28,12 +29,12 @@ overlays them output by output.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: runReport,
 	}
-	cmd.Flags().StringP("output", "o", "", "write the report to `FILE` (atomically) instead of standard output")
+	cmd.Flags().StringP("output", "o", "", "write the report to `FILE` (atomically; - for standard output) instead of standard output")
 	return cmd
 }
 
 func runReport(cmd *cobra.Command, args []string) error {
-	docs, labels, err := readResults(args)
+	docs, labels, err := readResults(cmd, args)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -42,6 +43,9 @@ func runReport(cmd *cobra.Command, args []string) error {
 		results = append(results, htmlreport.New(labels[i], d))
 	}
 	out, _ := cmd.Flags().GetString("output")
+	if err := checkOutputs(fileInputs("a result document", args...), out); err != nil {
+		return failed(exitBadInput, err)
+	}
 	if err := emit(cmd, out, func(w io.Writer) error { return htmlreport.Write(w, results) }); err != nil {
 		return err
 	}
@@ -50,7 +54,11 @@ func runReport(cmd *cobra.Command, args []string) error {
 
 // readResults reads result documents and labels each by its file name,
 // or by its path where two share a name.
-func readResults(paths []string) ([]*report.Document, []string, error) {
+func readResults(cmd *cobra.Command, paths []string) ([]*report.Document, []string, error) {
+	popt, err := projectOptions(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
 	var docs []*report.Document
 	labels := make([]string, len(paths))
 	seen := map[string]int{}
@@ -58,7 +66,7 @@ func readResults(paths []string) ([]*report.Document, []string, error) {
 		seen[filepath.Base(p)]++
 	}
 	for i, p := range paths {
-		d, err := readResult(p)
+		d, err := readResult(p, popt)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -71,11 +79,10 @@ func readResults(paths []string) ([]*report.Document, []string, error) {
 	return docs, labels, nil
 }
 
-func readResult(path string) (*report.Document, error) {
-	f, err := os.Open(path)
+func readResult(path string, popt project.Options) (*report.Document, error) {
+	data, err := project.ReadArg(path, project.Data, popt)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return report.Read(f, path)
+	return report.Read(bytes.NewReader(data), path)
 }

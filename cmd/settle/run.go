@@ -35,11 +35,12 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
-	f.StringArray("view", nil, "compute a party's figures on its own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable")
+	f.StringArray("view", nil, "a party's own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable. With stages the party decides on them; without, its figures are computed on them")
 	addTargetFlags(f)
-	f.Bool("sensitivity", true, "report what drives each output: rank correlations and a tornado (two extra passes of up to 50,000 trials an input)")
+	addVOIFlags(f)
+	addSensitivityFlags(f, "true")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
-	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
+	f.StringP("output", "o", "", "write the result to `FILE` (atomically; through for a device, FIFO or socket; - for standard output) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report progress and timing on standard error")
 	addSamplesFlag(cmd)
 	addProgressFlag(f)
@@ -60,13 +61,22 @@ func run(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	opt.Sensitivity = v.GetBool("sensitivity")
+	if err := sensitivityOptions(v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := voiOptions(cmd, v, &opt); err != nil {
+		return failed(exitBadInput, err)
+	}
 	if err := target(cmd, v, &opt); err != nil {
 		return failed(exitBadInput, err)
 	}
 
-	views, err := parseViews(cmd)
+	viewed, err := viewInputs(sp, sp.Views)
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	samplesOut, _ := cmd.Flags().GetString("samples")
+	if err := checkOutputs(append(programInputs(sp, p), viewed...), out, "--samples", samplesOut); err != nil {
 		return failed(exitBadInput, err)
 	}
 	mode, err := progressMode(v)
@@ -81,7 +91,7 @@ func run(cmd *cobra.Command, args []string) error {
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
 	if err == nil {
-		err = engine.ApplyViews(ctx, res, sp, views, opt)
+		err = engine.ApplyViews(ctx, res, sp, sp.Views, opt)
 	}
 	bar.Stop()
 	if err != nil {
@@ -118,6 +128,9 @@ func run(cmd *cobra.Command, args []string) error {
 // files, in order.
 func parseViews(cmd *cobra.Command) (map[string][]string, error) {
 	flags, _ := cmd.Flags().GetStringArray("view")
+	if len(flags) == 0 {
+		return nil, nil
+	}
 	views := map[string][]string{}
 	for _, f := range flags {
 		party, file, ok := strings.Cut(f, "=")

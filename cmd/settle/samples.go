@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/settle-sim/settle/engine"
-	"github.com/settle-sim/settle/engine/outfile"
 	"github.com/settle-sim/settle/engine/parquetfile"
 	"github.com/settle-sim/settle/engine/samples"
 )
@@ -19,7 +18,7 @@ func addSamplesFlag(cmd *cobra.Command) {
 }
 
 // writeSamples writes the run's per-trial samples to the file --samples
-// names, if any, atomically, in the format its extension asks for.
+// names, if any, in the format its extension asks for (see writeFile).
 func writeSamples(cmd *cobra.Command, res *engine.Result) error {
 	path, _ := cmd.Flags().GetString("samples")
 	if path == "" {
@@ -35,7 +34,7 @@ func writeSamples(cmd *cobra.Command, res *engine.Result) error {
 	default:
 		write = func(w io.Writer) error { return samples.Write(w, set) }
 	}
-	if err := outfile.Write(path, write); err != nil {
+	if err := writeFile(cmd, path, write); err != nil {
 		return failed(exitBadInput, err)
 	}
 	return nil

@@ -35,6 +35,7 @@ a point equals a plain run with --set at that value.`,
 	f := cmd.Flags()
 	addScenarioFlags(f)
 	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
+	f.StringArray("view", nil, "in a scenario with stages, a party's own beliefs on which it decides: `PARTY=FILE`; repeatable")
 	f.String("format", "", "output format: table, json, csv or markdown (default: from -o's extension, else table)")
 	f.StringP("output", "o", "", "write the result to `FILE` (atomically) instead of standard output")
 	f.BoolP("quiet", "q", false, "do not report timing on standard error")
@@ -63,8 +64,11 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
-	sp, _, opt, err := load(cmd, v, args[0])
+	sp, p, opt, err := load(cmd, v, args[0])
 	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if err := checkOutputs(programInputs(sp, p), out); err != nil {
 		return failed(exitBadInput, err)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)

@@ -98,6 +98,19 @@ func runTest(cmd *cobra.Command, args []string) error {
 	noteWorkers(cmd, workers)
 	quiet, _ := f.GetBool("quiet")
 	opt := baseline.Options{Dir: dir, Update: update, Policy: pol, Alpha: alpha, Workers: workers}
+	if opt.Project, err = projectOptions(cmd); err != nil {
+		return failed(exitBadInput, err)
+	}
+	inputs, err := baseline.Files(opt)
+	if err != nil {
+		return failed(exitBadInput, err)
+	}
+	if file, _ := f.GetString("policy"); file != "" {
+		inputs = append(inputs, fileInputs("the policy", file)...)
+	}
+	if err := checkOutputs(inputs, out); err != nil {
+		return failed(exitBadInput, err)
+	}
 	if !quiet {
 		opt.Logf = func(format string, args ...any) {
 			fmt.Fprintf(cmd.ErrOrStderr(), "settle: "+format+"\n", args...)

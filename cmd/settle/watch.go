@@ -32,6 +32,9 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 			if err != nil {
 				return failed(exitBadInput, err)
 			}
+			if sp.Project, err = projectOptionsOf(v); err != nil {
+				return failed(exitBadInput, err)
+			}
 			noteWorkers(cmd, v.GetInt("workers"))
 			interval, _ := cmd.Flags().GetDuration("interval")
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
@@ -40,7 +43,9 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 				Spec: sp,
 				Options: func(p *model.Program) (engine.Options, error) {
 					opt, err := options(v, p)
-					opt.Sensitivity = v.GetBool("sensitivity")
+					if err == nil {
+						err = sensitivityOptions(v, &opt)
+					}
 					return opt, err
 				},
 				Interval: interval,
@@ -51,7 +56,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
-	f.Bool("sensitivity", false, "also report what drives each output")
+	addSensitivityFlags(f, "false")
 	f.Duration("interval", 250*time.Millisecond, "how often to look for saved files")
 	return cmd
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/compare"
 	"github.com/settle-sim/settle/engine/outfile"
+	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -46,6 +47,9 @@ type Options struct {
 	Alpha   float64              // significance level; 0 means the policy's, else 0.05
 	Workers int                  // for each run; 0 means one per CPU
 	Logf    func(string, ...any) // progress, one line per scenario; may be nil
+	// Project is the project root and size limits each scenario is
+	// loaded with.
+	Project project.Options
 }
 
 // Status is the outcome for one scenario.
@@ -135,7 +139,7 @@ func BaselinePath(dir, path string) string {
 // error when there is none.
 func LoadPolicy(dir string) (*compare.Policy, string, error) {
 	path := filepath.Join(dir, DirName, PolicyName)
-	data, err := os.ReadFile(path)
+	data, err := project.ReadFile(path, project.Scenario, project.Options{})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", nil
 	}
@@ -200,7 +204,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Broken, err.Error()
 		return c, nil
 	}
-	p, err := engine.Load(path)
+	p, err := engine.Spec{Path: path, Project: opt.Project}.Load()
 	if err != nil {
 		return broken(err)
 	}
@@ -222,7 +226,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	for _, v := range doc.Outputs {
 		outputs = append(outputs, v.Name)
 	}
-	old, err := os.ReadFile(c.Baseline)
+	old, err := project.ReadFile(c.Baseline, project.Data, opt.Project)
 	if opt.Update {
 		switch {
 		case err == nil && bytes.Equal(old, buf.Bytes()):
@@ -261,7 +265,7 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 		c.Status, c.Detail = Identical, "identical to the baseline"
 	case r.Failed:
 		var why []string
-		for _, w := range r.Outputs {
+		for _, w := range append(slices.Clone(r.Outputs), r.Figures...) {
 			for _, f := range w.Fired {
 				why = append(why, fmt.Sprintf("%s: %s", w.Name, f))
 			}

@@ -53,6 +53,13 @@ func charts(t *testing.T) map[string]*Chart {
 		"tornado": must(Tornado("what moves supplier_net", "supplier_net", net.Mean,
 			[]TornadoBar{{"claim", -20e6, 30e6}, {"p_liability", -60e6, 70e6}}, net.Format)),
 		"range": must(SettlementRange(net, "supplier", 10e6, 60e6, true, []Mark{{"expected value", net.Mean}})),
+		"voi": must(VOI("what knowing is worth to the supplier", 63e6,
+			[]VOIBar{{"liability", 63e6, 0.1e6}, {"p_liability", 15e6, 0.2e6}, {"claim", 0, 0}}, net.Format)),
+		"sobol": must(Sobol("variance of supplier_net", []SobolBar{
+			{"liability", 0.08, 0.07, 0.1, 0.64, 0.61, 0.67}, {"claim", 0.04, 0.03, 0.04, 0.05, 0.048, 0.051}})),
+		"spider": must(Spider("supplier_net", "supplier_net", []SpiderLine{
+			{"claim", []float64{0.1, 0.25, 0.5, 0.75, 0.9}, []float64{-10e6, -2e6, 3e6, 8e6, 12e6}},
+			{"liability", []float64{0.1, 0.25, 0.5, 0.75, 0.9}, []float64{-40e6, -40e6, -40e6, 60e6, 60e6}}}, net.Format)),
 	}
 }
 
@@ -170,5 +177,26 @@ func TestCDF(t *testing.T) {
 	}
 	if !found {
 		t.Error("p50 not on the curve")
+	}
+}
+
+func TestProcessCharts(t *testing.T) {
+	pr := &report.Process{
+		Opportunities: []report.Opportunity{{Stage: "negotiation", PReach: 1, PSettle: 0.3}, {Stage: "trial", PReach: 0.7, PSettle: 0.5}},
+		PJudgment:     0.2,
+		Timeline:      []report.TimePoint{{Years: 0, POpen: 1}, {Years: 1, POpen: 0.7}, {Years: 3, POpen: 0.2}, {Years: 4, POpen: 0}},
+	}
+	for name, draw := range map[string]func(*report.Process, string) (*Chart, error){"timeline": Timeline, "endings": Endings} {
+		c, err := draw(pr, name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		svg, err := c.InlineSVG(name)
+		if err != nil || !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, "<path") {
+			t.Errorf("%s: no chart drawn (%v)", name, err)
+		}
+		if _, err := draw(nil, name); err == nil {
+			t.Errorf("%s of a result without stages: no error", name)
+		}
 	}
 }

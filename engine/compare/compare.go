@@ -40,6 +40,9 @@ type Side struct {
 	Parties []report.Party
 	// Samples are the per-trial values of outputs by name, when known.
 	Samples map[string][]float64
+	// Figures are the document's estimates besides its outputs: values
+	// of information, Sobol' indices.
+	Figures []Figure
 }
 
 // Meta identifies a side.
@@ -60,6 +63,7 @@ func FromDocument(file string, d *report.Document) *Side {
 		Meta:    Meta{File: file, Scenario: d.Scenario.Name, Version: d.Version, Seed: d.Seed, HasSeed: true, Trials: d.Trials},
 		Outputs: d.Outputs,
 		Parties: d.Parties,
+		Figures: Figures(d),
 	}
 }
 
@@ -132,6 +136,9 @@ type Result struct {
 	// they are shown, not tested; the outputs they rest on are tested
 	// above.
 	Parties []PartyRow `json:"parties,omitempty"`
+	// Figures compares the values of information and Sobol' indices
+	// both sides have (see Figure).
+	Figures []*Row `json:"figures,omitempty"`
 	// NotCompared are the outputs (and parties, as "party NAME") that
 	// could not be compared, and why.
 	NotCompared []Mismatch `json:"not_compared"`
@@ -303,6 +310,9 @@ func Compare(old, new *Side, opt Options) (*Result, error) {
 				r.Failed = true
 			}
 		}
+	}
+	if err := r.figures(old, new, opt, 1-alpha); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -30,16 +30,21 @@ import (
 //	  supplier_net:
 //	    - significant && abs(mean_abs) > £5m
 //	    - p5_rel < -0.10
+//	  voi.supplier.evpi: significant && abs(mean_abs) > £2m   # a figure (see Figure)
+//	figures: significant && abs(mean_rel) > 0.25   # every figure without its own
 //
 // An output listed under outputs is judged by its own conditions instead
 // of fail_if; conditions added with AddFailIf (the --fail-if flag) apply
-// to every output besides. Amounts may be written as money: £5m.
+// to every output besides. Figures (values of information, Sobol'
+// indices) are judged only by conditions that name them or by figures:.
+// Amounts may be written as money: £5m.
 type Policy struct {
 	// Alpha is the significance level the file asks for, or 0.
 	Alpha float64
 
 	all       []*cond            // for every output
 	deflt     []*cond            // for outputs without their own
+	figs      []*cond            // for figures without their own (figures.go)
 	perOutput map[string][]*cond // by output name
 	order     []string           // names in perOutput, in file order
 	namePos   map[string]diag.Pos
@@ -226,7 +231,7 @@ func (p *Policy) AddFailIf(src string) error {
 
 // IsEmpty reports whether p has no conditions.
 func (p *Policy) IsEmpty() bool {
-	return p == nil || len(p.all) == 0 && len(p.deflt) == 0 && len(p.perOutput) == 0
+	return p == nil || len(p.all) == 0 && len(p.deflt) == 0 && len(p.perOutput) == 0 && len(p.figs) == 0
 }
 
 // Rules lists the conditions in force.
@@ -237,6 +242,9 @@ func (p *Policy) Rules() []Rule {
 	}
 	for _, c := range p.deflt {
 		rs = append(rs, Rule{"*", c.src})
+	}
+	for _, c := range p.figs {
+		rs = append(rs, Rule{"figures", c.src})
 	}
 	for _, name := range p.order {
 		for _, c := range p.perOutput[name] {
@@ -254,6 +262,11 @@ func (p *Policy) Eval(w *Row) ([]string, error) {
 	} else {
 		conds = append(conds, p.deflt...)
 	}
+	return fire(conds, w)
+}
+
+// fire returns the conditions of conds that hold for w.
+func fire(conds []*cond, w *Row) ([]string, error) {
 	e := env(w)
 	var fired []string
 	for _, c := range conds {
@@ -268,12 +281,25 @@ func (p *Policy) Eval(w *Row) ([]string, error) {
 	return fired, nil
 }
 
+// EvalFigure returns the conditions that fire for the figure w: its
+// own, or else the policy's figures: conditions. Conditions for every
+// output do not apply to figures.
+func (p *Policy) EvalFigure(w *Row) ([]string, error) {
+	conds, ok := p.perOutput[w.Name]
+	if !ok {
+		conds = p.figs
+	}
+	return fire(conds, w)
+}
+
 // CheckOutputs reports, with their positions, the outputs the policy
-// names that are not among names.
+// names that are not among names. Names of figures (voi.…,
+// sensitivity.…) are not checked here: a comparison notes those neither
+// side has.
 func (p *Policy) CheckOutputs(names []string) error {
 	var l diag.List
 	for _, n := range p.order {
-		if !slices.Contains(names, n) {
+		if !slices.Contains(names, n) && !isFigureName(n) {
 			l.Errorf(p.namePos[n], diag.DidYouMean(n, names), "policy names output %q, which is not an output of what is compared", n)
 		}
 	}
@@ -357,6 +383,8 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			p.Alpha = a
 		case "fail_if":
 			conds(v, &p.deflt)
+		case "figures":
+			conds(v, &p.figs)
 		case "outputs":
 			if v.Kind != yaml.MappingNode {
 				l.Errorf(at(v), "write NAME: CONDITION, one a line", "outputs must be a mapping from output names to conditions")
@@ -374,7 +402,7 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 				p.perOutput[nk.Value] = cs
 			}
 		default:
-			l.Errorf(at(k), diag.DidYouMean(k.Value, []string{"alpha", "fail_if", "outputs"}), "unknown key %q in policy; a policy has alpha, fail_if and outputs", k.Value)
+			l.Errorf(at(k), diag.DidYouMean(k.Value, []string{"alpha", "fail_if", "figures", "outputs"}), "unknown key %q in policy; a policy has alpha, fail_if, figures and outputs", k.Value)
 		}
 	}
 	l.Sort()

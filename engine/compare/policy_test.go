@@ -13,7 +13,7 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"fail_if: significant && frobnicate > 0.02\n", `p.yaml:1:25: condition: unknown name frobnicate; a condition may use name, unit, significant`},
 		{"fail_if: \"mean_rel > £5x\"\n", `p.yaml:1:`},
 		{"fail_if: mean_rel + 1\n", `p.yaml:1:10: condition: a condition must be true or false, not a number; compare it, as in mean_rel > 0.02`},
-		{"fail_iff: significant\n", `p.yaml:1:1: unknown key "fail_iff" in policy; a policy has alpha, fail_if and outputs; did you mean fail_if?`},
+		{"fail_iff: significant\n", `p.yaml:1:1: unknown key "fail_iff" in policy; a policy has alpha, fail_if, figures and outputs; did you mean fail_if?`},
 		{"alpha: 2\n", `p.yaml:1:8: alpha "2" is not a significance level; write a number between 0 and 1, such as 0.05`},
 		{"outputs: [a, b]\n", `p.yaml:1:10: outputs must be a mapping`},
 		{"outputs:\n  a: [significant, {x: 1}]\n", `p.yaml:2:20: expected a condition`},

@@ -236,6 +236,7 @@ func WriteText(out io.Writer, r *Result) error {
 		return err
 	}
 	fmt.Fprintln(out)
+	writeFigures(out, r, false)
 	for _, m := range r.NotCompared {
 		fmt.Fprintf(out, "not compared: %s: %s\n", m.Name, m.Reason)
 	}
@@ -271,6 +272,7 @@ func WriteMarkdown(out io.Writer, r *Result) error {
 			fmt.Fprintf(out, "| %s | %s |\n", markdown.Text(p.Name), strings.Join(p.Cells(), " | "))
 		}
 	}
+	writeFigures(out, r, true)
 	writeMarkdownTail(out, "", r)
 	_, err := fmt.Fprintf(out, "\n<sub>%s</sub>\n", r.Explain())
 	return err

@@ -97,6 +97,8 @@ func TestBrowser(t *testing.T) {
 			map[string]int{"histogram": 7, "s-curve": 7, "settlement-range": 1, "tornado": 1}},
 		{"two results overlaid", []Result{withExtras(t), two},
 			map[string]int{"overlay": 7, "histogram": 14, "s-curve": 14, "settlement-range": 1, "tornado": 1}},
+		{"value of information with sobol indices and spiders", []Result{New("drivers.json", drivers(t))},
+			map[string]int{"voi": 2, "sobol": 8, "spider": 7, "histogram": 7, "s-curve": 7, "settlement-range": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			html := write(t, tc.results...)

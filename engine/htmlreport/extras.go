@@ -15,14 +15,19 @@ func ExtrasOf(d *report.Document) Extras {
 	var x Extras
 	for _, p := range d.Parties {
 		v := lookup(d.Outputs, p.Net.Output)
-		x.Parties = append(x.Parties, Party{
-			Name:   p.Name,
-			Output: p.Court.Output, Attitude: attitude(p),
-			ExpectedValue: p.Court.Mean, CertaintyEquivalent: p.Court.CE,
+		pt := Party{
+			Name: p.Name, Attitude: attitude(p),
 			NetExpectedValue: p.Net.Mean, NetCertaintyEquivalent: p.Net.CE,
 			HasReservation: true, Reservation: p.Reservation,
 			Money: v == nil || v.Unit == model.Money,
-		})
+		}
+		if p.Court != nil {
+			pt.Output, pt.ExpectedValue, pt.CertaintyEquivalent = p.Court.Output, p.Court.Mean, p.Court.CE
+		}
+		if p.GoingOn != nil {
+			pt.CertaintyEquivalent = *p.GoingOn
+		}
+		x.Parties = append(x.Parties, pt)
 	}
 	if s := d.Settlement; s != nil {
 		x.Range = &Range{Output: s.Figure, Exists: s.Exists, Low: s.Low, High: s.High}
@@ -38,6 +43,7 @@ func ExtrasOf(d *report.Document) Extras {
 		}
 		x.Tornadoes = append(x.Tornadoes, t)
 	}
+	driversOf(d, &x)
 	return x
 }
 

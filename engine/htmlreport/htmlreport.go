@@ -76,6 +76,11 @@ type Extras struct {
 	Parties   []Party
 	Range     *Range
 	Tornadoes []Tornado
+	// VOI, Sobols and Spiders are the value of information, Sobol'
+	// indices and spiders, when the document has them.
+	VOI     []VOI
+	Sobols  []Sobol
+	Spiders []Spider
 }
 
 // New makes the Result of a document, with its Extras taken from the
@@ -137,8 +142,13 @@ type resultV struct {
 	Range     *figure
 	RangeNote string
 	Tornadoes []figure
+	VOI       []voiV
+	Sobols    []figure
+	SobolNote string
+	Spiders   []figure
 	Outputs   []varV
 	Inputs    []varV
+	Process   *processV
 }
 
 type partyV struct {
@@ -251,6 +261,9 @@ func resultView(i int, r Result) (resultV, error) {
 			rv.RangeNote = fmt.Sprintf("There is no settlement range: the payee wants at least %s, the payer will pay at most %s.", format(rg.Low), format(rg.High))
 		}
 	}
+	if err := rv.process(d); err != nil {
+		return rv, err
+	}
 	for _, t := range r.Extras.Tornadoes {
 		format := money.FormatNumber
 		if v := lookup(d.Outputs, t.Output); v != nil {
@@ -262,6 +275,9 @@ func resultView(i int, r Result) (resultV, error) {
 			return rv, err
 		}
 		rv.Tornadoes = append(rv.Tornadoes, f)
+	}
+	if err := driverViews(r, d, &rv); err != nil {
+		return rv, err
 	}
 	for k := range d.Outputs {
 		vv, err := varView(&d.Outputs[k], true)

@@ -13,7 +13,13 @@ import (
 
 func reference(t testing.TB) *report.Document {
 	t.Helper()
-	f, err := os.Open("../report/testdata/reference.json")
+	return readDoc(t, "../report/testdata/reference.json")
+}
+
+// readDoc reads the result document at path.
+func readDoc(t testing.TB, path string) *report.Document {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -127,6 +127,10 @@ type parsed struct {
 	deps   []string
 	draws  bool // calls a distribution directly
 	broken bool // has errors; dependants are not checked
+	// overridden: the engine provides the value (a party's net or the
+	// settlement figure of a scenario with stages); the expression is
+	// not used.
+	overridden bool
 }
 
 // Compile compiles a loaded scenario. All problems found are returned
@@ -135,12 +139,15 @@ type parsed struct {
 // scenarios that include it.
 func Compile(sc *scenario.Scenario) (*Program, error) {
 	c := &compiler{sc: sc, vars: map[string]*Var{}, byName: map[string]*parsed{}}
+	c.declareBuiltins()
 	c.parseAll()
 	order := c.order()
 	c.compileAll(order)
 	c.outputs()
+	c.process()
 	c.correlations()
 	c.diags.Sort()
+	sc.Notes = append(sc.Notes, c.diags.Notes()...)
 	if err := c.diags.Err(); err != nil {
 		return nil, err
 	}
@@ -156,92 +163,118 @@ type compiler struct {
 	prog   *Program
 	cur    *parsed // the definition being compiled
 	sites  int     // draw sites compiled so far in cur
+
+	// builtins are the values a scenario with stages provides (see
+	// process.go), declared before anything is compiled.
+	builtins map[string]*Var
+	// support is the values of the discrete() call compiled last, when
+	// they are constants.
+	support []float64
+	// stageFns evaluate the random expressions of stages.
+	stageFns map[*Var]evalFn
 }
 
 func (c *compiler) parseAll() {
 	base := config(nil)
-	known := append(c.sc.Names(), funcNames()...)
+	known := append(append(c.sc.Names(), funcNames()...), c.builtinNames()...)
 	for _, d := range c.sc.Defs {
 		if isFunc(d.Name) {
 			c.diags.Errorf(d.Pos, "choose another name", "%s %s has the name of a function", d.Kind, d.Name)
 		}
-		p := &parsed{def: d, rw: rewrite(d.Expr)}
+		if c.overridden(d) {
+			p := &parsed{def: d, overridden: true}
+			c.defs = append(c.defs, p)
+			c.byName[d.Name] = p
+			continue
+		}
+		p := c.parse(d, base, known)
 		c.defs = append(c.defs, p)
 		c.byName[d.Name] = p
-		for _, e := range p.rw.errs {
-			c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
-			p.broken = true
-		}
-		if p.broken {
-			continue
-		}
-		tree, err := parser.ParseWithConfig(p.rw.src, base)
-		if err != nil {
-			c.exprError(p, err, "")
-			p.broken = true
-			continue
-		}
-		ast.Walk(&tree.Node, moneyFloats{p.rw.moneyAt})
-		p.tree = tree
-		callees := map[ast.Node]bool{}
-		seen := map[string]bool{}
-		all := nodes(tree.Node)
-		for _, n := range all {
-			if call, ok := n.(*ast.CallNode); ok {
-				callees[call.Callee] = true
-			}
-		}
-		for _, n := range all {
-			switch n := n.(type) {
-			case *ast.CallNode:
-				if id, ok := n.Callee.(*ast.IdentifierNode); ok {
-					if !isFunc(id.Value) {
-						hint := diag.DidYouMean(id.Value, funcNames())
-						if def, ok := c.sc.Lookup(id.Value); ok {
-							hint = fmt.Sprintf("%s is an input, not a function", id.Value)
-							if def.Kind == scenario.Rule {
-								hint = fmt.Sprintf("%s is a rule, not a function", id.Value)
-							}
-						}
-						if hint == "" {
-							hint = "the functions are " + strings.Join(funcNames(), ", ")
-						}
-						c.diags.Errorf(c.pos(p, n), hint, "unknown function %s() in %s %s", id.Value, d.Kind, d.Name)
-						p.broken = true
-						continue
-					}
-					if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
-						p.draws = true
-						if d.Kind == scenario.Rule {
-							c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
-								"rule %s calls the distribution %s(); distributions belong under inputs", d.Name, id.Value)
-							p.broken = true
-						}
-					}
-				}
-			case *ast.IdentifierNode:
-				if callees[n] || seen[n.Value] {
-					continue
-				}
-				seen[n.Value] = true
-				if _, ok := c.sc.Lookup(n.Value); ok {
-					p.deps = append(p.deps, n.Value)
-					continue
-				}
-				if c.sc.IsRuleFile {
-					p.broken = true // defined by the scenarios that include this file
-					continue
-				}
-				hint := diag.DidYouMean(n.Value, known)
-				if hint == "" {
-					hint = "define it under inputs or rules"
-				}
-				c.diags.Errorf(c.pos(p, n), hint, "unknown name %q in %s %s", n.Value, d.Kind, d.Name)
-				p.broken = true
-			}
-		}
-		ast.Walk(&tree.Node, modCalls{})
 	}
+}
+
+// parse parses one definition and finds the names it refers to. known
+// are the names a misspelt one is matched against.
+func (c *compiler) parse(d *scenario.Def, base *conf.Config, known []string) *parsed {
+	p := &parsed{def: d, rw: rewrite(d.Expr)}
+	for _, e := range p.rw.errs {
+		c.diags.Errorf(d.PosAt(e.off), "", "%s", e.msg)
+		p.broken = true
+	}
+	if p.broken {
+		return p
+	}
+	tree, err := parser.ParseWithConfig(p.rw.src, base)
+	if err != nil {
+		c.exprError(p, err, "")
+		p.broken = true
+		return p
+	}
+	ast.Walk(&tree.Node, moneyFloats{p.rw.moneyAt})
+	p.tree = tree
+	callees := map[ast.Node]bool{}
+	seen := map[string]bool{}
+	all := nodes(tree.Node)
+	for _, n := range all {
+		if call, ok := n.(*ast.CallNode); ok {
+			callees[call.Callee] = true
+		}
+	}
+	for _, n := range all {
+		switch n := n.(type) {
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+				if !isFunc(id.Value) {
+					hint := diag.DidYouMean(id.Value, funcNames())
+					if def, ok := c.sc.Lookup(id.Value); ok {
+						hint = fmt.Sprintf("%s is an input, not a function", id.Value)
+						if def.Kind == scenario.Rule {
+							hint = fmt.Sprintf("%s is a rule, not a function", id.Value)
+						}
+					}
+					if hint == "" {
+						hint = "the functions are " + strings.Join(funcNames(), ", ")
+					}
+					c.diags.Errorf(c.pos(p, n), hint, "unknown function %s() in %s %s", id.Value, d.Kind, d.Name)
+					p.broken = true
+					continue
+				}
+				if _, isDist := dist.Lookup(id.Value); isDist || slices.Contains(drawFuncs, id.Value) {
+					p.draws = true
+					if d.Kind != scenario.Input {
+						what := "rule " + d.Name
+						if d.Kind == scenario.StageExpr {
+							what = "the " + d.Name
+						}
+						c.diags.Errorf(c.pos(p, n), "move the draw to an input and refer to that input here",
+							"%s calls the distribution %s(); distributions belong under inputs", what, id.Value)
+						p.broken = true
+					}
+				}
+			}
+		case *ast.IdentifierNode:
+			if callees[n] || seen[n.Value] {
+				continue
+			}
+			seen[n.Value] = true
+			if _, ok := c.sc.Lookup(n.Value); ok || c.builtins[n.Value] != nil {
+				p.deps = append(p.deps, n.Value)
+				continue
+			}
+			if c.sc.IsRuleFile {
+				p.broken = true // defined by the scenarios that include this file
+				continue
+			}
+			hint := diag.DidYouMean(n.Value, known)
+			if hint == "" {
+				hint = "define it under inputs or rules"
+			}
+			c.diags.Errorf(c.pos(p, n), hint, "unknown name %q in %s %s", n.Value, d.Kind, d.Name)
+			p.broken = true
+		}
+	}
+	ast.Walk(&tree.Node, modCalls{})
+	return p
 }
 
 // moneyFloats turns money literals into float nodes before type checking,
@@ -288,6 +321,9 @@ func (c *compiler) order() []*parsed {
 		stack = append(stack, name)
 		for _, dep := range p.deps {
 			q := c.byName[dep]
+			if q == nil {
+				continue // a built-in
+			}
 			switch color[dep] {
 			case white:
 				visit(q)
@@ -328,6 +364,7 @@ func canonical(names []string) string {
 func (c *compiler) compileAll(order []*parsed) {
 	prog := &Program{Scenario: c.sc}
 	c.prog = prog
+	c.placeBuiltins(map[string]any{})
 	// Each definition is checked against an environment of the names it
 	// refers to, not of every name compiled before it: the checker looks
 	// up nothing else, and an environment of all earlier names made
@@ -336,7 +373,7 @@ func (c *compiler) compileAll(order []*parsed) {
 	base := config(nil)
 	for _, p := range order {
 		d := p.def
-		if p.broken || slices.ContainsFunc(p.deps, func(n string) bool { return c.vars[n] == nil }) {
+		if p.overridden || p.broken || slices.ContainsFunc(p.deps, func(n string) bool { return c.vars[n] == nil }) {
 			continue
 		}
 		env := make(map[string]any, len(p.deps))
@@ -353,13 +390,13 @@ func (c *compiler) compileAll(order []*parsed) {
 			c.exprError(p, err, typeHint(err))
 			continue
 		}
-		c.cur, c.sites = p, 0
+		c.cur, c.sites, c.support = p, 0, nil
 		x, ok := c.node(p.tree.Node)
 		if !ok {
 			continue
 		}
 		v := &Var{Name: d.Name, Kind: d.Kind, Type: x.typ, Unit: x.unit, Doc: d.Doc, Pos: d.Pos,
-			Random: !x.konst, Slot: len(prog.init), Deps: p.deps}
+			Random: !x.konst, Slot: len(prog.init), Deps: p.deps, Support: c.supportOf(p, x)}
 		if d.Unit != "" {
 			v.Unit = d.Unit
 		}

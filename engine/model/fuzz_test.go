@@ -1,7 +1,6 @@
 package model_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,13 +38,6 @@ func FuzzScenario(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<16 {
 			return
-		}
-		// Until files outside the project are refused, keep the fuzzer
-		// from including devices and kernel files, which read for ever.
-		for _, special := range []string{"/dev", "/proc", "/sys"} {
-			if bytes.Contains(data, []byte(special)) {
-				return
-			}
 		}
 		defer fuzzguard.Start(data)()
 		if err := os.WriteFile(path, data, 0o644); err != nil {

@@ -52,6 +52,37 @@ type Var struct {
 	Slot int
 	// Deps are the names the expression refers to.
 	Deps []string
+	// Support holds the values a var can take when its declared
+	// distribution has a few of them: {0, 1} for true/false, the values
+	// of a discrete() with constant values. Nil otherwise.
+	Support []float64
+	// Path, in a scenario with stages, says on which way of ending the
+	// var's value means something: on the settled path (it uses the
+	// settlement figure) or at judgment (it uses a party's court
+	// outcome). Its summary is over the trials that ended that way.
+	Path Path
+}
+
+// Path is the way a dispute ends on which a var's value means something.
+type Path uint8
+
+const (
+	// AnyPath: the var means something in every trial.
+	AnyPath Path = iota
+	// SettledPath: only where the dispute settled.
+	SettledPath
+	// JudgmentPath: only where it ended in judgment.
+	JudgmentPath
+)
+
+func (p Path) String() string {
+	switch p {
+	case SettledPath:
+		return "settled"
+	case JudgmentPath:
+		return "judgment"
+	}
+	return ""
 }
 
 // Party is one side of the dispute with the vars that are its net
@@ -80,6 +111,13 @@ type Program struct {
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order
 	plan  plan      // how the draws' uniforms are chosen (sampling.go)
+
+	// proc, in a scenario with stages, is its process (process.go), and
+	// policy the parties' decisions fitted to it; the steps above are
+	// then those evaluated once a trial before the process runs.
+	proc   *process
+	policy *Policy
+	views  []*Program
 }
 
 type step struct {
@@ -98,6 +136,7 @@ type State struct {
 	trial int // the trial being evaluated
 	err   *EvalError
 	qs    quantiles // the plan's uniforms for the trial
+	proc  *procState
 }
 
 // EvalError is a failure while evaluating a trial, such as a
@@ -118,6 +157,9 @@ func (p *Program) NewState() *State {
 	s := &State{Slots: make([]float64, len(p.init))}
 	copy(s.Slots, p.init)
 	p.plan.newState(s)
+	if p.proc != nil {
+		s.proc = p.proc.newState()
+	}
 	return s
 }
 
@@ -133,6 +175,9 @@ func (p *Program) Eval(s *State, seed uint64, trial int) error {
 	slots := s.Slots // the closures read it, never replace it
 	for _, st := range p.steps {
 		slots[st.slot] = st.eval(s)
+	}
+	if p.proc != nil && s.err == nil {
+		p.proc.run(p, s)
 	}
 	if s.err != nil {
 		err := s.err

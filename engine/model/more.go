@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/expr-lang/expr/ast"
 
 	"github.com/settle-sim/settle/engine/csvfile"
-	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/dist"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -278,23 +276,13 @@ func (c *compiler) empirical(n *ast.CallNode) (cx, bool) {
 		c.errorf(n, hint, "empirical takes the file and the column as quoted text")
 		return cx{}, false
 	}
-	dir := filepath.Dir(c.cur.def.Pos.File)
-	if strings.HasPrefix(c.cur.def.Pos.File, "--set ") {
-		dir = "."
-	}
-	path := fileArg.Value
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, filepath.FromSlash(path))
-	}
-	data, err := os.ReadFile(path)
+	f, err := c.readData(fileArg.Value)
 	if err != nil {
-		msg := err.Error()
-		if errors.Is(err, os.ErrNotExist) {
-			msg = "no such file " + path
-		}
-		c.errorf(fileArg, "the path is relative to the file that calls empirical", "empirical: cannot read %s", msg)
+		msg, hint := readError(err)
+		c.errorf(fileArg, hint, "empirical: %s", msg)
 		return cx{}, false
 	}
+	path, data := f.Path, f.Data
 	values, money, err := readColumn(data, colArg.Value)
 	if err != nil {
 		var ce *columnError
@@ -355,7 +343,7 @@ func readColumn(data []byte, col string) ([]float64, bool, error) {
 	}
 	idx := slices.IndexFunc(header, func(h string) bool { return strings.TrimSpace(h) == col })
 	if idx < 0 {
-		return nil, false, &columnError{msg: fmt.Sprintf("no column %q", col), hint: diag.OneOf(col, header, "columns"), column: true}
+		return nil, false, &columnError{msg: fmt.Sprintf("no column %q", col), hint: columnHint(col, header), column: true}
 	}
 	var values []float64
 	isMoney := false

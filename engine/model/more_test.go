@@ -128,7 +128,7 @@ func TestMoreCompileErrors(t *testing.T) {
 		{"pert shape", "inputs:\n  x: pert(0, 1, 2, -3)\noutputs: [x]\n",
 			[][]string{{"s.yaml:2:6", "pert(min, mode, max, shape): shape (-3) must not be negative"}}},
 		{"empirical missing file", "inputs:\n  x: empirical(\"nope.csv\", \"a\")\noutputs: [x]\n",
-			[][]string{{"s.yaml:2:16", "empirical: cannot read no such file", "relative to the file"}}},
+			[][]string{{"s.yaml:2:16", "empirical: cannot read ", "nope.csv: no such file", "relative to the file"}}},
 		{"drawing in a rule", "inputs:\n  a: 1\nrules:\n  x: mixture([normal(0, 1)], [1])\noutputs: [x]\n",
 			[][]string{{"s.yaml:4:6", "calls the distribution mixture()"}, {"s.yaml:4:15", "calls the distribution normal()"}}},
 	}

@@ -470,6 +470,14 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		vfns[i] = v.fn
 	}
 	unit := firstUnit(vals...)
+	c.support = nil
+	for _, v := range vals {
+		if !v.konst {
+			c.support = nil
+			break
+		}
+		c.support = append(c.support, v.val)
+	}
 	site := c.site()
 	dim := c.dim(site)
 	key := rng.SiteKey(site)

@@ -50,6 +50,9 @@ func (p *Program) Restrict(affected map[string]bool, cols map[string][]float64) 
 	if p.plan.active() {
 		return nil, fmt.Errorf("restrict: draws are planned jointly")
 	}
+	if p.proc != nil {
+		return nil, fmt.Errorf("restrict: the scenario has stages, whose decisions depend on every var")
+	}
 	q := *p
 	q.steps = nil
 	for _, v := range p.Vars {

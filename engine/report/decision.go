@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -17,8 +18,16 @@ type Party struct {
 	Name          string  `json:"name"`
 	Attitude      string  `json:"attitude"` // "risk-neutral" or "exponential"
 	RiskTolerance float64 `json:"risk_tolerance,omitempty"`
-	Net           Outcome `json:"net"`   // however the dispute ends
-	Court         Outcome `json:"court"` // if it goes to judgment
+	Net           Outcome `json:"net"` // however the dispute ends
+	// Court is the party's outcome if the dispute goes to judgment: in a
+	// scenario with stages, over the trials that end in judgment, nil
+	// when none does.
+	Court *Outcome `json:"court,omitempty"`
+	// GoingOn, in a scenario with stages, is the certainty equivalent
+	// of going on at the first opportunity to settle, on the party's
+	// own beliefs, counting later chances to settle: what it weighs a
+	// settlement against.
+	GoingOn *float64 `json:"ce_going_on,omitempty"`
 	// Side is "payee" for the party that receives the settlement figure,
 	// "payer" for the one that pays it.
 	Side string `json:"side"`
@@ -44,10 +53,13 @@ type Outcome struct {
 
 // Offer compares settling at one figure with court.
 type Offer struct {
-	Figure     float64 `json:"figure"`
-	SettledCE  float64 `json:"settled_ce"`
-	BeatsCourt float64 `json:"p_beats_court"`
-	Accepts    bool    `json:"prefers_to_court"`
+	Figure    float64 `json:"figure"`
+	SettledCE float64 `json:"settled_ce"`
+	// BeatsCourt is the share of trials in which settling beats court;
+	// it is left out in a scenario with stages, where settling is
+	// weighed against going on, at the first opportunity.
+	BeatsCourt *float64 `json:"p_beats_court,omitempty"`
+	Accepts    bool     `json:"prefers_to_court"`
 }
 
 // Settlement is the settlement range in the result document.
@@ -62,8 +74,12 @@ type Settlement struct {
 // Sensitivity says what drives one output.
 type Sensitivity struct {
 	Output   string               `json:"output"`
-	Spearman []engine.Correlation `json:"spearman"`
-	Tornado  []sensitivity.Bar    `json:"tornado"`
+	Spearman []engine.Correlation `json:"spearman,omitempty"`
+	Tornado  []sensitivity.Bar    `json:"tornado,omitempty"`
+	// Spider has the output's mean with each input held at its
+	// percentiles, widest line first; Sobol each input's Sobol' indices.
+	Spider []sensitivity.SpiderLine `json:"spider,omitempty"`
+	Sobol  SobolIndices             `json:"sobol,omitempty"`
 }
 
 func newParties(res *engine.Result) ([]Party, *Settlement) {
@@ -71,14 +87,20 @@ func newParties(res *engine.Result) ([]Party, *Settlement) {
 	for i, pr := range res.Parties {
 		pp := res.Program.Parties[i]
 		p := Party{Name: pr.Name, Attitude: "risk-neutral", RiskTolerance: pr.Attitude.RiskTolerance,
-			Net: outcome(pp.Net.Name, pr.Net), Court: outcome(pp.Court.Name, pr.Court),
-			Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
+			Net: outcome(pp.Net.Name, pr.Net), Side: pr.Reservation.Side.String(), Reservation: pr.Reservation.Value,
 			ReservationMethod: pr.Reservation.Method, View: pr.View}
+		if !math.IsNaN(pr.Court.Mean) {
+			c := outcome(pp.Court.Name, pr.Court)
+			p.Court = &c
+		}
+		if pr.First != nil {
+			p.GoingOn = finite(pr.First.GoingOn)
+		}
 		if !pr.Attitude.Neutral() {
 			p.Attitude = "exponential"
 		}
 		if o := pr.Offer; o != nil {
-			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, BeatsCourt: o.BeatsCourt, Accepts: o.Accepts}
+			p.Offer = &Offer{Figure: o.Figure, SettledCE: o.SettledCE, BeatsCourt: finite(o.BeatsCourt), Accepts: o.Accepts}
 		}
 		parties = append(parties, p)
 	}
@@ -96,9 +118,27 @@ func outcome(name string, o engine.Outcome) Outcome {
 func newSensitivity(res *engine.Result) []Sensitivity {
 	var out []Sensitivity
 	for _, s := range res.Sensitivity {
-		out = append(out, Sensitivity{Output: s.Output, Spearman: s.Spearman, Tornado: s.Tornado})
+		out = append(out, Sensitivity{Output: s.Output, Spearman: s.Spearman, Tornado: s.Tornado,
+			Spider: s.Spider, Sobol: SobolIndices(s.Sobol)})
 	}
 	return out
+}
+
+// ceGoingOn is the certainty equivalent the party weighs a settlement
+// against in a scenario with stages.
+func (p *Party) ceGoingOn() float64 {
+	if p.GoingOn == nil {
+		return math.NaN()
+	}
+	return *p.GoingOn
+}
+
+// courtCE is the certainty equivalent of judgment.
+func (p *Party) courtCE() float64 {
+	if p.Court == nil {
+		return math.NaN()
+	}
+	return p.Court.CE
 }
 
 // describe says how a party values risk.
@@ -116,15 +156,26 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		return nil
 	}
 	head := []string{"party", "attitude", "E[net]", "CE[net]", "P(loss)", "E[court]", "CE[court]", "reservation"}
+	if d.Process != nil {
+		// Judgment is one way the dispute ends; settling is weighed
+		// against going on, with later chances to settle.
+		head[5], head[6] = "E[judgment]", "CE[going on]"
+	}
 	rows := [][]string{}
 	for _, p := range d.Parties {
 		bound := "≥ "
 		if p.Side == "payer" {
 			bound = "≤ "
 		}
+		courtMean, courtCE := "–", "–"
+		if p.Court != nil {
+			courtMean, courtCE = money.Format(p.Court.Mean), money.Format(p.Court.CE)
+		}
+		if d.Process != nil {
+			courtCE = money.Format(p.ceGoingOn())
+		}
 		rows = append(rows, []string{p.Name, p.describe(), money.Format(p.Net.Mean), money.Format(p.Net.CE),
-			money.FormatPercent(p.Net.PLoss), money.Format(p.Court.Mean), money.Format(p.Court.CE),
-			bound + money.Format(p.Reservation)})
+			money.FormatPercent(p.Net.PLoss), courtMean, courtCE, bound + money.Format(p.Reservation)})
 	}
 	writeGrid(w, "parties", head, rows, md)
 	var views []string
@@ -148,13 +199,22 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 	}
 	for _, p := range d.Parties {
 		if o := p.Offer; o != nil {
+			if o.BeatsCourt == nil {
+				verdict := "prefers going on"
+				if o.Accepts {
+					verdict = "prefers it to going on"
+				}
+				fmt.Fprintf(w, "Offer %s at the first opportunity: %s %s (CE %s against %s).\n",
+					money.Format(o.Figure), p.Name, verdict, money.Format(o.SettledCE), money.Format(p.ceGoingOn()))
+				continue
+			}
 			verdict := "prefers court"
 			if o.Accepts {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				money.Format(o.Figure), text(p.Name, md), verdict, money.Format(o.SettledCE), money.Format(p.Court.CE),
-				money.FormatPercent(o.BeatsCourt))
+				money.Format(o.Figure), text(p.Name, md), verdict, money.Format(o.SettledCE), money.Format(p.courtCE()),
+				money.FormatPercent(*o.BeatsCourt))
 		}
 	}
 	return nil

@@ -32,11 +32,19 @@ type Document struct {
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// TornadoTrials is how many of the trials each tornado run took.
 	TornadoTrials int `json:"tornado_trials,omitempty"`
+	// SobolTrials is the base trials of the Saltelli design the Sobol'
+	// indices come from ((inputs + 2) times as many were run).
+	SobolTrials int `json:"sobol_trials,omitempty"`
+	// VOI is the value of information of each party's decision.
+	VOI VOI `json:"voi,omitempty"`
 
 	// Sampler is lhs or sobol; empty for pseudo-random sampling.
 	Sampler      string        `json:"sampler,omitempty"`
 	Correlations *Correlations `json:"correlations,omitempty"`
 	Convergence  *Convergence  `json:"convergence,omitempty"`
+
+	// Process, for a scenario with stages, is how the disputes ended.
+	Process *Process `json:"process,omitempty"`
 }
 
 // Scenario identifies what was run.
@@ -63,6 +71,11 @@ type Var struct {
 	PPositive float64         `json:"p_positive"`
 	Quantiles Quantiles       `json:"quantiles"`
 	Histogram stats.Histogram `json:"histogram"`
+	// Path, in a scenario with stages, is "settled" or "judgment" for a
+	// var summarised over the trials that ended that way, and Trials
+	// their number.
+	Path   string `json:"path,omitempty"`
+	Trials *int   `json:"trials,omitempty"`
 }
 
 // Quantile returns the quantile named p1 … p99.
@@ -93,17 +106,25 @@ func New(res *engine.Result) *Document {
 	}
 	d.Parties, d.Settlement = newParties(res)
 	d.Sensitivity, d.TornadoTrials = newSensitivity(res), res.TornadoTrials
+	d.SobolTrials = res.SobolTrials
+	d.VOI = newVOI(res)
 	d.Sampler, d.Correlations, d.Convergence = newSampling(res)
+	d.Process = newProcess(res)
 	return d
 }
 
 func newVar(c *engine.Column) Var {
 	s := c.Summary
-	return Var{
+	v := Var{
 		Name: c.Var.Name, Kind: c.Var.Kind.String(), Type: c.Var.Type.String(), Unit: c.Var.Unit, Doc: c.Var.Doc,
 		Mean: s.Mean, SD: s.SD, SE: s.SE, Min: s.Min, Max: s.Max, PPositive: s.PPositive,
 		Quantiles: Quantiles(s.Quantiles), Histogram: s.Histogram,
 	}
+	if c.Var.Path != model.AnyPath {
+		n := s.N
+		v.Path, v.Trials = c.Var.Path.String(), &n
+	}
+	return v
 }
 
 // IsBool reports whether v summarises true/false values.

@@ -120,7 +120,11 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 		return err
 	}
 	writeParties(w, d, false)
+	writeProcess(w, d, false)
 	writeSensitivity(w, d, false)
+	writeSpider(w, d, false)
+	writeSobol(w, d, false)
+	writeVOI(w, d, false)
 	_, err := fmt.Fprintf(w, "\n± se is the standard error of the mean; true/false values show the share of trials where true.\nA histogram spans its min to max in 10 equal bins.\n")
 	return err
 }
@@ -141,6 +145,9 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 			fmt.Fprintf(w, "| %s | %s | %s |\n", markdown.CodeCell(v.label()), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
+	writeProcess(w, d, true)
+	writeSobol(w, d, true)
+	writeVOI(w, d, true)
 	return nil
 }
 
@@ -155,14 +162,22 @@ func WriteCSV(w io.Writer, d *Document) error {
 		name string
 		vars Vars
 	}{{"output", d.Outputs}, {"input", d.Inputs}} {
-		for _, v := range sec.vars {
-			row := []string{sec.name, v.Name, v.Kind, v.Type, v.Unit, num(v.Mean), num(v.SD), num(v.SE), num(v.Min), num(v.Max), num(v.PPositive)}
-			for _, q := range v.Quantiles {
-				row = append(row, num(q))
-			}
-			cw.Write(row)
+		for i := range sec.vars {
+			cw.Write(varRow(sec.name, &sec.vars[i]))
 		}
+	}
+	for _, row := range processRows(d) {
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// varRow is a var's row of the CSV result.
+func varRow(section string, v *Var) []string {
+	row := []string{section, v.Name, v.Kind, v.Type, v.Unit, num(v.Mean), num(v.SD), num(v.SE), num(v.Min), num(v.Max), num(v.PPositive)}
+	for _, q := range v.Quantiles {
+		row = append(row, num(q))
+	}
+	return row
 }

@@ -65,8 +65,7 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 		for _, pr := range pt.Parties {
 			p := SweepParty{Name: pr.Name, Mean: pr.Net.Mean, CE: pr.Net.CE, PLoss: pr.Net.PLoss, Reservation: pr.Reservation.Value}
 			if pr.Offer != nil {
-				b := pr.Offer.BeatsCourt
-				p.BeatsCourt = &b
+				p.BeatsCourt = finite(pr.Offer.BeatsCourt)
 			}
 			sp.Parties = append(sp.Parties, p)
 		}

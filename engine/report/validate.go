@@ -16,6 +16,7 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
 )
 
@@ -385,10 +386,20 @@ func (c *checker) correlation(path string, r float64) {
 	}
 }
 
+// varKinds are the kinds of value a document summarises, as
+// scenario.Kind names them.
+var varKinds = func() []string { // Builtin is the last kind
+	var ks []string
+	for k := scenario.Input; k <= scenario.Builtin; k++ {
+		ks = append(ks, k.String())
+	}
+	return ks
+}()
+
 // variable checks one output's or input's summary of trials values.
 func (c *checker) variable(path string, v *Var, trials int) {
-	if !slices.Contains([]string{"input", "rule"}, v.Kind) {
-		c.bad(path+".kind", "%q is neither input nor rule", v.Kind)
+	if !slices.Contains(varKinds, v.Kind) {
+		c.bad(path+".kind", "%q is not a kind of value: it is one of %s", v.Kind, strings.Join(varKinds, ", "))
 	}
 	if !slices.Contains([]string{"number", "bool"}, v.Type) {
 		c.bad(path+".type", "%q is neither number nor bool", v.Type)
@@ -452,10 +463,16 @@ func (c *checker) party(path string, p *Party) {
 		c.bad(path+".side", "%q is neither payee nor payer", p.Side)
 	}
 	c.finite(path+".reservation", p.Reservation)
+	if p.GoingOn != nil {
+		c.finite(path+".ce_going_on", *p.GoingOn)
+	}
 	for _, o := range []struct {
 		name string
 		o    *Outcome
-	}{{"net", &p.Net}, {"court", &p.Court}} {
+	}{{"net", &p.Net}, {"court", p.Court}} {
+		if o.o == nil {
+			continue // no trial ends in judgment
+		}
 		op := path + "." + o.name
 		c.finite(op+".mean", o.o.Mean)
 		c.nonNegative(op+".sd", o.o.SD, "a standard deviation")
@@ -468,7 +485,9 @@ func (c *checker) party(path string, p *Party) {
 	if f := p.Offer; f != nil {
 		c.finite(path+".offer.figure", f.Figure)
 		c.finite(path+".offer.settled_ce", f.SettledCE)
-		c.probability(path+".offer.p_beats_court", f.BeatsCourt)
+		if f.BeatsCourt != nil {
+			c.probability(path+".offer.p_beats_court", *f.BeatsCourt)
+		}
 	}
 }
 

@@ -19,6 +19,7 @@ func TestReadCommittedDocuments(t *testing.T) {
 		"testdata/reference.json",
 		"../testdata/reference.golden.json",
 		"../htmlreport/testdata/decision.json",
+		"../htmlreport/testdata/drivers.json",
 		"../../scenarios/baselines/reference.json",
 		"../../scenarios/baselines/claimant-offer.json",
 	} {
@@ -98,7 +99,7 @@ func TestReadRefuses(t *testing.T) {
 		{"outputs.supplier_net.quantiles.p50", -1.5e8, "outputs.supplier_net.quantiles.p50: -150,000,000 is less than p25 (-27,055,155.444173366)"},
 		{"outputs.supplier_net.quantiles.p99", 1e12, "outputs.supplier_net.quantiles.p99: 1,000,000,000,000 is outside the range of the values"},
 		{"outputs.supplier_net.p_positive", 1.5, "outputs.supplier_net.p_positive: 1.5 is not a probability"},
-		{"outputs.supplier_net.kind", "formula", `outputs.supplier_net.kind: "formula" is neither input nor rule`},
+		{"outputs.supplier_net.kind", "formula", `outputs.supplier_net.kind: "formula" is not a kind of value: it is one of input, rule, stage, built-in`},
 		{"outputs.supplier_net.type", "text", `outputs.supplier_net.type: "text" is neither number nor bool`},
 		{"outputs.supplier_net.histogram.counts.0", -1, "outputs.supplier_net.histogram.counts[0]: -1 is negative"},
 		{"outputs.supplier_net.histogram.counts.0", 1e6, "outputs.supplier_net.histogram.counts: they add up to"},

@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"fmt"
+	"path/filepath"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
@@ -20,7 +22,12 @@ type Party struct {
 	// RiskTolerance is R of the exponential utility −exp(−x/R), in
 	// pounds; 0 means risk-neutral.
 	RiskTolerance float64
-	Pos           diag.Pos
+	// View are the position files that make the party's own beliefs,
+	// relative to the working directory, applied after the scenario's
+	// own positions; empty when it holds the scenario's.
+	View    []string
+	ViewPos diag.Pos
+	Pos     diag.Pos
 }
 
 // Ref is a name a scenario refers to, with where it does so.
@@ -37,10 +44,25 @@ type Settlement struct {
 	// not found in closed form; Hi 0 means twice the largest court
 	// outcome in magnitude.
 	Lo, Hi float64
-	Pos    diag.Pos
+	// PayeeShare is where in the settlement range the parties of a
+	// scenario with stages agree: 0 at the payee's reservation value
+	// (the payer's best), 1 at the payer's (the payee's best);
+	// DefaultPayeeShare unless HasShare.
+	PayeeShare float64
+	HasShare   bool
+	SharePos   diag.Pos
+	// Offer, when HasOffer, is a fixed settlement figure that stands at
+	// every opportunity to settle of a scenario with stages.
+	Offer    float64
+	HasOffer bool
+	OfferPos diag.Pos
+	Pos      diag.Pos
 }
 
-var partyKeys = []string{"net", "court", "settled", "risk_tolerance", "doc"}
+// DefaultPayeeShare splits the settlement range in the middle.
+const DefaultPayeeShare = 0.5
+
+var partyKeys = []string{"net", "court", "settled", "risk_tolerance", "view", "doc"}
 
 // parties reads
 //
@@ -74,6 +96,11 @@ func (l *loader) parties(path string, v *yaml.Node) {
 			case "risk_tolerance":
 				r, good := l.riskTolerance(path, fv)
 				p.RiskTolerance, ok = r, ok && good
+			case "view":
+				// A bad view is reported; the party stays, so that what
+				// refers to it is not reported too.
+				p.View, _ = l.viewFiles(path, fv)
+				p.ViewPos = pos(path, fv)
 			case "doc":
 			default:
 				l.diags.Errorf(pos(path, fk), diag.OneOf(fk.Value, partyKeys, "keys"), "unknown key %q in party %s", fk.Value, p.Name)
@@ -84,7 +111,9 @@ func (l *loader) parties(path string, v *yaml.Node) {
 			key, what string
 			ref       Ref
 		}{
-			{"net", "however the dispute ends", p.Net},
+			// net may be left out of a scenario with stages, where the
+			// engine computes it: checkParties decides once every file
+			// is read.
 			{"court", "if the case goes to judgment", p.Court},
 			{"settled", "if it settles at the settlement figure", p.Settled},
 		} {
@@ -103,6 +132,47 @@ func (l *loader) parties(path string, v *yaml.Node) {
 			l.root.Parties = append(l.root.Parties, p)
 		}
 	}
+}
+
+// checkParties gives each party of a scenario with stages without a net
+// the name <party>_net, which the engine computes, and reports a party
+// without one in a scenario without stages.
+func (l *loader) checkParties() {
+	for i := range l.root.Parties {
+		p := &l.root.Parties[i]
+		if p.Net.Name != "" {
+			continue
+		}
+		if l.root.IsProcess() || l.sawStages {
+			p.Net = Ref{Name: p.Name + "_net", Pos: p.Pos}
+			continue
+		}
+		l.diags.Errorf(p.Pos, "write net: NAME, the var that is the party's net outcome however the dispute ends, larger being better for it",
+			"party %s has no net", p.Name)
+	}
+}
+
+// viewFiles reads a party's view: one position file or a list of them,
+// relative to the file that names them and inside the project root,
+// where they are read now so that a bad reference is reported here.
+func (l *loader) viewFiles(path string, v *yaml.Node) ([]string, bool) {
+	items := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		items = v.Content
+	}
+	var files []string
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode || it.Value == "" {
+			l.diags.Errorf(pos(path, it), "write view: ../rules/positions/supplier.yaml, or a list of position files", "a view must be a position file's path")
+			return nil, false
+		}
+		f := l.read(filepath.Dir(path), it.Value, pos(path, it), overlay)
+		if f == nil {
+			return nil, false
+		}
+		files = append(files, f.Path)
+	}
+	return files, len(files) > 0
 }
 
 func (l *loader) partyIndex(name string) int {
@@ -136,7 +206,7 @@ func (l *loader) riskTolerance(path string, v *yaml.Node) (float64, bool) {
 	return 0, false
 }
 
-var settlementKeys = []string{"figure", "search"}
+var settlementKeys = []string{"figure", "search", "payee_share", "offer"}
 
 // settlement reads
 //
@@ -148,7 +218,7 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 		l.diags.Errorf(pos(path, v), "write settlement: {figure: NAME}", "settlement must be a mapping")
 		return
 	}
-	st := &Settlement{Pos: pos(path, v)}
+	st := &Settlement{Pos: pos(path, v), PayeeShare: DefaultPayeeShare}
 	ok := true
 	for j := 0; j < len(v.Content); j += 2 {
 		fk, fv := v.Content[j], v.Content[j+1]
@@ -158,6 +228,22 @@ func (l *loader) settlement(path string, v *yaml.Node) {
 		case "search":
 			lo, hi, good := l.interval(path, fv)
 			st.Lo, st.Hi, ok = lo, hi, ok && good
+		case "payee_share":
+			f, err := strconv.ParseFloat(fv.Value, 64)
+			if fv.Kind != yaml.ScalarNode || err != nil {
+				l.diags.Errorf(pos(path, fv), "write a share between 0 (the payer's best) and 1 (the payee's best), e.g. payee_share: 0.5", "payee_share %q is not a number", fv.Value)
+				ok = false
+				continue
+			}
+			st.PayeeShare, st.HasShare, st.SharePos = f, true, pos(path, fv)
+		case "offer":
+			lit, err := money.Parse(fv.Value)
+			if fv.Kind != yaml.ScalarNode || err != nil {
+				l.diags.Errorf(pos(path, fv), "write an amount such as £150m", "offer %q is not an amount", fv.Value)
+				ok = false
+				continue
+			}
+			st.Offer, st.HasOffer, st.OfferPos = lit.Float(), true, pos(path, fv)
 		default:
 			l.diags.Errorf(pos(path, fk), diag.OneOf(fk.Value, settlementKeys, "keys"), "unknown key %q in settlement", fk.Value)
 			ok = false

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/settle-sim/settle/engine/diag"
+	"github.com/settle-sim/settle/engine/project"
 )
 
 // Position is a position file applied to a scenario: an overlay that
@@ -28,8 +29,15 @@ var positionKeys = []string{"description", "inputs", "rules"}
 func (s *Scenario) Apply(path string) error {
 	c := s.Clone()
 	pos := &Position{}
-	l := &loader{root: c, rootDir: filepath.Dir(s.File), visiting: map[string]bool{}, position: pos}
-	f := l.file(path, diag.Pos{File: path}, overlay)
+	if c.Project == nil {
+		proj, err := project.New(s.File, project.Options{})
+		if err != nil {
+			return err
+		}
+		c.Project = proj
+	}
+	l := &loader{root: c, rootDir: filepath.Dir(s.File), position: pos}
+	f := l.file("", path, diag.Pos{File: path}, overlay)
 	if err := l.diags.Err(); err != nil {
 		return err
 	}
@@ -77,6 +85,11 @@ func (s *Scenario) Clone() *Scenario {
 	c.Defs = slices.Clone(s.Defs)
 	c.Outputs = slices.Clone(s.Outputs)
 	c.Parties = slices.Clone(s.Parties)
+	c.Stages = slices.Clone(s.Stages)
+	if s.Settlement != nil {
+		st := *s.Settlement
+		c.Settlement = &st
+	}
 	c.Positions = slices.Clone(s.Positions)
 	c.Settings = slices.Clone(s.Settings)
 	c.Notes = slices.Clone(s.Notes)

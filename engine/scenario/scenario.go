@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/project"
 )
 
 // Kind says whether a definition is an input or a rule.
@@ -35,11 +37,22 @@ const (
 	Input Kind = iota
 	// Rule is an expression over inputs and other rules.
 	Rule
+	// StageExpr is one of a stage's expressions: its duration, its
+	// costs to a party or its condition.
+	StageExpr
+	// Builtin is a value the engine provides to a scenario with stages,
+	// such as elapsed_years.
+	Builtin
 )
 
 func (k Kind) String() string {
-	if k == Rule {
+	switch k {
+	case Rule:
 		return "rule"
+	case StageExpr:
+		return "stage"
+	case Builtin:
+		return "built-in"
 	}
 	return "input"
 }
@@ -141,9 +154,17 @@ type Scenario struct {
 	Parties    []Party
 	Settlement *Settlement
 
+	// Stages, when there are any, describe the dispute as a process
+	// over time: the parties may settle before each stage, and the
+	// engine decides whether they do (see Stage).
+	Stages    []Stage
+	StagesPos diag.Pos
+
 	// Correlations are the rank correlations declared between inputs;
 	// nil when none are.
 	Correlations *Correlations
+	// VOI asks for the value of information, with groups (voi.go).
+	VOI *VOI
 
 	// Positions are the position files applied, in order.
 	Positions []Position
@@ -157,6 +178,10 @@ type Scenario struct {
 
 	// Notes are informational diagnostics, such as overrides.
 	Notes diag.List
+
+	// Project is the project root the files it refers to were read
+	// from, with every file read.
+	Project *project.Root
 
 	byName map[string]int
 }
@@ -224,13 +249,27 @@ func (s *Scenario) inputNames() []string {
 // includes. Every problem found is returned at once as a
 // *diag.ListError.
 func Load(path string) (*Scenario, error) {
-	l := &loader{visiting: map[string]bool{}}
-	s := &Scenario{File: path, byName: map[string]int{}}
+	return LoadWith(path, project.Options{})
+}
+
+// LoadWith is Load with the project root and size limits of opt: the
+// files the scenario refers to must lie inside the root.
+func LoadWith(path string, opt project.Options) (*Scenario, error) {
+	proj, err := project.New(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{}
+	s := &Scenario{File: path, byName: map[string]int{}, Project: proj}
 	l.root = s
 	l.rootDir = filepath.Dir(path)
-	f := l.file(path, diag.Pos{File: path}, root)
+	f := l.file("", path, diag.Pos{File: path}, root)
 	if f != nil {
 		s.SHA256 = f.sha
+	}
+	if !s.IsRuleFile {
+		l.checkParties()
+		l.checkStages()
 	}
 	s.Notes = l.diags.Notes()
 	if err := l.diags.Err(); err != nil {
@@ -244,7 +283,13 @@ type loader struct {
 	root     *Scenario
 	rootDir  string
 	diags    diag.List
-	visiting map[string]bool
+	// visiting are the files being loaded, the outermost first, and
+	// loaded those loaded already: a file is loaded once however often
+	// it is included.
+	visiting []fs.FileInfo
+	loaded   []fs.FileInfo
+	// sawStages: a file has stages, even if they failed to load.
+	sawStages bool
 }
 
 type parsedFile struct {
@@ -252,7 +297,7 @@ type parsedFile struct {
 }
 
 var topKeys = map[bool][]string{
-	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations"},
+	true:  {"name", "description", "extends", "seed", "trials", "include", "inputs", "rules", "outputs", "parties", "settlement", "correlations", "voi", "stages"},
 	false: {"description", "include", "inputs", "rules"},
 }
 
@@ -266,33 +311,27 @@ const (
 	overlay              // a position applied to it
 )
 
-// file loads one file and merges its definitions into l.root.
-func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
+// file loads the file that ref, written in a file in directory dir,
+// refers to (or, when dir is "", the file named ref on the command line),
+// and merges its definitions into l.root.
+func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 	isRoot := r == root
-	abs, _ := filepath.Abs(path)
-	if l.visiting[abs] {
+	rf := l.read(dir, ref, from, r)
+	if rf == nil {
+		return nil
+	}
+	path, data := rf.Path, rf.Data
+	if slices.ContainsFunc(l.visiting, func(fi fs.FileInfo) bool { return os.SameFile(fi, rf.Info) }) {
 		l.diags.Errorf(from, "remove one of the includes", "include cycle: %s includes itself", path)
 		return nil
 	}
-	l.visiting[abs] = true
-	defer delete(l.visiting, abs)
-
-	data, err := os.ReadFile(path)
-	if err != nil {
-		msg := err.Error()
-		if os.IsNotExist(err) {
-			msg = fmt.Sprintf("cannot read %s: no such file", path)
-		}
-		hint := ""
-		switch r {
-		case included:
-			hint = "include paths are relative to the including file"
-		case base:
-			hint = "extends paths are relative to the extending file"
-		}
-		l.diags.Errorf(from, hint, "%s", msg)
-		return nil
+	if slices.ContainsFunc(l.loaded, func(fi fs.FileInfo) bool { return os.SameFile(fi, rf.Info) }) {
+		return nil // loaded already
 	}
+	l.loaded = append(l.loaded, rf.Info)
+	l.visiting = append(l.visiting, rf.Info)
+	defer func() { l.visiting = l.visiting[:len(l.visiting)-1] }()
+
 	src := newSource(path, data)
 	sum := sha256.Sum256(data)
 	pf := &parsedFile{sha: hex.EncodeToString(sum[:])}
@@ -333,22 +372,25 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 		allowed = positionKeys
 	}
 	defined := map[string]diag.Pos{} // the names this file defines
+	if !l.settleKeys(path, top, allowed, isRoot || r == base, r, isScenario) {
+		return pf
+	}
 
 	// The scenario it extends first, then includes, so that this file's
 	// own entries override them.
 	for i := 0; i < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
-		if k.Value == "extends" && isScenario {
+		if k.Value == "extends" && isScenario && r != overlay {
 			if v.Kind != yaml.ScalarNode || v.Value == "" {
 				l.diags.Errorf(pos(path, v), "write extends: reference.yaml", "extends must be the path of one scenario")
 				continue
 			}
-			l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(v.Value)), pos(path, v), base)
+			l.file(filepath.Dir(path), v.Value, pos(path, v), base)
 		}
 	}
 	for i := 0; i < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
-		if k.Value == "include" {
+		if k.Value == "include" && r != overlay {
 			l.includes(path, v)
 		}
 	}
@@ -409,6 +451,11 @@ func (l *loader) file(path string, from diag.Pos, r role) *parsedFile {
 			l.settlement(path, v)
 		case "correlations":
 			l.correlations(path, v)
+		case "voi":
+			l.voi(path, v)
+		case "stages":
+			l.sawStages = true
+			l.stages(src, v)
 		}
 	}
 	return pf
@@ -430,7 +477,7 @@ func (l *loader) includes(path string, v *yaml.Node) {
 			l.diags.Errorf(pos(path, it), "", "each include must be a file path")
 			continue
 		}
-		l.file(filepath.Join(filepath.Dir(path), filepath.FromSlash(it.Value)), pos(path, it), included)
+		l.file(filepath.Dir(path), it.Value, pos(path, it), included)
 	}
 }
 

@@ -16,6 +16,11 @@ import (
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	// The directory is a project: settle.yaml marks its root, so that
+	// scenarios may include ../rules.
+	if err := os.WriteFile(filepath.Join(dir, "settle.yaml"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

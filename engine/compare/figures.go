@@ -1,0 +1,184 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/report"
+)
+
+// A Figure is an estimate a result document holds besides its outputs'
+// summaries, with its standard error, named by its path in the document:
+//
+//	voi.<party>.evpi                     EVPI in money
+//	voi.<party>.evpi.ce                  EVPI on the party's utility
+//	voi.<party>.evppi.<input or group>   EVPPI in money
+//	voi.<party>.evppi.<…>.ce             EVPPI on the party's utility
+//	sensitivity.<output>.sobol.<input>.first   first-order Sobol' index
+//	sensitivity.<output>.sobol.<input>.total   total Sobol' index
+//
+// Figures present on both sides are compared like outputs' means (a
+// z-test on the difference, the two estimates taken as independent), with
+// Holm's adjustment across the figures, and judged by the policy's
+// conditions that name them or by its figures: conditions.
+type Figure struct {
+	Name      string
+	Unit      string // "GBP" for money, "share" for indices
+	Value, SE float64
+}
+
+// Figures lists d's figures, in document order.
+func Figures(d *report.Document) []Figure {
+	var fs []Figure
+	for _, p := range d.VOI {
+		add := func(path string, v report.VOIValue) {
+			fs = append(fs, Figure{path, model.Money, v.Value, v.SE}, Figure{path + ".ce", model.Money, v.CE, v.CESE})
+		}
+		add("voi."+p.Name+".evpi", p.EVPI)
+		for _, v := range p.EVPPI {
+			add("voi."+p.Name+".evppi."+v.Name, v)
+		}
+	}
+	for _, s := range d.Sensitivity {
+		for _, ix := range s.Sobol {
+			path := "sensitivity." + s.Output + ".sobol." + ix.Input
+			fs = append(fs, Figure{path + ".first", "share", ix.First, ix.FirstSE}, Figure{path + ".total", "share", ix.Total, ix.TotalSE})
+		}
+	}
+	return fs
+}
+
+// isFigureName reports whether a policy's name is a figure's path.
+func isFigureName(name string) bool {
+	return strings.HasPrefix(name, "voi.") || strings.HasPrefix(name, "sensitivity.")
+}
+
+// figures compares the figures on both sides and judges them by policy.
+func (r *Result) figures(old, new *Side, opt Options, conf float64) error {
+	oldBy := map[string]Figure{}
+	for _, f := range old.Figures {
+		oldBy[f.Name] = f
+	}
+	seen := map[string]bool{}
+	for _, nf := range new.Figures {
+		seen[nf.Name] = true
+		of, ok := oldBy[nf.Name]
+		if !ok {
+			continue
+		}
+		v := report.Var{Name: nf.Name, Type: model.Number.String(), Unit: nf.Unit}
+		w := &Row{Name: nf.Name, Unit: nf.Unit, Type: v.Type, oldVar: v, newVar: v}
+		nan := Num(math.NaN())
+		w.Old = Stat{Mean: Num(of.Value), SE: Num(of.SE), P5: nan, P50: nan, P95: nan}
+		w.New = Stat{Mean: Num(nf.Value), SE: Num(nf.SE), P5: nan, P50: nan, P95: nan}
+		w.MeanAbs, w.MeanRel = change(of.Value, nf.Value)
+		w.P5Abs, w.P5Rel, w.P50Abs, w.P50Rel, w.P95Abs, w.P95Rel = nan, nan, nan, nan, nan, nan
+		t := MeanTest{Diff: nf.Value - of.Value, SE: math.Hypot(of.SE, nf.SE), DF: math.Inf(1)}.finish(conf)
+		w.MeanTest, w.MeanLo, w.MeanHi, w.MeanP, w.P = MeanZ, Num(t.Lo), Num(t.Hi), Num(t.P), Num(t.P)
+		w.Identical = of == nf
+		r.Figures = append(r.Figures, w)
+	}
+	oldOnly := 0
+	for _, f := range old.Figures {
+		if !seen[f.Name] {
+			oldOnly++
+		}
+	}
+	if newOnly := len(new.Figures) - len(r.Figures); oldOnly+newOnly > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("figures (value of information, Sobol' indices) on one side only: %d old, %d new; compared where both have them", oldOnly, newOnly))
+	}
+	ps := make([]float64, len(r.Figures))
+	for i, w := range r.Figures {
+		ps[i] = float64(w.P)
+		if math.IsNaN(ps[i]) {
+			ps[i] = 1
+		}
+	}
+	for i, p := range Holm(ps) {
+		r.Figures[i].PAdj = Num(p)
+		r.Figures[i].Significant = p < r.Alpha
+	}
+	if opt.Policy == nil {
+		return nil
+	}
+	have := map[string]bool{}
+	for _, f := range append(append([]Figure{}, old.Figures...), new.Figures...) {
+		have[f.Name] = true
+	}
+	for _, name := range opt.Policy.order {
+		if isFigureName(name) && !have[name] {
+			r.Notes = append(r.Notes, fmt.Sprintf("the policy names %s, which neither side has", name))
+		}
+	}
+	for _, w := range r.Figures {
+		fired, err := opt.Policy.EvalFigure(w)
+		if err != nil {
+			return err
+		}
+		w.Fired = fired
+		if len(fired) > 0 {
+			r.Failed = true
+		}
+	}
+	return nil
+}
+
+// MeanZ names the z-test figures are compared with.
+const MeanZ = "z"
+
+// FigureHead names the columns of FigureCells.
+var FigureHead = []string{"old", "± se", "new", "± se", "Δ", "CI of Δ", "p", "verdict"}
+
+// FigureCells are a figure's columns in a table.
+func (w *Row) FigureCells() []string {
+	v := &w.newVar
+	d := func(x Num) string {
+		if x == 0 {
+			return "0"
+		}
+		return signed(v.Format(float64(x)))
+	}
+	return []string{v.Format(float64(w.Old.Mean)), "±" + v.Format(float64(w.Old.SE)), v.Format(float64(w.New.Mean)),
+		"±" + v.Format(float64(w.New.SE)), d(w.MeanAbs), "[" + d(w.MeanLo) + ", " + d(w.MeanHi) + "]",
+		formatP(float64(w.PAdj)), w.Verdict()}
+}
+
+// writeFigures writes the figures compared, as text or Markdown.
+func writeFigures(out io.Writer, r *Result, md bool) {
+	if len(r.Figures) == 0 {
+		return
+	}
+	if md {
+		fmt.Fprintf(out, "\n| figure | %s |\n|---|%s---|\n", strings.Join(FigureHead, " | "), strings.Repeat("---:|", len(FigureHead)-1))
+		for _, w := range r.Figures {
+			cells := w.FigureCells()
+			if len(w.Fired) > 0 || w.Significant {
+				cells[len(cells)-1] = "**" + cells[len(cells)-1] + "**"
+			}
+			fmt.Fprintf(out, "| `%s` | %s |\n", w.Name, strings.Join(cells, " | "))
+		}
+		for _, w := range r.Figures {
+			for _, c := range w.Fired {
+				fmt.Fprintf(out, "\n- **FAIL** `%s`: `%s`", w.Name, c)
+			}
+		}
+		fmt.Fprintln(out)
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "figure\t%s\t\n", strings.Join(FigureHead, "\t"))
+	for _, w := range r.Figures {
+		fmt.Fprintf(tw, "%s\t%s\t\n", w.Name, strings.Join(w.FigureCells(), "\t"))
+	}
+	tw.Flush()
+	for _, w := range r.Figures {
+		for _, c := range w.Fired {
+			fmt.Fprintf(out, "FAIL %s: %s\n", w.Name, c)
+		}
+	}
+	fmt.Fprintf(out, "Figures (value of information, Sobol' indices) are compared with a z-test on their standard errors, Holm-adjusted across the figures.\n\n")
+}

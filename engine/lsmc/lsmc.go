@@ -1,0 +1,753 @@
+// Package lsmc estimates conditional expectations E[Y | X = x] from a
+// sample of (X, Y) by least squares on a basis of x, as least-squares
+// Monte Carlo does for the continuation values of early exercise
+// (Longstaff and Schwartz, "Valuing American options by simulation: a
+// simple least-squares approach", Review of Financial Studies 14, 2001).
+//
+// The conditioning values are features, each discrete or continuous.
+// Discrete features (true/false, or a declared distribution with a few
+// values) are grouped on exactly: each combination of their values has a
+// fit of its own, so that nothing is assumed about how Y moves between
+// them. Within a group Y is regressed on the continuous features:
+//
+//   - none: the group's mean;
+//   - one: a cubic B-spline with up to 8 interior knots at quantiles of
+//     the feature's sample, which can follow a sigmoid or a kink;
+//   - two: the tensor product of two cubic B-splines with up to 4
+//     interior knots each, since such values interact (an award is
+//     roughly liability × quantum);
+//   - three or more: a cubic B-spline in each (additive), plus for each
+//     pair the products z_a z_b, z_a² z_b, z_a z_b² and z_a² z_b² of the
+//     standardised values.
+//
+// Fewer knots are used when a group has few rows (at least 10 rows a
+// column), and a feature constant within a group is left out of it.
+// Outside the range it was fitted on, a fit is evaluated at the nearest
+// end of that range (clamped), never extrapolated. A combination of
+// discrete values with no rows in the sample is predicted by a pooled fit
+// of every row, with the discrete features as indicators.
+//
+// The fit solves the normal equations XᵀX β = XᵀY by Cholesky, adding a
+// ridge from 1e-10 of XᵀX's mean diagonal only where it is singular.
+// Predict does not allocate.
+package lsmc
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Feature is one conditioning variable.
+type Feature struct {
+	Name string
+	// Support holds the values of a discrete feature, which are grouped
+	// on exactly; nil for a continuous one.
+	Support []float64
+}
+
+// Limits on a fit's shape, so that Predict works on the stack.
+const (
+	MaxFeatures = 16 // conditioning variables
+	MaxTargets  = 8  // values of Y fitted together
+	maxSplines  = 12 // B-splines of one feature: 8 interior knots + 4
+	maxGroups   = 1 << 12
+	minRowsPer  = 10 // rows a column, at least
+)
+
+// Model is a fitted conditional expectation of T targets given the
+// features.
+type Model struct {
+	features []Feature
+	targets  int
+	discrete []int // indices of the discrete features
+	strides  []int // mixed-radix strides of the discrete features
+	groups   []*group
+	pooled   *group // for combinations without rows
+	// Rows is the sample size; Groups the number of groups with rows.
+	Rows, Groups int
+	// Columns is the largest basis of any group.
+	Columns int
+	// ResidualSD is the residual standard deviation of each target,
+	// pooled over the groups.
+	ResidualSD []float64
+}
+
+// group is the fit of one combination of discrete values.
+type group struct {
+	feats   []featureBasis // the continuous features used
+	cols    []column       // the basis fitted on
+	dummies []dummy        // in the pooled group: indicators after cols
+
+	// The fit in the form Predict evaluates, with only the four
+	// B-splines that are non-zero at a value of each feature: the
+	// intercept, then by kind the coefficient of each B-spline
+	// (splines, a feature's B_0…B_nb−1, target-minor), of each product
+	// of two (tensor), of the four products of a pair's z and z²
+	// (pairs), or of each z (linear).
+	// inv is (XᵀX)⁻¹ and resVar each target's residual variance in the
+	// group, for PredictSE.
+	inv    *mat.SymDense
+	resVar []float64
+
+	kind    basisKind
+	icpt    [MaxTargets]float64
+	splines [][]float64
+	tensor  []float64
+	pairs   [][]float64
+	linear  [][]float64
+	dummy   []float64
+}
+
+type basisKind uint8
+
+const (
+	constantBasis basisKind = iota
+	splineBasis             // one feature
+	tensorBasis             // two features
+	additiveBasis           // three or more: splines and pairs
+	linearBasis             // too few rows for splines
+)
+
+type dummy struct {
+	feature int     // index into Model.features
+	value   float64 // the indicator is 1 when the feature has it
+}
+
+// featureBasis is how one continuous feature enters a group's basis.
+type featureBasis struct {
+	feature  int     // index into Model.features
+	lo, hi   float64 // the range fitted on; values are clamped to it
+	mean, sd float64 // to standardise for the polynomial terms
+	knots    []float64
+	nb       int       // B-splines: len(knots)+4
+	t        []float64 // the knot vector: lo ×4, knots, hi ×4
+}
+
+// column is one basis function: the product of function fa of the
+// group's feature a and, when b ≥ 0, function fb of feature b. Function
+// 0 is the constant 1, 1…nb−1 the B-splines after the first (their sum
+// is 1), and nb and nb+1 the standardised value z and z².
+type column struct{ a, fa, b, fb int }
+
+// Fit fits E[Y | X] on n rows: x holds n rows of len(features) values,
+// y n rows of t targets.
+func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
+	d := len(features)
+	switch {
+	case d > MaxFeatures:
+		return nil, fmt.Errorf("lsmc: %d features; at most %d", d, MaxFeatures)
+	case t < 1 || t > MaxTargets:
+		return nil, fmt.Errorf("lsmc: %d targets; between 1 and %d", t, MaxTargets)
+	case d > 0 && len(x)%d != 0, d == 0 && len(x) != 0:
+		return nil, errors.New("lsmc: x is not whole rows")
+	}
+	n := len(y) / t
+	if len(y) != n*t || (d > 0 && len(x) != n*d) {
+		return nil, errors.New("lsmc: x and y have different numbers of rows")
+	}
+	if n == 0 {
+		return nil, errors.New("lsmc: no rows")
+	}
+	m := &Model{features: features, targets: t, Rows: n}
+	size := 1
+	for j, f := range features {
+		if f.Support == nil {
+			continue
+		}
+		if len(f.Support) == 0 {
+			return nil, fmt.Errorf("lsmc: feature %s: empty support", f.Name)
+		}
+		m.discrete = append(m.discrete, j)
+		m.strides = append(m.strides, size)
+		size *= len(f.Support)
+		if size > maxGroups {
+			return nil, fmt.Errorf("lsmc: the discrete features make more than %d groups", maxGroups)
+		}
+	}
+	// Rows of each group, in row order.
+	rows := make([][]int, size)
+	for i := range n {
+		g := m.groupOf(x[i*d : (i+1)*d])
+		rows[g] = append(rows[g], i)
+	}
+	var cont []int
+	for j, f := range features {
+		if f.Support == nil {
+			cont = append(cont, j)
+		}
+	}
+	m.groups = make([]*group, size)
+	ss := make([]float64, t)
+	for g, r := range rows {
+		if len(r) == 0 {
+			continue
+		}
+		gr, err := m.fitGroup(x, y, r, cont, false, ss)
+		if err != nil {
+			return nil, err
+		}
+		m.groups[g] = gr
+		m.Groups++
+		m.Columns = max(m.Columns, len(gr.cols))
+	}
+	if m.Groups < size {
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		pooled, err := m.fitGroup(x, y, all, cont, true, nil)
+		if err != nil {
+			return nil, err
+		}
+		m.pooled = pooled
+	}
+	m.ResidualSD = make([]float64, t)
+	dof := max(n-m.Groups, 1)
+	for k := range t {
+		m.ResidualSD[k] = math.Sqrt(ss[k] / float64(dof))
+	}
+	return m, nil
+}
+
+// groupOf returns the group of a row's discrete values: each value is
+// matched to the nearest value of its feature's support.
+func (m *Model) groupOf(row []float64) int {
+	g := 0
+	for k, j := range m.discrete {
+		g += m.strides[k] * nearest(m.features[j].Support, row[j])
+	}
+	return g
+}
+
+func nearest(support []float64, x float64) int {
+	best, bd := 0, math.Inf(1)
+	for i, s := range support {
+		if d := math.Abs(x - s); d < bd {
+			best, bd = i, d
+		}
+	}
+	return best
+}
+
+// fitGroup fits the rows r; ss, when not nil, accumulates the residual
+// sums of squares of each target.
+func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []float64) (*group, error) {
+	d, t := len(m.features), m.targets
+	gr := &group{}
+	// The continuous features that vary within the group.
+	var used []int
+	for _, j := range cont {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, i := range r {
+			v := x[i*d+j]
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if hi > lo {
+			used = append(used, j)
+		}
+	}
+	// Knots from the group's size: at least minRowsPer rows a column.
+	budget := len(r) / minRowsPer
+	var dummies []dummy
+	if pooled {
+		for _, j := range m.discrete {
+			for _, v := range m.features[j].Support[1:] {
+				dummies = append(dummies, dummy{feature: j, value: v})
+			}
+		}
+		budget -= len(dummies)
+	}
+	knots := knotCount(len(used), budget)
+	for _, j := range used {
+		vals := make([]float64, len(r))
+		for k, i := range r {
+			vals[k] = x[i*d+j]
+		}
+		gr.feats = append(gr.feats, newFeatureBasis(j, vals, knots))
+	}
+	gr.cols = columns(gr.feats, budget)
+	gr.dummies = dummies
+	ncol := len(gr.cols) + len(dummies)
+
+	// X and Y of the group.
+	xd := make([]float64, len(r)*ncol)
+	yd := make([]float64, len(r)*t)
+	var fv [MaxFeatures][maxSplines + 3]float64
+	for k, i := range r {
+		row := x[i*d : (i+1)*d]
+		gr.functions(row, &fv)
+		xr := xd[k*ncol : (k+1)*ncol]
+		for c, col := range gr.cols {
+			xr[c] = col.value(&fv)
+		}
+		for c, dm := range dummies {
+			if nearestValue(m.features[dm.feature].Support, row[dm.feature]) == dm.value {
+				xr[len(gr.cols)+c] = 1
+			}
+		}
+		copy(yd[k*t:(k+1)*t], y[i*t:(i+1)*t])
+	}
+	xm := mat.NewDense(len(r), ncol, xd)
+	ym := mat.NewDense(len(r), t, yd)
+	beta, inv, err := solve(xm, ym)
+	if err != nil {
+		return nil, err
+	}
+	gr.compile(beta, t)
+	gr.inv = inv
+	gr.resVar = make([]float64, t)
+	var fit mat.Dense
+	fit.Mul(xm, beta)
+	for k := range r {
+		for q := range t {
+			e := ym.At(k, q) - fit.At(k, q)
+			gr.resVar[q] += e * e
+		}
+	}
+	for q := range t {
+		if ss != nil {
+			ss[q] += gr.resVar[q]
+		}
+		gr.resVar[q] /= float64(max(len(r)-ncol, 1))
+	}
+	return gr, nil
+}
+
+func nearestValue(support []float64, x float64) float64 { return support[nearest(support, x)] }
+
+// knotCount returns the interior knots of each of d continuous features
+// for a basis of at most budget columns.
+func knotCount(d, budget int) int {
+	want := 0
+	switch d {
+	case 0:
+		return 0
+	case 1:
+		want = 8
+	case 2:
+		want = 4
+	default:
+		want = 4
+	}
+	for k := want; k > 0; k-- {
+		if basisSize(d, k) <= budget {
+			return k
+		}
+	}
+	return 0
+}
+
+// basisSize is the number of columns of d continuous features with k
+// interior knots each.
+func basisSize(d, k int) int {
+	nb := k + 4
+	switch d {
+	case 0:
+		return 1
+	case 1:
+		return nb
+	case 2:
+		return nb * nb
+	}
+	return 1 + d*(nb-1) + 4*d*(d-1)/2
+}
+
+// newFeatureBasis places k interior knots at equally spaced quantiles
+// of vals, leaving out repeats.
+func newFeatureBasis(j int, vals []float64, k int) featureBasis {
+	s := slices.Clone(vals)
+	sort.Float64s(s)
+	fb := featureBasis{feature: j, lo: s[0], hi: s[len(s)-1]}
+	var sum, sq float64
+	for _, v := range s {
+		sum += v
+	}
+	fb.mean = sum / float64(len(s))
+	for _, v := range s {
+		sq += (v - fb.mean) * (v - fb.mean)
+	}
+	fb.sd = math.Sqrt(sq / float64(len(s)))
+	if fb.sd == 0 {
+		fb.sd = 1
+	}
+	for i := 1; i <= k; i++ {
+		q := s[int(float64(i)/float64(k+1)*float64(len(s)-1))]
+		if q > fb.lo && q < fb.hi && (len(fb.knots) == 0 || q > fb.knots[len(fb.knots)-1]) {
+			fb.knots = append(fb.knots, q)
+		}
+	}
+	fb.nb = len(fb.knots) + 4
+	for range 4 {
+		fb.t = append(fb.t, fb.lo)
+	}
+	fb.t = append(fb.t, fb.knots...)
+	for range 4 {
+		fb.t = append(fb.t, fb.hi)
+	}
+	return fb
+}
+
+// columns lists the basis of features within budget columns (and at
+// least the intercept).
+func columns(fs []featureBasis, budget int) []column {
+	cols := []column{{a: -1, b: -1}} // the intercept
+	switch d := len(fs); {
+	case d == 0:
+	case d == 1 && budget >= fs[0].nb:
+		for i := 1; i < fs[0].nb; i++ {
+			cols = append(cols, column{a: 0, fa: i, b: -1})
+		}
+	case d == 2 && budget >= fs[0].nb*fs[1].nb:
+		for i := range fs[0].nb {
+			for j := range fs[1].nb {
+				if i == 0 && j == 0 {
+					continue
+				}
+				cols = append(cols, column{a: 0, fa: i, b: 1, fb: j})
+			}
+		}
+	default:
+		var add []column
+		for a := range fs {
+			for i := 1; i < fs[a].nb; i++ {
+				add = append(add, column{a: a, fa: i, b: -1})
+			}
+		}
+		for a := range fs {
+			for b := a + 1; b < len(fs); b++ {
+				za, zb := fs[a].nb, fs[b].nb
+				add = append(add, column{a: a, fa: za, b: b, fb: zb},
+					column{a: a, fa: za + 1, b: b, fb: zb},
+					column{a: a, fa: za, b: b, fb: zb + 1},
+					column{a: a, fa: za + 1, b: b, fb: zb + 1})
+			}
+		}
+		if 1+len(add) <= budget {
+			cols = append(cols, add...)
+			break
+		}
+		// Too few rows for splines: linear in each feature, given at
+		// least five rows a column.
+		if budget*minRowsPer >= 5*(1+d) {
+			for a := range fs {
+				cols = append(cols, column{a: a, fa: fs[a].nb, b: -1})
+			}
+		}
+	}
+	return cols
+}
+
+// functions evaluates every function of each of the group's features at
+// row, clamped to the range fitted on.
+func (g *group) functions(row []float64, fv *[MaxFeatures][maxSplines + 3]float64) {
+	for a := range g.feats {
+		f := &g.feats[a]
+		v := min(max(row[f.feature], f.lo), f.hi)
+		out := &fv[a]
+		out[0] = 1
+		if f.nb > 0 {
+			var b [maxSplines]float64
+			f.splines(v, &b)
+			copy(out[1:f.nb], b[1:f.nb])
+		}
+		z := (v - f.mean) / f.sd
+		out[f.nb], out[f.nb+1] = z, z*z
+	}
+}
+
+func (c column) value(fv *[MaxFeatures][maxSplines + 3]float64) float64 {
+	if c.a < 0 {
+		return 1
+	}
+	v := fv[c.a][c.fa]
+	if c.b >= 0 {
+		v *= fv[c.b][c.fb]
+	}
+	return v
+}
+
+// span returns the span μ of v (t[μ] ≤ v < t[μ+1], 3 ≤ μ ≤ nb−1) and
+// the four cubic B-splines non-zero on it, B_μ−3 … B_μ, by the Cox–de
+// Boor recursion (de Boor, A Practical Guide to Splines, 1978; Piegl and
+// Tiller, The NURBS Book, algorithm A2.2), lo ≤ v ≤ hi.
+func (f *featureBasis) span(v float64) (mu int, nz [4]float64) {
+	t := f.t
+	mu = 3
+	for mu < f.nb-1 && v >= t[mu+1] {
+		mu++
+	}
+	nz[0] = 1
+	var left, right [4]float64
+	for j := 1; j <= 3; j++ {
+		left[j] = v - t[mu+1-j]
+		right[j] = t[mu+j] - v
+		saved := 0.0
+		for r := 0; r < j; r++ {
+			den := right[r+1] + left[j-r]
+			term := 0.0
+			if den != 0 {
+				term = nz[r] / den
+			}
+			nz[r] = saved + right[r+1]*term
+			saved = left[j-r] * term
+		}
+		nz[j] = saved
+	}
+	return mu, nz
+}
+
+// splines sets b[0:nb] to every cubic B-spline of f at v.
+func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
+	mu, nz := f.span(v)
+	for i := range f.nb {
+		b[i] = 0
+	}
+	for r := range 4 {
+		b[mu-3+r] = nz[r]
+	}
+}
+
+// solve returns β minimising ‖Xβ − Y‖², from the normal equations with a
+// small ridge where they are singular, and (XᵀX)⁻¹.
+func solve(x, y *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
+	_, c := x.Dims()
+	_, t := y.Dims()
+	var xtx mat.SymDense
+	xtx.SymOuterK(1, x.T())
+	var xty mat.Dense
+	xty.Mul(x.T(), y)
+	tr := 0.0
+	for i := range c {
+		tr += xtx.At(i, i)
+	}
+	ridge := 0.0
+	for try := 0; try < 8; try++ {
+		a := mat.NewSymDense(c, nil)
+		a.CopySym(&xtx)
+		for i := range c {
+			a.SetSym(i, i, a.At(i, i)+ridge)
+		}
+		var ch mat.Cholesky
+		if ch.Factorize(a) {
+			beta := mat.NewDense(c, t, nil)
+			var inv mat.SymDense
+			if err := ch.SolveTo(beta, &xty); err == nil && ch.InverseTo(&inv) == nil {
+				return beta, &inv, nil
+			}
+		}
+		ridge = math.Max(ridge*100, 1e-10*tr/float64(c))
+	}
+	return nil, nil, errors.New("lsmc: the basis is singular")
+}
+
+// Predict sets out[0:T] to the fitted E[Y | X = x]. It does not
+// allocate.
+func (m *Model) Predict(x []float64, out []float64) {
+	g := m.groups[m.groupOf(x)]
+	if g == nil {
+		g = m.pooled
+	}
+	t := m.targets
+	copy(out[:t], g.icpt[:t])
+	var mu [MaxFeatures]int
+	var nz [MaxFeatures][4]float64
+	var z [MaxFeatures]float64
+	for a := range g.feats {
+		f := &g.feats[a]
+		v := min(max(x[f.feature], f.lo), f.hi)
+		if g.kind == linearBasis {
+			z[a] = (v - f.mean) / f.sd
+			continue
+		}
+		mu[a], nz[a] = f.span(v)
+		z[a] = (v - f.mean) / f.sd
+	}
+	switch g.kind {
+	case splineBasis, additiveBasis:
+		for a := range g.feats {
+			c := g.splines[a][(mu[a]-3)*t:]
+			for r := range 4 {
+				w := nz[a][r]
+				for q := range t {
+					out[q] += w * c[r*t+q]
+				}
+			}
+		}
+		k := 0
+		for a := range g.feats {
+			for b := a + 1; b < len(g.feats); b++ {
+				c := g.pairs[k]
+				k++
+				za, zb := z[a], z[b]
+				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
+				for r := range 4 {
+					for q := range t {
+						out[q] += w[r] * c[r*t+q]
+					}
+				}
+			}
+		}
+	case tensorBasis:
+		nb1 := g.feats[1].nb
+		for r := range 4 {
+			row := (mu[0] - 3 + r) * nb1
+			for s := range 4 {
+				w := nz[0][r] * nz[1][s]
+				c := g.tensor[(row+mu[1]-3+s)*t:]
+				for q := range t {
+					out[q] += w * c[q]
+				}
+			}
+		}
+	case linearBasis:
+		for a := range g.feats {
+			for q := range t {
+				out[q] += z[a] * g.linear[a][q]
+			}
+		}
+	}
+	for c, dm := range g.dummies {
+		if nearestValue(m.features[dm.feature].Support, x[dm.feature]) == dm.value {
+			for q := range t {
+				out[q] += g.dummy[c*t+q]
+			}
+		}
+	}
+}
+
+// compile puts the coefficients beta (len(cols)+len(dummies) rows, t
+// columns) in the form Predict evaluates.
+func (g *group) compile(beta *mat.Dense, t int) {
+	ncol := len(g.cols)
+	for q := range t {
+		g.icpt[q] = beta.At(0, q)
+	}
+	for c := range g.dummies {
+		for q := range t {
+			g.dummy = append(g.dummy, beta.At(ncol+c, q))
+		}
+	}
+	g.kind = constantBasis
+	if ncol == 1 {
+		return
+	}
+	first := g.cols[1]
+	switch {
+	case len(g.feats) == 2 && first.b == 1:
+		// The basis is {1, B_1…} ⊗ {1, B_1…}; with 1 = Σ_k B_k its
+		// coefficient on B_k(x)·B_l(y) is c_00 + c_k0 + c_0l + c_kl,
+		// counting only the terms with k ≥ 1 and l ≥ 1 as indexed.
+		g.kind = tensorBasis
+		n0, n1 := g.feats[0].nb, g.feats[1].nb
+		at := map[[2]int]int{}
+		for c, col := range g.cols[1:] {
+			at[[2]int{col.fa, col.fb}] = c + 1
+		}
+		coef := func(i, j, q int) float64 {
+			if i == 0 && j == 0 {
+				return beta.At(0, q)
+			}
+			return beta.At(at[[2]int{i, j}], q)
+		}
+		g.tensor = make([]float64, n0*n1*t)
+		for k := range n0 {
+			for l := range n1 {
+				for q := range t {
+					v := coef(0, 0, q)
+					if k >= 1 {
+						v += coef(k, 0, q)
+					}
+					if l >= 1 {
+						v += coef(0, l, q)
+					}
+					if k >= 1 && l >= 1 {
+						v += coef(k, l, q)
+					}
+					g.tensor[(k*n1+l)*t+q] = v
+				}
+			}
+		}
+		for q := range t {
+			g.icpt[q] = 0
+		}
+	case first.fa == g.feats[first.a].nb:
+		g.kind = linearBasis
+		g.linear = make([][]float64, len(g.feats))
+		for c, col := range g.cols[1:] {
+			for q := range t {
+				g.linear[col.a] = append(g.linear[col.a], beta.At(c+1, q))
+			}
+		}
+	default:
+		g.kind = splineBasis
+		if len(g.feats) > 1 {
+			g.kind = additiveBasis
+		}
+		g.splines = make([][]float64, len(g.feats))
+		for a := range g.feats {
+			g.splines[a] = make([]float64, g.feats[a].nb*t) // B_0's stays 0
+		}
+		for c, col := range g.cols[1:] {
+			if col.b >= 0 {
+				continue
+			}
+			for q := range t {
+				g.splines[col.a][col.fa*t+q] = beta.At(c+1, q)
+			}
+		}
+		for c := 1; c < ncol; {
+			if g.cols[c].b < 0 {
+				c++
+				continue
+			}
+			var p []float64
+			for r := range 4 {
+				for q := range t {
+					p = append(p, beta.At(c+r, q))
+				}
+			}
+			g.pairs = append(g.pairs, p)
+			c += 4
+		}
+	}
+}
+
+// PredictSE sets out[0:T] to the standard error of Predict's values at
+// x, σ²·φ(x)ᵀ(XᵀX)⁻¹φ(x) under its square root, with σ² the target's
+// residual variance in x's group and φ(x) the group's basis at x. It
+// assumes the residuals' variance is the same throughout the group, and
+// says nothing of the basis's bias. It allocates.
+func (m *Model) PredictSE(x []float64, out []float64) {
+	g := m.groups[m.groupOf(x)]
+	if g == nil {
+		g = m.pooled
+	}
+	var fv [MaxFeatures][maxSplines + 3]float64
+	g.functions(x, &fv)
+	phi := mat.NewVecDense(len(g.cols)+len(g.dummies), nil)
+	for c, col := range g.cols {
+		phi.SetVec(c, col.value(&fv))
+	}
+	for c, dm := range g.dummies {
+		if nearestValue(m.features[dm.feature].Support, x[dm.feature]) == dm.value {
+			phi.SetVec(len(g.cols)+c, 1)
+		}
+	}
+	h := mat.Inner(phi, g.inv, phi)
+	for q := range m.targets {
+		out[q] = math.Sqrt(g.resVar[q] * h)
+	}
+}
+
+// Targets returns the number of targets m predicts.
+func (m *Model) Targets() int { return m.targets }
+
+// Describe says in words how m was fitted, for a result document.
+func (m *Model) Describe() string {
+	return fmt.Sprintf("%d rows, %d groups, up to %d columns", m.Rows, m.Groups, m.Columns)
+}

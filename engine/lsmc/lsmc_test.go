@@ -1,0 +1,260 @@
+package lsmc
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestSplinesPartitionOfUnity(t *testing.T) {
+	fb := newFeatureBasis(0, []float64{0, 0.1, 0.2, 0.5, 0.7, 0.9, 1, 1.3, 2, 4}, 5)
+	if fb.nb != len(fb.knots)+4 {
+		t.Fatalf("nb = %d with %d knots", fb.nb, len(fb.knots))
+	}
+	var b [maxSplines]float64
+	for _, v := range []float64{0, 1e-9, 0.15, 0.5, 1, 1.3, 2.7, 4 - 1e-12, 4} {
+		fb.splines(v, &b)
+		sum := 0.0
+		for i := range fb.nb {
+			if b[i] < -1e-12 {
+				t.Errorf("B_%d(%g) = %g < 0", i, v, b[i])
+			}
+			sum += b[i]
+		}
+		if math.Abs(sum-1) > 1e-12 {
+			t.Errorf("Σ B_i(%g) = %.15g, want 1", v, sum)
+		}
+	}
+	// At the ends only the end splines are non-zero.
+	fb.splines(0, &b)
+	if b[0] != 1 {
+		t.Errorf("B_0(lo) = %g, want 1", b[0])
+	}
+	fb.splines(4, &b)
+	if b[fb.nb-1] != 1 {
+		t.Errorf("B_last(hi) = %g, want 1", b[fb.nb-1])
+	}
+}
+
+// sample draws n rows of features from draw and targets from f plus
+// normal noise of sd noise.
+func sample(n, d, t int, seed uint64, draw func(r *rand.Rand, x []float64), f func(x, y []float64), noise float64) (x, y []float64) {
+	r := rand.New(rand.NewPCG(seed, 1))
+	x = make([]float64, n*d)
+	y = make([]float64, n*t)
+	for i := range n {
+		draw(r, x[i*d:(i+1)*d])
+		f(x[i*d:(i+1)*d], y[i*t:(i+1)*t])
+		for q := range t {
+			y[i*t+q] += noise * r.NormFloat64()
+		}
+	}
+	return x, y
+}
+
+func TestFitFollowsSigmoid(t *testing.T) {
+	feats := []Feature{{Name: "signal"}}
+	sig := func(v float64) float64 { return 100 / (1 + math.Exp(-8*(v-0.5))) }
+	x, y := sample(50_000, 1, 1, 1, func(r *rand.Rand, x []float64) { x[0] = r.Float64() },
+		func(x, y []float64) { y[0] = sig(x[0]) }, 5)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [1]float64
+	for _, v := range []float64{0.02, 0.2, 0.4, 0.5, 0.6, 0.8, 0.98} {
+		m.Predict([]float64{v}, out[:])
+		// The noise's SE at a point is about 5·√(cols/n) ≈ 0.07; the
+		// spline's bias on a smooth sigmoid is far smaller than 0.5.
+		if math.Abs(out[0]-sig(v)) > 0.5 {
+			t.Errorf("E[Y | %g] = %.3f, want %.3f", v, out[0], sig(v))
+		}
+	}
+	if math.Abs(m.ResidualSD[0]-5) > 0.1 {
+		t.Errorf("residual SD %.3f, want about 5", m.ResidualSD[0])
+	}
+}
+
+func TestFitGroupsDiscreteExactly(t *testing.T) {
+	// Y is a function of the discrete features alone: each group's fit
+	// is its mean, exactly.
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "court", Support: []float64{1, 2, 3}}}
+	x, y := sample(3000, 2, 2, 2, func(r *rand.Rand, x []float64) {
+		x[0] = float64(r.IntN(2))
+		x[1] = float64(1 + r.IntN(3))
+	}, func(x, y []float64) {
+		y[0] = 10*x[0] + x[1]*x[1]
+		y[1] = -x[0]
+	}, 0)
+	m, err := Fit(feats, x, y, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Groups != 6 {
+		t.Errorf("%d groups, want 6", m.Groups)
+	}
+	var out [2]float64
+	for _, l := range []float64{0, 1} {
+		for _, c := range []float64{1, 2, 3} {
+			m.Predict([]float64{l, c}, out[:])
+			if want := 10*l + c*c; math.Abs(out[0]-want) > 1e-9 || math.Abs(out[1]+l) > 1e-9 {
+				t.Errorf("E[Y | %g, %g] = %v, want [%g %g]", l, c, out, want, -l)
+			}
+		}
+	}
+}
+
+func TestFitTensor(t *testing.T) {
+	// The award is liability × quantum: within the liable group the
+	// product of two continuous features.
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "claim"}, {Name: "fraction"}}
+	f := func(x []float64) float64 { return x[0] * x[1] * x[2] }
+	x, y := sample(60_000, 3, 1, 3, func(r *rand.Rand, x []float64) {
+		x[0] = float64(r.IntN(2))
+		x[1] = 400 + 300*r.Float64()
+		x[2] = 0.3 + 0.5*r.Float64()
+	}, func(x, y []float64) { y[0] = f(x) }, 10)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [1]float64
+	for _, p := range [][]float64{{1, 410, 0.31}, {1, 550, 0.5}, {1, 690, 0.79}, {0, 550, 0.5}} {
+		m.Predict(p, out[:])
+		if math.Abs(out[0]-f(p)) > 1 {
+			t.Errorf("E[Y | %v] = %.3f, want %.3f", p, out[0], f(p))
+		}
+	}
+}
+
+func TestFitAdditiveWithInteractions(t *testing.T) {
+	feats := []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}}
+	f := func(x []float64) float64 { return 3*x[0] + x[1]*x[2] - x[3]*x[3] }
+	x, y := sample(80_000, 4, 1, 4, func(r *rand.Rand, x []float64) {
+		for j := range x {
+			x[j] = r.NormFloat64()
+		}
+	}, func(x, y []float64) { y[0] = f(x) }, 1)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [1]float64
+	for _, p := range [][]float64{{0, 0, 0, 0}, {1, 1, 1, 1}, {-1, 0.5, -0.5, 0.3}, {0.2, -1.5, 1.2, -1}} {
+		m.Predict(p, out[:])
+		if math.Abs(out[0]-f(p)) > 0.15 {
+			t.Errorf("E[Y | %v] = %.3f, want %.3f", p, out[0], f(p))
+		}
+	}
+}
+
+func TestPredictClampsAndPools(t *testing.T) {
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "x"}}
+	// Only liable = 1 rows: liable = 0 falls back to the pooled fit.
+	x, y := sample(5000, 2, 1, 5, func(r *rand.Rand, x []float64) {
+		x[0] = 1
+		x[1] = r.Float64()
+	}, func(x, y []float64) { y[0] = 2 * x[1] }, 0)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [1]float64
+	m.Predict([]float64{1, 5}, out[:]) // clamped to the largest x fitted
+	if math.Abs(out[0]-2) > 1e-3 {
+		t.Errorf("E[Y | x = 5] = %g, want the value at the range's end, about 2", out[0])
+	}
+	m.Predict([]float64{0, 0.5}, out[:])
+	if math.Abs(out[0]-1) > 1e-3 {
+		t.Errorf("pooled E[Y | liable = 0, x = 0.5] = %g, want about 1", out[0])
+	}
+}
+
+func TestFitFewRows(t *testing.T) {
+	feats := []Feature{{Name: "x"}, {Name: "y"}}
+	x, y := sample(25, 2, 1, 6, func(r *rand.Rand, x []float64) {
+		x[0], x[1] = r.Float64(), r.Float64()
+	}, func(x, y []float64) { y[0] = 1 + x[0] - x[1] }, 0)
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [1]float64
+	m.Predict([]float64{0.5, 0.25}, out[:])
+	if math.Abs(out[0]-1.25) > 1e-9 {
+		t.Errorf("a linear fit on 25 rows gives %g, want 1.25", out[0])
+	}
+}
+
+func TestFitErrors(t *testing.T) {
+	if _, err := Fit(nil, nil, nil, 1); err == nil {
+		t.Error("no rows: no error")
+	}
+	if _, err := Fit([]Feature{{Name: "x"}}, []float64{1, 2}, []float64{1}, 1); err == nil {
+		t.Error("rows that differ: no error")
+	}
+	if _, err := Fit([]Feature{{Name: "x", Support: []float64{}}}, []float64{1}, []float64{1}, 1); err == nil {
+		t.Error("empty support: no error")
+	}
+}
+
+func TestPredictDoesNotAllocate(t *testing.T) {
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "a"}, {Name: "b"}, {Name: "c"}}
+	x, y := sample(4000, 4, 2, 7, func(r *rand.Rand, x []float64) {
+		x[0] = float64(r.IntN(2))
+		x[1], x[2], x[3] = r.Float64(), r.Float64(), r.Float64()
+	}, func(x, y []float64) { y[0], y[1] = x[1], x[2] }, 0.1)
+	m, err := Fit(feats, x, y, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := []float64{1, 0.3, 0.4, 0.5}
+	out := make([]float64, 2)
+	if n := testing.AllocsPerRun(100, func() { m.Predict(row, out) }); n != 0 {
+		t.Errorf("Predict allocates %v times", n)
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	feats := []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "a"}, {Name: "b"}}
+	x, y := sample(20000, 3, 3, 8, func(r *rand.Rand, x []float64) {
+		x[0] = float64(r.IntN(2))
+		x[1], x[2] = r.Float64(), r.Float64()
+	}, func(x, y []float64) { y[0], y[1], y[2] = x[1], x[2], x[1]*x[2] }, 0.1)
+	m, err := Fit(feats, x, y, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := []float64{1, 0.3, 0.4}
+	out := make([]float64, 3)
+	for b.Loop() {
+		m.Predict(row, out)
+	}
+}
+
+func TestPredictSECoversTruth(t *testing.T) {
+	// Over independent samples, the fitted value at a point lies within
+	// 1.96 PredictSE of the truth in about 95% of fits: a function the
+	// basis follows exactly (cubic), so that only noise counts.
+	feats := []Feature{{Name: "x"}}
+	f := func(v float64) float64 { return 3 + v - 2*v*v + v*v*v }
+	hits, fits := 0, 200
+	for seed := range fits {
+		x, y := sample(2000, 1, 1, uint64(100+seed), func(r *rand.Rand, x []float64) { x[0] = r.Float64()*2 - 1 },
+			func(x, y []float64) { y[0] = f(x[0]) }, 1)
+		m, err := Fit(feats, x, y, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, se [1]float64
+		m.Predict([]float64{0.3}, out[:])
+		m.PredictSE([]float64{0.3}, se[:])
+		if math.Abs(out[0]-f(0.3)) < 1.96*se[0] {
+			hits++
+		}
+	}
+	// Binomial(200, 0.95): 4 SE is about 12 hits.
+	if hits < 178 || hits > 200 {
+		t.Errorf("the 95%% interval covered the truth in %d of %d fits", hits, fits)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package fifo
+
+func mkfifo(string) error { return ErrUnsupported }
