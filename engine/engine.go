@@ -19,7 +19,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -334,17 +333,11 @@ func histogramBins(v *model.Var) int {
 	return 20
 }
 
-func workers(opt Options) int {
-	if opt.Workers > 0 {
-		return opt.Workers
-	}
-	return runtime.GOMAXPROCS(0)
-}
-
 // plan is opt's trials on its workers.
 func plan(opt Options) run.Plan {
 	return run.Plan{Seed: opt.Seed, Trials: opt.Trials, Workers: workers(opt), Progress: opt.Progress}
 }
+
 
 // simulate evaluates opt.Trials trials of p and returns, for each of vars,
 // its value in every trial (see run.Columns).

@@ -234,7 +234,7 @@ func sweep(ctx context.Context, spec Spec, axes []Axis, opt Options, shard Shard
 	if known != nil {
 		known.fullProbes = restricted != nil
 	}
-	n := workers(opt)
+	n := maxWorkers(opt.Workers)
 	errs := make([]error, len(grid))
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -208,12 +208,9 @@ func readSide(path string, popt project.Options) (*compare.Side, error) {
 		if err != nil {
 			return nil, err
 		}
-		d, err := report.ReadJSON(bytes.NewReader(data))
+		d, err := report.Read(bytes.NewReader(data), path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(d.Outputs) == 0 {
-			return nil, fmt.Errorf("%s: not a result document: it has no outputs; write one with settle run --format json -o FILE", path)
+			return nil, err
 		}
 		return compare.FromDocument(path, d), nil
 	}
@@ -256,6 +253,7 @@ func runOptions(cmd *cobra.Command, sides []*compare.Side, progs []*engineProgra
 	if opt.Workers < 0 {
 		return opt, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", opt.Workers)
 	}
+	noteWorkers(cmd, opt.Workers)
 	return opt, nil
 }
 

@@ -65,6 +65,9 @@ func config(cmd *cobra.Command) (*settings, error) {
 		}
 		return nil, fmt.Errorf("configuration %s: it is %s", file, what)
 	}
+	if err := checkConfigKeys(file); err != nil {
+		return nil, err
+	}
 	s.file = file
 	v.SetConfigFile(file)
 	v.SetConfigType("yaml")

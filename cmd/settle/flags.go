@@ -67,7 +67,19 @@ func load(cmd *cobra.Command, v *settings, path string) (engine.Spec, *model.Pro
 		return sp, nil, engine.Options{}, err
 	}
 	opt, err := options(v, p)
+	if err == nil {
+		noteWorkers(cmd, opt.Workers)
+	}
 	return sp, p, opt, err
+}
+
+// noteWorkers says on standard error when --workers asks for more
+// workers than a run uses (engine.MaxWorkers).
+func noteWorkers(cmd *cobra.Command, n int) {
+	if engine.CapsWorkers(n) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "settle: --workers %d is more than this machine can use: running on %d (%d per CPU)\n",
+			n, engine.MaxWorkers(), engine.WorkersPerCPU)
+	}
 }
 
 // options reads how to run p from the configuration: flags, environment,

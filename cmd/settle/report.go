@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"path/filepath"
 
@@ -85,12 +84,5 @@ func readResult(path string, popt project.Options) (*report.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := report.ReadJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w; write one with settle run --format json -o FILE", path, err)
-	}
-	if d.Version == "" || len(d.Outputs) == 0 {
-		return nil, fmt.Errorf("%s: not a settle result document (no settle_version or outputs); write one with settle run --format json -o FILE", path)
-	}
-	return d, nil
+	return report.Read(bytes.NewReader(data), path)
 }

@@ -92,6 +92,10 @@ func runTest(cmd *cobra.Command, args []string) error {
 	}
 	update, _ := f.GetBool("update")
 	workers, _ := f.GetInt("workers")
+	if workers < 0 {
+		return failed(exitBadInput, fmt.Errorf("--workers %d: want 0 (one per CPU) or more", workers))
+	}
+	noteWorkers(cmd, workers)
 	quiet, _ := f.GetBool("quiet")
 	opt := baseline.Options{Dir: dir, Update: update, Policy: pol, Alpha: alpha, Workers: workers}
 	if opt.Project, err = projectOptions(cmd); err != nil {

@@ -35,6 +35,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 			if sp.Project, err = projectOptionsOf(v); err != nil {
 				return failed(exitBadInput, err)
 			}
+			noteWorkers(cmd, v.GetInt("workers"))
 			interval, _ := cmd.Flags().GetDuration("interval")
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()

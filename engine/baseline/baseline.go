@@ -264,9 +264,9 @@ func runOne(ctx context.Context, opt Options, path string, pol *compare.Policy, 
 	if err != nil {
 		return broken(err)
 	}
-	base, err := report.ReadJSON(bytes.NewReader(old))
+	base, err := report.Read(bytes.NewReader(old), c.Baseline)
 	if err != nil {
-		return broken(fmt.Errorf("%s: %w", c.Baseline, err))
+		return broken(err)
 	}
 	oldSide, newSide := compare.FromDocument(c.Baseline, base), compare.FromDocument(path, doc)
 	// The baseline's kept trials and this run's, paired: the same seed

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine/compare"
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/report"
 )
 
@@ -118,7 +119,7 @@ func WriteText(w io.Writer, r *Report) error {
 // WriteMarkdown writes r as Markdown, for $GITHUB_STEP_SUMMARY and
 // pull-request comments.
 func WriteMarkdown(w io.Writer, r *Report) error {
-	fmt.Fprintf(w, "### settle test: %s\n\n%s\n\n", r.Dir, r.Counts())
+	fmt.Fprintf(w, "### settle test: %s\n\n%s\n\n", markdown.Text(r.Dir), r.Counts())
 	fmt.Fprintln(w, "| status | scenario | detail |\n|---|---|---|")
 	for _, c := range r.Cases {
 		state := c.State
@@ -129,9 +130,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if c.Result != nil {
 			detail += "\nrun: " + c.Result.New.Provenance().Heading()
 		}
-		detail = strings.ReplaceAll(detail, "\n", "<br>")
-		detail = strings.ReplaceAll(detail, "|", `\|`)
-		fmt.Fprintf(w, "| %s | `%s` | %s |\n", state, c.Scenario, detail)
+		lines := strings.Split(detail, "\n")
+		for i, l := range lines {
+			lines[i] = markdown.Text(l)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", state, markdown.CodeCell(c.Scenario), strings.Join(lines, "<br>"))
 	}
 	if rs := r.results(); len(rs) > 0 {
 		fmt.Fprintln(w)

@@ -16,6 +16,7 @@ import (
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/yamlkeys"
 )
 
 // A Policy decides which changes fail a comparison. It holds conditions,
@@ -114,6 +115,22 @@ func ksOrNaN(test string, x Num) float64 {
 
 var typeEnv = env(&Row{})
 
+// conditionBuiltins are the functions of expr that conditions may call:
+// arithmetic on the fields, and the little text handling that names and
+// units need. The others are left out: they build lists and strings that
+// a condition has no use for, and repeat(repeat("ab", 10000), 100000)
+// took 33 s before expr's memory budget stopped it.
+var conditionBuiltins = []string{"abs", "ceil", "floor", "round", "min", "max", "len", "lower", "upper", "trim"}
+
+// conditionOptions are the options conditions are compiled with.
+func conditionOptions() []expr.Option {
+	opts := []expr.Option{expr.Env(typeEnv), expr.AsBool(), expr.DisableAllBuiltins()}
+	for _, b := range conditionBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	return opts
+}
+
 // compile compiles a condition; the error's offset is in runes of src.
 func compile(src string) (*cond, int, error) {
 	if strings.TrimSpace(src) == "" {
@@ -123,7 +140,7 @@ func compile(src string) (*cond, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	prog, err := expr.Compile(rw, expr.Env(typeEnv), expr.AsBool())
+	prog, err := expr.Compile(rw, conditionOptions()...)
 	if err != nil {
 		off, msg := 0, err.Error()
 		var fe *file.Error
@@ -146,10 +163,10 @@ func compile(src string) (*cond, int, error) {
 			for k := range typeEnv {
 				names = append(names, k)
 			}
-			if hint := diag.DidYouMean(name, names); hint != "" {
+			if hint := diag.DidYouMean(name, append(names, conditionBuiltins...)); hint != "" {
 				msg += "; " + hint
 			} else {
-				msg += "; a condition may use " + fieldList()
+				msg += "; a condition may use " + fieldList() + " and the functions " + strings.Join(conditionBuiltins, ", ")
 			}
 		}
 		return nil, off, errors.New(msg)
@@ -380,11 +397,13 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			*into = append(*into, c)
 		}
 	}
+	// Keys given twice are reported by yamlkeys with both positions, and
+	// the repeats left out.
+	l = append(l, yamlkeys.Duplicates(path, &doc)...)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if seen[k.Value] {
-			l.Errorf(at(k), "", "%s given twice", k.Value)
 			continue
 		}
 		seen[k.Value] = true
@@ -408,7 +427,6 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				nk, nv := v.Content[j], v.Content[j+1]
 				if _, dup := p.namePos[nk.Value]; dup {
-					l.Errorf(at(nk), "", "output %s given twice", nk.Value)
 					continue
 				}
 				p.namePos[nk.Value] = at(nk)
@@ -421,6 +439,7 @@ func ParsePolicy(path string, data []byte) (*Policy, error) {
 			l.Errorf(at(k), diag.DidYouMean(k.Value, []string{"alpha", "fail_if", "figures", "outputs"}), "unknown key %q in policy; a policy has alpha, fail_if, figures and outputs", k.Value)
 		}
 	}
+	l.Sort()
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

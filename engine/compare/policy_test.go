@@ -20,6 +20,10 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"fail_if: significant\n  x: : y\n", `p.yaml:2: malformed YAML`},
 		{"", `p.yaml: empty policy`},
 		{"fail_if: ''\n", `p.yaml:1:11: condition: empty condition`},
+		{"fail_if: len(repeat(repeat('ab', 10000), 100000)) > 0\n", `p.yaml:1:14: condition: unknown name repeat; a condition may use name, unit, significant`},
+		{"fail_if: abss(mean_rel) > 0.1\n", `p.yaml:1:10: condition: unknown name abss; did you mean abs?`},
+		{"alpha: 0.05\nfail_if: significant\nalpha: 0.01\n", `p.yaml:3:1: key "alpha" is given twice in this mapping; first at p.yaml:1:1; remove one of them, or merge them`},
+		{"outputs:\n  x: significant\n  x: p_value < 0.01\n", `p.yaml:3:3: key "x" is given twice in this mapping; first at p.yaml:2:3`},
 	} {
 		_, err := ParsePolicy("p.yaml", []byte(tc.src))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {

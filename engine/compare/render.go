@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/report"
 )
@@ -273,17 +274,17 @@ func WriteMarkdown(out io.Writer, r *Result) error {
 	case r.Old.Scenario != "" && r.Old.Scenario != title:
 		title = r.Old.Scenario + " → " + title
 	}
-	fmt.Fprintf(out, "### settle compare: %s\n\n", title)
-	fmt.Fprintf(out, "- old: `%s`: %s\n- new: `%s`: %s\n", r.Old.File, side(r.Old), r.New.File, side(r.New))
+	fmt.Fprintf(out, "### settle compare: %s\n\n", markdown.Text(title))
+	fmt.Fprintf(out, "- old: %s: %s\n- new: %s: %s\n", markdown.Code(r.Old.File), markdown.Text(side(r.Old)), markdown.Code(r.New.File), markdown.Text(side(r.New)))
 	for _, n := range r.Notes {
-		fmt.Fprintf(out, "- note: %s\n", n)
+		fmt.Fprintf(out, "- note: %s\n", markdown.Text(n))
 	}
 	fmt.Fprintln(out)
 	WriteMarkdownTable(out, "", []*Result{r})
 	if len(r.Parties) > 0 {
 		fmt.Fprintf(out, "\n| party | %s |\n|---|%s\n", strings.Join(PartyHead, " | "), strings.Repeat("---:|", len(PartyHead)))
 		for _, p := range r.Parties {
-			fmt.Fprintf(out, "| %s | %s |\n", p.Name, strings.Join(p.Cells(), " | "))
+			fmt.Fprintf(out, "| %s | %s |\n", markdown.Text(p.Name), strings.Join(p.Cells(), " | "))
 		}
 	}
 	writeFigures(out, r, true)
@@ -316,9 +317,9 @@ func WriteMarkdownTable(out io.Writer, label string, rs []*Result) {
 			if len(w.Fired) > 0 || w.Significant {
 				cells[len(cells)-1] = "**" + cells[len(cells)-1] + "**"
 			}
-			row := append([]string{"`" + w.Name + "`"}, cells...)
+			row := append([]string{markdown.CodeCell(w.Name)}, cells...)
 			if label != "" {
-				row = append([]string{r.New.File}, row...)
+				row = append([]string{markdown.Text(r.New.File)}, row...)
 			}
 			fmt.Fprintf(out, "| %s |\n", strings.Join(row, " | "))
 		}
@@ -327,11 +328,11 @@ func WriteMarkdownTable(out io.Writer, label string, rs []*Result) {
 
 func writeMarkdownTail(out io.Writer, prefix string, r *Result) {
 	for _, m := range r.NotCompared {
-		fmt.Fprintf(out, "\n- not compared: %s`%s`: %s", prefix, m.Name, m.Reason)
+		fmt.Fprintf(out, "\n- not compared: %s%s: %s", prefix, markdown.Code(m.Name), markdown.Text(m.Reason))
 	}
 	for _, w := range r.Outputs {
 		for _, c := range w.Fired {
-			fmt.Fprintf(out, "\n- **FAIL** %s`%s`: `%s`", prefix, w.Name, c)
+			fmt.Fprintf(out, "\n- **FAIL** %s%s: %s", prefix, markdown.Code(w.Name), markdown.Code(c))
 		}
 	}
 	if len(r.NotCompared) > 0 || r.Failed {

@@ -102,7 +102,8 @@ func pertBeta(p Params, src rand.Source) distuv.Beta {
 }
 
 // Discrete returns the index chosen by a uniform u in [0, 1) from
-// cumulative weights cum (increasing, last element the total).
+// cumulative weights cum (increasing, last element the total, finite and
+// positive, as Cumulate makes them): the first i with u·total < cum[i].
 func Discrete(u float64, cum []float64) int {
 	target := u * cum[len(cum)-1]
 	for i, c := range cum {
@@ -142,7 +143,7 @@ var families = []*Family{
 	{
 		Name: "beta", Params: []string{"alpha", "beta"},
 		Doc:   "beta distribution on [0, 1] with shapes alpha and beta",
-		Check: positive2("alpha", "beta"),
+		Check: checkBeta,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.Beta{Alpha: p[0], Beta: p[1], Src: src}.Rand()
 		},
@@ -152,7 +153,7 @@ var families = []*Family{
 	{
 		Name: "gamma", Params: []string{"shape", "rate"},
 		Doc:   "gamma distribution with the given shape and rate (mean shape/rate)",
-		Check: positive2("shape", "rate"),
+		Check: checkGamma,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.Gamma{Alpha: p[0], Beta: p[1], Src: src}.Rand()
 		},
@@ -195,7 +196,7 @@ var families = []*Family{
 	{
 		Name: "pert", Params: []string{"min", "mode", "max"},
 		Doc:   "PERT distribution: a beta on [min, max] whose most likely value is mode",
-		Check: func(p Params) string { return checkRange(p[0], p[1], p[2]) },
+		Check: checkPert,
 		Sample: func(src rand.Source, p Params) float64 {
 			return p[0] + (p[2]-p[0])*pertBeta(p, src).Rand()
 		},
@@ -208,7 +209,7 @@ var families = []*Family{
 	{
 		Name: "triangular", Params: []string{"min", "mode", "max"},
 		Doc:   "triangular distribution on [min, max] peaking at mode",
-		Check: func(p Params) string { return checkRange(p[0], p[1], p[2]) },
+		Check: checkTriangular,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.NewTriangle(p[0], p[2], p[1], src).Rand()
 		},
@@ -220,13 +221,8 @@ var families = []*Family{
 	},
 	{
 		Name: "uniform", Params: []string{"min", "max"},
-		Doc: "uniform distribution on [min, max)",
-		Check: func(p Params) string {
-			if p[0] > p[1] {
-				return fmt.Sprintf("min (%s) must not exceed max (%s)", num(p[0]), num(p[1]))
-			}
-			return ""
-		},
+		Doc:   "uniform distribution on [min, max)",
+		Check: checkUniform,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.Uniform{Min: p[0], Max: p[1], Src: src}.Rand()
 		},

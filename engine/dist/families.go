@@ -78,7 +78,7 @@ var inverses = map[string]inverse{
 	},
 	"gamma": {
 		cdf:      func(p Params, x float64) float64 { return distuv.Gamma{Alpha: p[0], Beta: p[1]}.CDF(x) },
-		quantile: func(p Params, u float64) float64 { return distuv.Gamma{Alpha: p[0], Beta: p[1]}.Quantile(u) },
+		quantile: func(p Params, u float64) float64 { return gammaQuantile(p[0], p[1], u) },
 	},
 	"lognormal": {
 		cdf:      func(p Params, x float64) float64 { return lognormalCDF(p[0], p[1], x) },
@@ -182,7 +182,7 @@ var more = []*Family{
 	{
 		Name: "weibull", Params: []string{"shape", "scale"},
 		Doc:   "Weibull distribution with the given shape k and scale λ",
-		Check: positive2("shape", "scale"),
+		Check: checkWeibull,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.Weibull{K: p[0], Lambda: p[1], Src: src}.Rand()
 		},
@@ -201,16 +201,8 @@ var more = []*Family{
 	},
 	{
 		Name: "student_t", Params: []string{"df", "loc", "scale"},
-		Doc: "Student's t with df degrees of freedom, shifted by loc and stretched by scale",
-		Check: func(p Params) string {
-			switch {
-			case p[0] <= 0:
-				return fmt.Sprintf("df (%s) must be greater than 0", num(p[0]))
-			case p[2] <= 0:
-				return fmt.Sprintf("scale (%s) must be greater than 0", num(p[2]))
-			}
-			return ""
-		},
+		Doc:   "Student's t with df degrees of freedom, shifted by loc and stretched by scale",
+		Check: checkStudentT,
 		Sample: func(src rand.Source, p Params) float64 {
 			return studentsT(p, src).Rand()
 		},
@@ -236,7 +228,7 @@ var more = []*Family{
 	{
 		Name: "poisson", Params: []string{"lambda"},
 		Doc:   "Poisson count with mean lambda",
-		Check: positive1("lambda"),
+		Check: checkPoisson,
 		Sample: func(src rand.Source, p Params) float64 {
 			return distuv.Poisson{Lambda: p[0], Src: src}.Rand()
 		},
@@ -259,8 +251,8 @@ var more = []*Family{
 		Doc: "number of successes in n trials each with probability p",
 		Check: func(p Params) string {
 			switch {
-			case p[0] < 0 || p[0] != math.Floor(p[0]) || p[0] > 1e9:
-				return fmt.Sprintf("n (%s) must be a whole number from 0 to 1,000,000,000", num(p[0]))
+			case p[0] < 0 || p[0] != math.Floor(p[0]) || p[0] > MaxBinomialTrials:
+				return fmt.Sprintf("n (%s) must be a whole number from 0 to %s", num(p[0]), num(MaxBinomialTrials))
 			case p[1] < 0 || p[1] > 1:
 				return fmt.Sprintf("p (%s) must be a probability between 0 and 1", num(p[1]))
 			}
@@ -288,16 +280,8 @@ var more = []*Family{
 	},
 	{
 		Name: "loguniform", Params: []string{"min", "max"},
-		Doc: "log-uniform on [min, max]: every factor of 10 equally likely",
-		Check: func(p Params) string {
-			switch {
-			case p[0] <= 0:
-				return fmt.Sprintf("min (%s) must be greater than 0", num(p[0]))
-			case !(p[0] < p[1]):
-				return fmt.Sprintf("min (%s) must be less than max (%s)", num(p[0]), num(p[1]))
-			}
-			return ""
-		},
+		Doc:   "log-uniform on [min, max]: every factor of 10 equally likely",
+		Check: checkLogUniform,
 		Sample: func(src rand.Source, p Params) float64 {
 			return math.Exp(distuv.Uniform{Min: math.Log(p[0]), Max: math.Log(p[1]), Src: src}.Rand())
 		},
@@ -317,16 +301,8 @@ var more = []*Family{
 	},
 	{
 		Name: "pert", Params: []string{"min", "mode", "max", "shape"},
-		Doc: "PERT with a shape: larger shapes crowd the draws round mode (pert(min, mode, max) has shape 4)",
-		Check: func(p Params) string {
-			if msg := checkRange(p[0], p[1], p[2]); msg != "" {
-				return msg
-			}
-			if p[3] < 0 {
-				return fmt.Sprintf("shape (%s) must not be negative", num(p[3]))
-			}
-			return ""
-		},
+		Doc:   "PERT with a shape: larger shapes crowd the draws round mode (pert(min, mode, max) has shape 4)",
+		Check: checkPertShape,
 		Sample: func(src rand.Source, p Params) float64 {
 			b := pertBetaShape(p[0], p[1], p[2], p[3])
 			b.Src = src
@@ -343,7 +319,7 @@ var more = []*Family{
 	{
 		Name: "normal_ci", Params: []string{"lo", "hi"},
 		Doc:   "normal whose 90% interval is [lo, hi]: 5% below lo, 5% above hi",
-		Check: checkInterval(false),
+		Check: checkNormalCI,
 		Sample: func(src rand.Source, p Params) float64 {
 			m, sd := normalCI(p)
 			return distuv.Normal{Mu: m, Sigma: sd, Src: src}.Rand()

@@ -1,8 +1,8 @@
 package model
 
 import (
+	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +15,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 
+	"github.com/settle-sim/settle/engine/csvfile"
 	"github.com/settle-sim/settle/engine/dist"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -156,6 +157,9 @@ func (c *compiler) truncated(n *ast.CallNode) (cx, bool) {
 		if !(fb > fa) {
 			return 0, 0, fmt.Errorf("truncated: %s with parameters %v has no probability between %g and %g", d.call, p[:d.k], a, b)
 		}
+		if msg := dist.CheckTruncation(fa, fb); msg != "" {
+			return 0, 0, fmt.Errorf("truncated: %s with parameters %v between %g and %g: %s", d.call, p[:d.k], a, b, msg)
+		}
 		return fa, fb, nil
 	}
 	if d.konst && lo.konst && hi.konst {
@@ -218,8 +222,7 @@ func (c *compiler) mixture(n *ast.CallNode) (cx, bool) {
 	if !ok || !good {
 		return cx{}, false
 	}
-	cum := make([]float64, len(ws))
-	total := 0.0
+	cum, wv := make([]float64, len(ws)), make([]float64, len(ws))
 	for i, w := range ws {
 		if !w.konst || w.typ != Number {
 			c.errorf(wa.Nodes[i], "make the weights numbers that do not vary from trial to trial", "mixture: weight %d is not a constant", i+1)
@@ -229,9 +232,9 @@ func (c *compiler) mixture(n *ast.CallNode) (cx, bool) {
 			c.errorf(wa.Nodes[i], "weights are relative frequencies, 0 or more", "mixture: weight %d is %v", i+1, w.val)
 			return cx{}, false
 		}
-		total += w.val
-		cum[i] = total
+		wv[i] = w.val
 	}
+	total := dist.Cumulate(cum, wv)
 	if total <= 0 {
 		c.errorf(n, "give at least one positive weight", "mixture: the weights add up to 0")
 		return cx{}, false
@@ -333,7 +336,7 @@ func hintOf(err error) string {
 // readColumn returns the numbers in the column headed col of CSV data,
 // skipping empty cells, and whether any was written as money, in cur.
 func readColumn(data []byte, col string, cur money.Currency) ([]float64, bool, error) {
-	r := csv.NewReader(strings.NewReader(string(data)))
+	r := csvfile.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
@@ -360,6 +363,10 @@ func readColumn(data []byte, col string, cur money.Currency) ([]float64, bool, e
 		if err != nil {
 			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %v", row, err),
 				hint: "write numbers such as 0.35, 35%, 143000000 or " + cur.Symbol + "1.2m"}
+		}
+		if math.IsInf(lit.v, 0) {
+			return nil, false, &columnError{msg: fmt.Sprintf("row %d: %s is beyond the largest number settle holds, about 1.8e308", row, strings.TrimSpace(rec[idx])),
+				hint: "write numbers such as 0.35, 143000000 or £1.2m"}
 		}
 		isMoney = isMoney || lit.money
 		values = append(values, lit.v)

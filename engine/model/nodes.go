@@ -489,17 +489,15 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 		allConst = allConst && w.konst
 	}
 	if allConst {
-		cum := make([]float64, len(ws))
-		total := 0.0
+		cum, wv := make([]float64, len(ws)), make([]float64, len(ws))
 		for i, w := range ws {
 			if w.val < 0 || math.IsNaN(w.val) || math.IsInf(w.val, 0) {
 				c.errorf(wa.Nodes[i], "weights are relative frequencies, 0 or more", "discrete: weight %s is %s", strconv.Itoa(i+1), strconv.FormatFloat(w.val, 'g', -1, 64))
 				return cx{}, false
 			}
-			total += w.val
-			cum[i] = total
+			wv[i] = w.val
 		}
-		if total <= 0 {
+		if total := dist.Cumulate(cum, wv); total <= 0 {
 			c.errorf(n, "give at least one positive weight", "discrete: the weights add up to 0")
 			return cx{}, false
 		}
@@ -518,21 +516,20 @@ func (c *compiler) discrete(n *ast.CallNode) (cx, bool) {
 	}
 	name, pos := c.cur.def.Name, c.pos(c.cur, n)
 	return cx{fn: func(s *State) float64 {
-		var cum [maxVarWeights]float64
-		total := 0.0
-		for i, w := range wfns {
-			x := w(s)
+		var w, cum [maxVarWeights]float64
+		k := len(wfns)
+		for i, f := range wfns {
+			x := f(s)
 			if !(x >= 0) || math.IsInf(x, 0) {
 				return s.fail(name, pos, fmt.Errorf("discrete: weight %d is %v; weights must be 0 or more", i+1, x))
 			}
-			total += x
-			cum[i] = total
+			w[i] = x
 		}
-		if total <= 0 {
+		if dist.Cumulate(cum[:k], w[:k]) <= 0 {
 			return s.fail(name, pos, fmt.Errorf("discrete: the weights add up to 0"))
 		}
 		s.Src.SiteKeyed(key)
-		return vfns[dist.Discrete(s.uniformHere(dim), cum[:len(wfns)])](s)
+		return vfns[dist.Discrete(s.uniformHere(dim), cum[:k])](s)
 	}, typ: Number, unit: unit}, true
 }
 

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -77,6 +78,9 @@ func rewrite(src string, cur money.Currency) rewritten {
 			if ok {
 				n := max(lit.Len, 1)
 				text := src[i : i+n]
+				if err == nil && math.IsInf(lit.Float(), 0) {
+					err = fmt.Errorf("%s is beyond the largest number settle holds, about 1.8e308", text)
+				}
 				if err == nil {
 					err = cur.Check(lit, text)
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/decision"
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
@@ -192,16 +193,16 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 		}
 	}
 	if len(views) > 0 {
-		fmt.Fprintf(w, "\nEach side's figures are on its own beliefs: %s.\n", strings.Join(views, "; "))
+		fmt.Fprintf(w, "\nEach side's figures are on its own beliefs: %s.\n", text(strings.Join(views, "; "), md))
 	}
 	if st := d.Settlement; st != nil {
 		fmt.Fprintln(w)
 		if st.Exists {
 			fmt.Fprintf(w, "Settlement range (%s): %s to %s, %s wide: figures both sides prefer to court.\n",
-				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(st.Width))
+				text(st.Figure, md), cur.Format(st.Low), cur.Format(st.High), cur.Format(st.Width))
 		} else {
 			fmt.Fprintf(w, "No settlement range (%s): the payee needs at least %s but the payer pays at most %s, a gap of %s.\n",
-				st.Figure, cur.Format(st.Low), cur.Format(st.High), cur.Format(-st.Width))
+				text(st.Figure, md), cur.Format(st.Low), cur.Format(st.High), cur.Format(-st.Width))
 		}
 	}
 	for _, p := range d.Parties {
@@ -220,7 +221,7 @@ func writeParties(w io.Writer, d *Document, md bool) error {
 				verdict = "prefers it to court"
 			}
 			fmt.Fprintf(w, "Offer %s: %s %s (CE %s against %s); settling beats court in %s of trials.\n",
-				cur.Format(o.Figure), p.Name, verdict, amountSE(cur, o.SettledCE, o.SettledSE), courtCEWithSE(cur, &p),
+				cur.Format(o.Figure), text(p.Name, md), verdict, amountSE(cur, o.SettledCE, o.SettledSE), courtCEWithSE(cur, &p),
 				money.FormatPercent(*o.BeatsCourt))
 		}
 	}
@@ -271,13 +272,23 @@ func (vs Vars) lookup(name string) *Var {
 	return nil
 }
 
-// writeGrid writes a titled table, aligned or as Markdown.
+// text is s as it is in aligned text, or escaped for Markdown when md is
+// set.
+func text(s string, md bool) string {
+	if md {
+		return markdown.Text(s)
+	}
+	return s
+}
+
+// writeGrid writes a titled table, aligned or as Markdown; the first
+// column and the title are the user's names, escaped in Markdown.
 func writeGrid(w io.Writer, title string, head []string, rows [][]string, md bool) {
 	fmt.Fprintln(w)
 	if md {
-		fmt.Fprintf(w, "| %s | %s |\n|---|%s\n", title, strings.Join(head[1:], " | "), strings.Repeat("---:|", len(head)-1))
+		fmt.Fprintf(w, "| %s | %s |\n|---|%s\n", markdown.Text(title), strings.Join(head[1:], " | "), strings.Repeat("---:|", len(head)-1))
 		for _, r := range rows {
-			fmt.Fprintf(w, "| `%s` | %s |\n", r[0], strings.Join(r[1:], " | "))
+			fmt.Fprintf(w, "| %s | %s |\n", markdown.CodeCell(r[0]), strings.Join(r[1:], " | "))
 		}
 		return
 	}

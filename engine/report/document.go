@@ -195,7 +195,7 @@ func (vs *Vars) UnmarshalJSON(data []byte) error {
 	return orderedObject(data, func(key string, raw json.RawMessage) error {
 		var v Var
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return &pathError{path: jsonPath("", key), err: err}
 		}
 		v.Name = key
 		*vs = append(*vs, v)
@@ -312,14 +312,9 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// ReadJSON reads a result document.
-func ReadJSON(r io.Reader) (*Document, error) {
-	var d Document
-	if err := json.NewDecoder(r).Decode(&d); err != nil {
-		return nil, fmt.Errorf("reading result document: %w", err)
-	}
-	return &d, nil
-}
+// ReadJSON reads a result document and validates it: Read, for a
+// document without a file name.
+func ReadJSON(r io.Reader) (*Document, error) { return Read(r, "result document") }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 

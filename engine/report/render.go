@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/termhist"
@@ -129,7 +130,7 @@ func WriteTableColor(w io.Writer, d *Document, color bool) error {
 // WriteMarkdown writes d as Markdown tables, for pull requests and
 // reports.
 func WriteMarkdown(w io.Writer, d *Document) error {
-	fmt.Fprintf(w, "### %s\n\n%s\n", d.Scenario.Name, d.heading())
+	fmt.Fprintf(w, "### %s\n\n%s\n", markdown.Text(d.Scenario.Name), markdown.Text(d.heading()))
 	for _, sec := range []struct {
 		title string
 		vars  Vars
@@ -139,7 +140,7 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 		}
 		fmt.Fprintf(w, "\n| %s | %s | histogram |\n|---|%s:---|\n", sec.title, strings.Join(tableHead, " | "), strings.Repeat("---:|", len(tableHead)))
 		for _, v := range sec.vars {
-			fmt.Fprintf(w, "| `%s` | %s | %s |\n", v.label(), strings.Join(v.cells(), " | "), v.spark(false))
+			fmt.Fprintf(w, "| %s | %s | %s |\n", markdown.CodeCell(v.label()), strings.Join(v.cells(), " | "), v.spark(false))
 		}
 	}
 	writeCorrelations(w, d, true)

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/markdown"
 	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/sampling"
 )
@@ -148,7 +149,10 @@ func WriteSweep(w io.Writer, d *SweepDocument, format string) error {
 		head, rows := d.grid(true)
 		md := format == "markdown" || format == "md"
 		if md {
-			fmt.Fprintf(w, "### Sweep: %s\n\n%s\n\n", d.Scenario.Name, d.heading())
+			fmt.Fprintf(w, "### Sweep: %s\n\n%s\n\n", markdown.Text(d.Scenario.Name), markdown.Text(d.heading()))
+			for i := range head {
+				head[i] = markdown.Text(head[i]) // axis and party names
+			}
 			fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)))
 			for _, r := range rows {
 				fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))

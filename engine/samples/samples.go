@@ -51,6 +51,7 @@ import (
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/report"
+	"github.com/settle-sim/settle/engine/csvfile"
 )
 
 // Magic starts every binary samples file.
@@ -229,8 +230,10 @@ func readBinary(r io.Reader, name string) (*Set, error) {
 	if hlen > maxHeader || (16+hlen)%8 != 0 {
 		return nil, bad("header length %d", hlen)
 	}
-	js := make([]byte, hlen)
-	if _, err := io.ReadFull(r, js); err != nil {
+	// Read as much of the header as there is, rather than allocate the
+	// length it claims.
+	js, err := io.ReadAll(io.LimitReader(r, int64(hlen)))
+	if err != nil || len(js) != int(hlen) {
 		return nil, bad("header cut short")
 	}
 	var h Header
@@ -250,7 +253,9 @@ func readBinary(r io.Reader, name string) (*Set, error) {
 			return nil, bad("column name %q is empty or repeated", ch.Name)
 		}
 		seen[ch.Name] = true
-		c := &Column{ColumnHeader: ch, Values: make([]float64, 0, h.Trials)}
+		// The header's trial count is only a claim until the data bears
+		// it out: memory grows with the values read, not with the claim.
+		c := &Column{ColumnHeader: ch, Values: make([]float64, 0, min(h.Trials, 1<<16))}
 		crc := uint32(0)
 		for left := h.Trials; left > 0; {
 			n := min(left, 4096)
@@ -302,7 +307,7 @@ func WriteCSV(w io.Writer, s *Set) error {
 // a row of numbers per trial (true and false are read as 1 and 0).
 // Errors name the file, line and column.
 func ReadCSV(r io.Reader, name string) (*Set, error) {
-	cr := csv.NewReader(r)
+	cr := csvfile.NewReader(r)
 	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -124,5 +125,54 @@ func TestCSVErrors(t *testing.T) {
 	s, err := Read(strings.NewReader("won\ntrue\nfalse\n"), "x.csv")
 	if err != nil || !slices.Equal(s.Columns[0].Values, []float64{1, 0}) {
 		t.Errorf("true/false: %v %v", s, err)
+	}
+}
+
+// TestCSVFromExcel: samples saved by Excel as "CSV UTF-8" start with a
+// byte order mark, which is not part of the first column's name; errors
+// count columns as the file shows them.
+func TestCSVFromExcel(t *testing.T) {
+	s, err := Read(strings.NewReader("\uFEFFsupplier_net,won\r\n1.5,TRUE\r\n-2,FALSE\r\n"), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Columns[0].Name != "supplier_net" || !slices.Equal(s.Columns[0].Values, []float64{1.5, -2}) || !slices.Equal(s.Columns[1].Values, []float64{1, 0}) {
+		t.Errorf("read %q %v %v", s.Columns[0].Name, s.Columns[0].Values, s.Columns[1].Values)
+	}
+	if _, err := Read(strings.NewReader("\uFEFFa,b\n1,zz\n"), "x.csv"); err == nil || !strings.Contains(err.Error(), `x.csv:2:3: b: "zz"`) {
+		t.Errorf("error %v, want x.csv:2:3", err)
+	}
+}
+
+// TestBinaryClaimsCostNothing: a small file claiming a header of 64 MB or
+// 2³¹ trials is refused without allocating what it claims (it allocated
+// 16 GB for the values of one column).
+func TestBinaryClaimsCostNothing(t *testing.T) {
+	header := func(hlen uint32, js string) []byte {
+		b := []byte(Magic)
+		b = binary.LittleEndian.AppendUint32(b, Version)
+		b = binary.LittleEndian.AppendUint32(b, hlen)
+		return append(b, js...)
+	}
+	js := `{"trials": 2147483648, "columns": [{"name": "a", "section": "output", "type": "number"}]}`
+	js += strings.Repeat(" ", (8-(16+len(js))%8)%8)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"header", header(64<<20-16, "{}"), "header cut short"},
+		{"trials", header(uint32(len(js)), js), "column a cut short"},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Read(bytes.NewReader(tc.data), "x.samples")
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+			t.Errorf("%s: reading %d bytes allocated %d MB", tc.name, len(tc.data), alloc>>20)
+		}
 	}
 }

@@ -391,6 +391,7 @@ func (l *loader) file(dir, ref string, from diag.Pos, r role) *parsedFile {
 		l.diags.Errorf(pos(path, top), "", "the file must be a mapping with keys such as name, inputs, rules and outputs")
 		return pf
 	}
+	l.duplicateKeys(path, &doc)
 	isScenario := r == base || isRoot && slices.ContainsFunc(scenarioKeys, func(k string) bool { return hasKey(top, k) })
 	if isRoot {
 		l.root.IsRuleFile = !isScenario
