@@ -338,7 +338,6 @@ func plan(opt Options) run.Plan {
 	return run.Plan{Seed: opt.Seed, Trials: opt.Trials, Workers: workers(opt), Progress: opt.Progress}
 }
 
-
 // simulate evaluates opt.Trials trials of p and returns, for each of vars,
 // its value in every trial (see run.Columns).
 func simulate(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([][]float64, error) {

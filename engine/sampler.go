@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/sensitivity"

@@ -14,10 +14,16 @@ import "fmt"
 //
 // Follow refuses programs whose draws are planned jointly (Latin
 // hypercube, Sobol' or correlated inputs), where one input's change can
-// move others' draws; evaluate those in full.
+// move others' draws, and programs with stages, whose decisions read
+// every var; evaluate those in full.
 func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program, error) {
 	if p.plan.active() || base.plan.active() {
 		return nil, fmt.Errorf("follow: draws are planned jointly")
+	}
+	if p.proc != nil || base.proc != nil {
+		// The parties' decisions read what is revealed, the timeline
+		// and every outcome: nothing a pin moves can be followed alone.
+		return nil, fmt.Errorf("follow: the scenario has stages")
 	}
 	// The vars to recompute: those depending on names that needed vars
 	// are, or read.

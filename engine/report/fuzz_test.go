@@ -15,7 +15,7 @@ import (
 //
 //	go test ./engine/report -run '^$' -fuzz FuzzRead -fuzztime 30s
 func FuzzRead(f *testing.F) {
-	for _, path := range []string{"testdata/reference.json", "../testdata/reference.golden.json", "../htmlreport/testdata/decision.json"} {
+	for _, path := range []string{"testdata/reference.json", "../testdata/one-step.golden.json", "../htmlreport/testdata/decision.json"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)

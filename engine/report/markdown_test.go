@@ -19,7 +19,7 @@ const hostile = "a|b <img src=x onerror=alert(1)> `c`\n# d"
 // setting, a party's name and its view.
 func hostileDocument(t *testing.T) *Document {
 	t.Helper()
-	f, err := os.Open("../testdata/reference.golden.json")
+	f, err := os.Open("../testdata/one-step.golden.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -398,6 +398,15 @@ var varKinds = func() []string { // Builtin is the last kind
 
 // variable checks one output's or input's summary of trials values.
 func (c *checker) variable(path string, v *Var, trials int) {
+	if v.Trials != nil {
+		// Summarised over the trials that ended on its path (a scenario
+		// with stages): its counts add up to those.
+		if *v.Trials < 0 || *v.Trials > trials {
+			c.bad(path+".trials", "%d is not a number of the document's %d trials", *v.Trials, trials)
+			return
+		}
+		trials = *v.Trials
+	}
 	if !slices.Contains(varKinds, v.Kind) {
 		c.bad(path+".kind", "%q is not a kind of value: it is one of %s", v.Kind, strings.Join(varKinds, ", "))
 	}

@@ -17,7 +17,7 @@ import (
 func TestReadCommittedDocuments(t *testing.T) {
 	for _, path := range []string{
 		"testdata/reference.json",
-		"../testdata/reference.golden.json",
+		"../testdata/one-step.golden.json",
 		"../htmlreport/testdata/decision.json",
 		"../htmlreport/testdata/drivers.json",
 		"../../scenarios/baselines/reference.json",
@@ -38,7 +38,7 @@ func TestReadCommittedDocuments(t *testing.T) {
 // (list elements by index) set to v, or deleted when v is deleted.
 func mutate(t *testing.T, path string, v any) []byte {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/reference.golden.json")
+	data, err := os.ReadFile("../testdata/one-step.golden.json")
 	if err != nil {
 		t.Fatal(err)
 	}

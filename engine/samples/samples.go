@@ -50,8 +50,8 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine"
-	"github.com/settle-sim/settle/engine/report"
 	"github.com/settle-sim/settle/engine/csvfile"
+	"github.com/settle-sim/settle/engine/report"
 )
 
 // Magic starts every binary samples file.

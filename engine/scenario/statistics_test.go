@@ -96,6 +96,7 @@ statistics:
   a: P(x > 0)
 `}, "s.yaml")
 	wantDiags(t, got, [][]string{
+		{"s.yaml:13:3", `key "a" is given twice in this mapping`},
 		{"s.yaml:6:6", "statistic a: unknown statistic mode()"},
 		{"s.yaml:7:3", "statistic b has no expr"},
 		{"s.yaml:8:23", `unknown key "unit" in statistic c`},
