@@ -21,7 +21,7 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.String("seed", "", "random seed (default: the scenario's, else 1)")
 	f.Int("workers", 0, "goroutines to run trials on (default: one per CPU)")
 	f.String("sampler", "", "how draws are made: random (pseudo-random, the default), lhs (Latin hypercube) or sobol (scrambled Sobol')")
-	f.String("exact-limit", "", "most trials whose every value is kept for exact quantiles; above it quantiles come from a sketch within 0.1% and the parties' analysis is left out (default 10m)")
+	f.String("exact-limit", "", "most trials whose every value is kept for exact quantiles; above it quantiles and histograms come from a sketch within 0.1%, the rest as before (default: as many as fit in 768 MiB, at most 10m)")
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")

@@ -24,7 +24,7 @@ It refuses parts that do not belong together (another scenario, seed,
 trial count, version or settings), shards missing or given twice, and
 any part whose file is corrupt, naming which. It reloads the scenario
 from the path the parts record and checks its files are unchanged.`,
-		Example: `  for k in 0 1 2 3; do settle run scenarios/reference.yaml --trials 40m --shard $k/4 -o part-$k.settle; done
+		Example: `  for k in 0 1 2 3; do settle run scenarios/one-step.yaml --trials 40m --shard $k/4 -o part-$k.settle; done
   settle merge part-*.settle -o result.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: merge,
