@@ -13,13 +13,13 @@ import (
 
 // analyseSpider computes each output's spider: its mean with each
 // sampled input that varies held at each of sensitivity.SpiderProbs, the
-// other inputs drawn as before, on the first TornadoTrials trials (common
+// other inputs drawn as before, on the first tornadoTrials trials (common
 // random numbers, as the tornado). The tornado's means at p10 and p90 are
 // reused when it was made.
 func analyseSpider(ctx context.Context, res *Result, opt Options) error {
 	opt.Progress = nil
 	topt := opt
-	topt.Trials = min(opt.Trials, TornadoTrials)
+	topt.Trials = tornadoTrials(res.Program, opt.Trials)
 	res.TornadoTrials = topt.Trials
 	var outs []*Column
 	var outVars []*model.Var

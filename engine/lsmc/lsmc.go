@@ -40,7 +40,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -319,41 +318,36 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	gr.dummies = dummies
 	ncol := len(gr.cols) + len(dummies)
 
-	// X and Y of the group.
-	xd := make([]float64, len(r)*ncol)
-	yd := make([]float64, len(r)*t)
+	// Each row of X is made, added to the normal equations and
+	// dropped: 2^17 rows of 80 columns would be 84 MB written and read.
+	xr := make([]float64, ncol)
 	var fv [MaxFeatures][maxSplines + 3]float64
-	for k, i := range r {
+	rowOf := func(i int) {
 		row := x[i*d : (i+1)*d]
 		gr.functions(row, &fv)
-		xr := xd[k*ncol : (k+1)*ncol]
 		for c, col := range gr.cols {
 			xr[c] = col.value(&fv)
 		}
 		for c, dm := range dummies {
+			xr[len(gr.cols)+c] = 0
 			if nearestValue(m.features[dm.feature].Support, row[dm.feature]) == dm.value {
 				xr[len(gr.cols)+c] = 1
 			}
 		}
-		copy(yd[k*t:(k+1)*t], y[i*t:(i+1)*t])
 	}
-	xm := mat.NewDense(len(r), ncol, xd)
-	ym := mat.NewDense(len(r), t, yd)
-	beta, inv, err := solve(xm, ym)
+	ne := newNormal(ncol, t)
+	for _, i := range r {
+		rowOf(i)
+		ne.add(xr, y[i*t:(i+1)*t])
+	}
+	beta, inv, err := solve(ne.equations())
 	if err != nil {
 		return nil, err
 	}
 	gr.compile(beta, t)
 	gr.inv = inv
 	gr.resVar = make([]float64, t)
-	var fit mat.Dense
-	fit.Mul(xm, beta)
-	for k := range r {
-		for q := range t {
-			e := ym.At(k, q) - fit.At(k, q)
-			gr.resVar[q] += e * e
-		}
-	}
+	ne.residuals(beta, gr.resVar)
 	for q := range t {
 		if ss != nil {
 			ss[q] += gr.resVar[q]
@@ -409,23 +403,30 @@ func basisSize(d, k int) int {
 const manyFeatures = 4
 
 // newFeatureBasis places k interior knots at equally spaced quantiles
-// of vals, leaving out repeats.
+// of vals, leaving out repeats. The quantiles are those of at most
+// knotSample values taken at an even stride through vals, which is
+// plenty to place eight knots and saves sorting every value.
 func newFeatureBasis(j int, vals []float64, k int) featureBasis {
-	s := slices.Clone(vals)
-	sort.Float64s(s)
-	fb := featureBasis{feature: j, lo: s[0], hi: s[len(s)-1]}
+	fb := featureBasis{feature: j, lo: math.Inf(1), hi: math.Inf(-1)}
 	var sum, sq float64
-	for _, v := range s {
+	for _, v := range vals {
+		fb.lo, fb.hi = min(fb.lo, v), max(fb.hi, v)
 		sum += v
 	}
-	fb.mean = sum / float64(len(s))
-	for _, v := range s {
+	fb.mean = sum / float64(len(vals))
+	for _, v := range vals {
 		sq += (v - fb.mean) * (v - fb.mean)
 	}
-	fb.sd = math.Sqrt(sq / float64(len(s)))
+	fb.sd = math.Sqrt(sq / float64(len(vals)))
 	if fb.sd == 0 {
 		fb.sd = 1
 	}
+	stride := (len(vals) + knotSample - 1) / knotSample
+	s := make([]float64, 0, len(vals)/stride+1)
+	for i := 0; i < len(vals); i += stride {
+		s = append(s, vals[i])
+	}
+	slices.Sort(s)
 	for i := 1; i <= k; i++ {
 		q := s[int(float64(i)/float64(k+1)*float64(len(s)-1))]
 		if q > fb.lo && q < fb.hi && (len(fb.knots) == 0 || q > fb.knots[len(fb.knots)-1]) {
@@ -442,6 +443,9 @@ func newFeatureBasis(j int, vals []float64, k int) featureBasis {
 	}
 	return fb
 }
+
+// knotSample is the most values knots are placed from.
+const knotSample = 8192
 
 // newLinearBasis is a feature that enters through its standardised
 // value: function 0 is 1, function 1 is z and 2 is z².
@@ -587,24 +591,82 @@ func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
 	}
 }
 
-// solve returns β minimising ‖Xβ − Y‖², from the normal equations with a
-// small ridge where they are singular, and (XᵀX)⁻¹.
-func solve(x, y *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
-	_, c := x.Dims()
-	_, t := y.Dims()
-	// XᵀX by gonum's blocked, parallel matrix product, which is about
-	// twice as fast as its symmetric rank-k update for all its doubled
-	// work.
-	var full mat.Dense
-	full.Mul(x.T(), x)
-	xtx := mat.NewSymDense(c, nil)
-	for i := range c {
-		for j := i; j < c; j++ {
-			xtx.SetSym(i, j, full.At(i, j))
+// normal accumulates the normal equations XᵀX β = XᵀY row by row. A
+// row of B-splines is mostly zeros (four of a feature's functions are
+// non-zero at any value, sixteen of a tensor product's), so each row adds
+// only the products of its non-zero values, in the order the rows come,
+// which fixes every sum's rounding.
+type normal struct {
+	ncol, t int
+	xtx     []float64 // upper triangle, row-major ncol × ncol
+	xty     []float64 // ncol × t
+	yty     [MaxTargets]float64
+	nz      []int
+}
+
+func newNormal(ncol, t int) *normal {
+	return &normal{ncol: ncol, t: t, xtx: make([]float64, ncol*ncol), xty: make([]float64, ncol*t), nz: make([]int, 0, ncol)}
+}
+
+// add adds the row xr of X and yr of Y.
+func (n *normal) add(xr, yr []float64) {
+	nz := n.nz[:0]
+	for c, v := range xr {
+		if v != 0 {
+			nz = append(nz, c)
 		}
 	}
-	var xty mat.Dense
-	xty.Mul(x.T(), y)
+	for k, c := range nz {
+		v := xr[c]
+		row := n.xtx[c*n.ncol:]
+		for _, e := range nz[k:] {
+			row[e] += v * xr[e]
+		}
+		for q, w := range yr {
+			n.xty[c*n.t+q] += v * w
+		}
+	}
+	for q, w := range yr {
+		n.yty[q] += w * w
+	}
+	n.nz = nz
+}
+
+// residuals sets rss[q] to the residual sum of squares of target q under
+// β, ‖y − Xβ‖² = yᵀy − 2βᵀXᵀy + βᵀXᵀXβ, from the sums alone (never below
+// zero, which rounding could give a fit that is exact). Call it after
+// equations.
+func (n *normal) residuals(beta *mat.Dense, rss []float64) {
+	for q := range n.t {
+		var bb, bxy float64
+		for i := range n.ncol {
+			bi := beta.At(i, q)
+			bxy += bi * n.xty[i*n.t+q]
+			row := n.xtx[i*n.ncol:]
+			s := 0.0
+			for j := range n.ncol {
+				s += row[j] * beta.At(j, q)
+			}
+			bb += bi * s
+		}
+		rss[q] = max(n.yty[q]-2*bxy+bb, 0)
+	}
+}
+
+// equations returns XᵀX and XᵀY.
+func (n *normal) equations() (*mat.SymDense, *mat.Dense) {
+	for i := range n.ncol {
+		for j := range i {
+			n.xtx[i*n.ncol+j] = n.xtx[j*n.ncol+i]
+		}
+	}
+	return mat.NewSymDense(n.ncol, n.xtx), mat.NewDense(n.ncol, n.t, n.xty)
+}
+
+// solve returns β solving the normal equations XᵀX β = XᵀY, with a small
+// ridge where they are singular, and (XᵀX)⁻¹.
+func solve(xtx *mat.SymDense, xty *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
+	c, t := xty.Dims()
 	tr := 0.0
 	for i := range c {
 		tr += xtx.At(i, i)
@@ -620,7 +682,7 @@ func solve(x, y *mat.Dense) (*mat.Dense, *mat.SymDense, error) {
 		if ch.Factorize(a) {
 			beta := mat.NewDense(c, t, nil)
 			var inv mat.SymDense
-			if err := ch.SolveTo(beta, &xty); err == nil && ch.InverseTo(&inv) == nil {
+			if err := ch.SolveTo(beta, xty); err == nil && ch.InverseTo(&inv) == nil {
 				return beta, &inv, nil
 			}
 		}

@@ -289,3 +289,18 @@ func TestFitLinearFeatures(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFit fits the shape of a process's regressions: 2^17 rows,
+// three splined and two linear features, three targets.
+func BenchmarkFit(b *testing.B) {
+	feats := []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "spent", Linear: true}, {Name: "years", Linear: true}}
+	x, y := sample(1<<17, 5, 3, 10, func(r *rand.Rand, x []float64) {
+		x[0], x[1], x[2] = r.Float64(), r.NormFloat64(), r.ExpFloat64()
+		x[3], x[4] = 10+5*r.Float64(), 1+r.Float64()
+	}, func(x, y []float64) { y[0], y[1], y[2] = x[0]*x[1], x[2]-x[3], x[4] }, 0.1)
+	for b.Loop() {
+		if _, err := Fit(feats, x, y, 3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
