@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
+	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/sensitivity"
 )
@@ -147,5 +148,42 @@ correlations:
 				t.Errorf("%s: %s = %.4f ± %.4f, want %.4f", s.Output, e.name, e.got, e.se, e.want)
 			}
 		}
+	}
+}
+
+// TestProcessDrivers: in a scenario with stages the tornado and the
+// spider take the run's first ProcessTornadoTrials trials, and leave out
+// the outputs summarised on one path (at judgment, or where settled),
+// whose means are over trials that holding an input moves.
+func TestProcessDrivers(t *testing.T) {
+	p := load(t, "../scenarios/reference.yaml")
+	res, err := engine.Run(context.Background(), p, engine.Options{Trials: 12_000, Seed: 3, Sensitivity: true, Spider: true,
+		Pilot: 1 << 13, Refits: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.TornadoTrials != engine.ProcessTornadoTrials {
+		t.Errorf("the tornado took %d trials, want %d", res.TornadoTrials, engine.ProcessTornadoTrials)
+	}
+	path := map[string]bool{}
+	for _, v := range p.Outputs {
+		if v.Path != model.AnyPath {
+			path[v.Name] = true
+		}
+	}
+	if len(path) == 0 {
+		t.Fatal("the reference case has no outputs on one path; the test needs some")
+	}
+	spiders := 0
+	for _, s := range res.Sensitivity {
+		if path[s.Output] && (s.Tornado != nil || s.Spider != nil) {
+			t.Errorf("%s, an output on one path, has a tornado or spider", s.Output)
+		}
+		if s.Spider != nil {
+			spiders++
+		}
+	}
+	if spiders == 0 {
+		t.Error("no output has a spider")
 	}
 }

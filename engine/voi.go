@@ -54,7 +54,8 @@ func ParseVOIGroup(s string) (VOIGroup, error) {
 type VOIResult struct {
 	// Figure is the settlement figure each party decides on: the offer
 	// when there is one (FigureBasis "offer"), else the midpoint of the
-	// two reservation values ("midpoint of the settlement range"), or
+	// two reservation values ("midpoint of the settlement range", or of
+	// the gap between them where there is no range), or
 	// with one party its own reservation value ("reservation value").
 	Figure      float64
 	FigureBasis string
@@ -96,6 +97,11 @@ func figureForVOI(res *Result) (float64, string, error) {
 		return p.Figure.Const, "offer", nil
 	}
 	if r := res.Range; r != nil {
+		if !r.Exists {
+			// No figure both prefer to court: the midpoint of the gap
+			// between what the payee needs and the payer would pay.
+			return (r.Low + r.High) / 2, "midpoint of the gap between the reservation values", nil
+		}
 		return (r.Low + r.High) / 2, "midpoint of the settlement range", nil
 	}
 	if len(res.Parties) > 0 {

@@ -200,5 +200,9 @@ func (c Currency) Format(v float64) string {
 		sign = "-"
 		v = -v
 	}
-	return sign + c.Symbol + formatAmount(v)
+	a := formatAmount(v)
+	if a == "0" {
+		sign = "" // rounds to nothing: no sign
+	}
+	return sign + c.Symbol + a
 }

@@ -414,16 +414,24 @@ func formatAmount(v float64) string {
 	case r.GreaterThanOrEqual(thousand):
 		u := units[len(units)-1]
 		return d.Shift(-u.exp).Round(u.places).StringFixed(u.places) + u.suffix
-	case !r.IsZero():
+	case d.GreaterThanOrEqual(one):
 		return r.String()
-	case d.IsZero():
-		return "0"
 	}
-	return d.Round(2).StringFixed(2)
+	// Under one: in hundredths (pence, cents), and 0 when it rounds to
+	// none, so that -0.001 is not shown as -£0.00.
+	switch p := d.Round(2); {
+	case p.IsZero():
+		return "0"
+	case p.GreaterThanOrEqual(one):
+		return "1"
+	default:
+		return p.StringFixed(2)
+	}
 }
 
 var (
 	thousand = decimal.NewFromInt(1000)
+	one      = decimal.NewFromInt(1)
 	units    = []struct {
 		exp    int32
 		suffix string
@@ -444,8 +452,38 @@ func FormatNumber(v float64) string {
 	if a == 0 {
 		return "0"
 	}
+	if a < 1e-6 {
+		return tiny(v)
+	}
 	places := max(int32(sigFigs-1-math.Floor(math.Log10(a))), 0)
 	return group(decimal.NewFromFloat(v).Round(places).String())
+}
+
+// tiny shows v, 0 < |v| < 1e-6, to four significant figures times a
+// power of ten written out, 1.235×10⁻⁹, rather than with its zeros or an
+// exponent a person may not read.
+func tiny(v float64) string {
+	m, e, _ := strings.Cut(strconv.FormatFloat(v, 'e', sigFigs-1, 64), "e")
+	if strings.Contains(m, ".") {
+		m = strings.TrimRight(strings.TrimRight(m, "0"), ".")
+	}
+	exp, _ := strconv.Atoi(e)
+	return m + "×10" + superscript(exp)
+}
+
+// superscript writes n in superscript digits.
+func superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var b strings.Builder
+	if n < 0 {
+		b.WriteString("⁻")
+		n = -n
+	}
+	for _, c := range strconv.Itoa(n) {
+		d := []rune(digits)[c-'0']
+		b.WriteRune(d)
+	}
+	return b.String()
 }
 
 // sigFigs is how many significant figures FormatNumber shows.
