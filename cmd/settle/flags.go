@@ -25,8 +25,14 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")
-	f.String("shard", "", "run only part `K/N` of the work (K from 0 to N−1) and write a partial result with -o; merge the parts with settle merge")
 	f.String("max-memory", "", "refuse a run estimated to need more than this much memory, e.g. 8GB or 500MB (default: the memory available; -1: no check)")
+}
+
+// addShardFlag adds --shard: run and sweep split their work into parts
+// that settle merge puts together; watch, which reruns the whole
+// scenario on every change, does not.
+func addShardFlag(f *pflag.FlagSet) {
+	f.String("shard", "", "run only part `K/N` of the work (K from 0 to N−1) and write a partial result with -o; merge the parts with settle merge")
 }
 
 // spec reads what to run from the flags.

@@ -39,6 +39,7 @@ result document, whatever the number of workers.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
+	addShardFlag(f)
 	f.StringArray("view", nil, "a party's own beliefs: `PARTY=FILE`, a position file applied for that party only; repeatable. With stages the party decides on them; without, its figures are computed on them")
 	addTargetFlags(f)
 	addVOIFlags(f)

@@ -38,6 +38,7 @@ a point equals a plain run with --set at that value.`,
 	}
 	f := cmd.Flags()
 	addScenarioFlags(f)
+	addShardFlag(f)
 	f.StringArray("vary", nil, "vary an input over `NAME=FROM..TO:STEP`; repeat for a grid")
 	f.StringArray("view", nil, "in a scenario with stages, a party's own beliefs on which it decides: `PARTY=FILE`; repeatable")
 	f.String("format", "", "output format: table (or text), json, csv or markdown (default: from -o's extension, else table)")
