@@ -24,7 +24,10 @@ equivalent and reservation value and the settlement range; and, when the
 settlement figure is one amount at the point (--vary settlement_figure=…
 or --offer), each party's certainty equivalent of settling there and of
 going to court, whether it accepts, the chance that settling there beats
-court, and whether both accept. CSV headers are snake_case
+court, and whether both accept. In a scenario with stages the figure is
+an offer standing at every opportunity, and each party weighs settling
+at the first against going on (CE[going on], counting its later chances
+to settle) rather than against judgment. CSV headers are snake_case
 (supplier_settled_ce, supplier_accepts, both_accept, …) and every row
 names the positions, settings, offer, sampler, seed and trials.
 

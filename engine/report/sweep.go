@@ -59,9 +59,14 @@ type SweepParty struct {
 	CESE  float64 `json:"ce_se"`
 	PLoss float64 `json:"p_loss"`
 	// CourtCE is the certainty equivalent of going to court, absent in
-	// a scenario with stages.
+	// a scenario with stages, where GoingOnCE is the certainty
+	// equivalent of going on at the first opportunity to settle (on the
+	// party's own beliefs, counting later chances to settle), against
+	// which the party weighs settling there.
 	CourtCE     *float64 `json:"court_ce,omitempty"`
 	CourtCESE   *float64 `json:"court_ce_se,omitempty"`
+	GoingOnCE   *float64 `json:"going_on_ce,omitempty"`
+	GoingOnCESE *float64 `json:"going_on_ce_se,omitempty"`
 	Reservation float64  `json:"reservation"`
 	// ReservationSE and the other _se are standard errors by the delta
 	// method.
@@ -96,6 +101,10 @@ func NewSweep(res *engine.SweepResult) *SweepDocument {
 		for _, pr := range pt.Parties {
 			p := SweepParty{Name: pr.Name, Mean: pr.Net.Mean, CE: pr.Net.CE, CESE: pr.Net.CESE, PLoss: pr.Net.PLoss,
 				CourtCE: finite(pr.Court.CE), CourtCESE: finite(pr.Court.CESE), Reservation: pr.Reservation.Value, ReservationSE: pr.Reservation.SE}
+			if f := pr.First; f != nil {
+				p.CourtCE, p.CourtCESE = nil, nil
+				p.GoingOnCE, p.GoingOnCESE = finite(f.GoingOn), finite(f.GoingOnSE)
+			}
 			if o := pr.Offer; o != nil {
 				settled, settledSE, accepts := o.SettledCE, o.SettledSE, o.Accepts
 				p.SettledCE, p.SettledCESE, p.Accepts, p.BeatsCourt = &settled, &settledSE, &accepts, finite(o.BeatsCourt)
@@ -200,6 +209,10 @@ func (d *SweepDocument) columns() []sweepColumn {
 	}
 	first := &d.Points[0]
 	offers := first.BothAccept != nil
+	stages := false // the parties decide at opportunities of a process
+	for _, p := range first.Parties {
+		stages = stages || p.GoingOnCE != nil
+	}
 	for k, p := range first.Parties {
 		party := func(pt *SweepPoint) *SweepParty {
 			if k < len(pt.Parties) {
@@ -232,7 +245,21 @@ func (d *SweepDocument) columns() []sweepColumn {
 			}},
 			sweepColumn{"", n + "_settled_ce_se", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).SettledCESE, people, cur.Format)
-			}},
+			}})
+		if stages {
+			// With stages a party weighs settling at the first
+			// opportunity against going on, not against judgment.
+			cols = append(cols,
+				sweepColumn{n + " CE[going on]", n + "_going_on_ce", func(pt *SweepPoint, people bool) string {
+					return opt(party(pt).GoingOnCE, people, cur.Format)
+				}},
+				sweepColumn{"", n + "_going_on_ce_se", func(pt *SweepPoint, people bool) string {
+					return opt(party(pt).GoingOnCESE, people, cur.Format)
+				}},
+				sweepColumn{n + " accepts", n + "_accepts", func(pt *SweepPoint, people bool) string { return yesNo(party(pt).Accepts, people) }})
+			continue
+		}
+		cols = append(cols,
 			sweepColumn{n + " CE[court]", n + "_court_ce", func(pt *SweepPoint, people bool) string {
 				return opt(party(pt).CourtCE, people, cur.Format)
 			}},
