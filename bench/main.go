@@ -2,7 +2,7 @@
 // from start to written document, against NumPy doing the same on the
 // same model, in one run on one machine, and checks they agree:
 //
-//	go run ./bench                           # 2M and 10M trials, 3 runs each, memory at 10m and 1,000m, 4 shards
+//	go run ./bench                           # 2M and 10M trials, 3 runs each, memory at 10m and 1,000m, the process at 200k, 4 shards
 //	go run ./bench -trials 200k -runs 1 -memory '' # the quick form CI runs
 //
 // Contenders, each timed as a whole process (start-up, loading, every
@@ -18,7 +18,8 @@
 //     sensitivity (bench/peers/numpy/document.py).
 //
 // Then peak memory of settle run at the -memory trial counts (sketched
-// above the exact limit), 4 shards merged against the unsharded run
+// above the exact limit), the reference case with stages against the
+// one-step case at -process trials (the target: at most 5 times as long), 4 shards merged against the unsharded run
 // (same bytes; the merge's share of the run's time), and, labelled as
 // what it is, engine.Moments — every trial evaluated and the outputs'
 // moments streamed, the path no command takes — against the same model
@@ -68,11 +69,12 @@ func main() {
 	install := flag.Bool("install-numpy", false, "install Debian's python3-numpy with apt-get when -python cannot import numpy")
 	memory := flag.String("memory", "10m,1000m", "trial counts at which to measure settle run's peak memory; empty for none")
 	shards := flag.Int("shards", 4, "shards to run and merge against the unsharded run (at the first trial count); 0 for none")
+	process := flag.String("process", "200k", "trials at which to time the reference case with stages against the one-step case; empty for none")
 	moments := flag.Bool("moments", true, "also time engine.Moments against hand-written Go and NumPy's loop")
 	root := flag.String("root", ".", "the repository's root")
 	flag.Parse()
 	b := &bench{runs: *runs, seed: *seed, python: *python, root: *root}
-	if err := b.main(*trialsFlag, *memory, *shards, *moments, *install); err != nil {
+	if err := b.main(*trialsFlag, *memory, *process, *shards, *moments, *install); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -124,8 +126,12 @@ func counts(s string) ([]int, error) {
 	return ns, nil
 }
 
-func (b *bench) main(trialsFlag, memoryFlag string, shards int, moments, install bool) error {
+func (b *bench) main(trialsFlag, memoryFlag, processFlag string, shards int, moments, install bool) error {
 	ns, err := counts(trialsFlag)
+	if err != nil {
+		return err
+	}
+	proc, err := counts(processFlag)
 	if err != nil {
 		return err
 	}
@@ -156,6 +162,11 @@ func (b *bench) main(trialsFlag, memoryFlag string, shards int, moments, install
 	}
 	if len(mem) > 0 {
 		if err := b.memory(mem); err != nil {
+			return err
+		}
+	}
+	for _, n := range proc {
+		if err := b.process(n); err != nil {
 			return err
 		}
 	}
@@ -321,6 +332,39 @@ func (b *bench) command(n int) error {
 		}
 	}
 	fmt.Println()
+	return nil
+}
+
+// process times settle run on the reference case, a dispute in five
+// stages whose parties decide at each opportunity, against the same
+// command on the one-step case, each at n trials on all workers with
+// default flags, interleaved; the target is at most 5 times as long.
+func (b *bench) process(n int) error {
+	names := []string{"reference.yaml (stages)", "one-step.yaml"}
+	secs := make([][]float64, len(names))
+	cpus := make([][]float64, len(names))
+	for range b.runs {
+		for i, name := range names {
+			sec, cpu, _, _, err := timedCPU(b.settle, "run", filepath.Join(b.root, "scenarios", name[:strings.Index(name, ".yaml")+5]),
+				"--trials", fmt.Sprint(n), "-q", "-o", filepath.Join(b.tmp, "process.json"))
+			if err != nil {
+				return err
+			}
+			secs[i], cpus[i] = append(secs[i], sec), append(cpus[i], cpu)
+		}
+	}
+	med := func(xs []float64) float64 { return (&result{seconds: xs}).median() }
+	fmt.Printf("the dispute as a process: settle run, all workers, default flags (the parties' decisions fitted on 2^17-trial pilots)\n")
+	fmt.Printf("%-30s %12s %10s %9s\n", "", "trials", "seconds", "CPU s")
+	for i, name := range names {
+		fmt.Printf("%-30s %12d %10.2f %9.2f\n", name, n, med(secs[i]), med(cpus[i]))
+	}
+	got := med(secs[0]) / med(secs[1])
+	verdict := "met"
+	if got > 5 {
+		verdict = "NOT met"
+	}
+	fmt.Printf("  target %-34s %.2f× (≤ 5×): %s; CPU %.2f×\n\n", "stages against one step", got, verdict, med(cpus[0])/med(cpus[1]))
 	return nil
 }
 
