@@ -105,6 +105,16 @@ type group struct {
 	icpt    [MaxTargets]float64
 	splines [][]float64
 	tensor  []float64
+	// The same as cubics on each span, which Predict evaluates: for
+	// splined feature a, polyS[a] holds, span by span and target by
+	// target, the coefficients of 1, s, s², s³ with s the value's place
+	// in its span (0 at its start, 1 at its end, spanInv the span's
+	// 1/width); polyT holds, cell by cell of the tensor's two features'
+	// spans and target by target, the 16 coefficients of s₀^i s₁^j.
+	spanInv [][]float64
+	polyS   [][]float64
+	polyT   []float64
+	spans1  int // the tensor's spans of its second feature
 	pairs   [][]float64
 	linear  [][]float64
 	dummy   []float64
@@ -555,11 +565,23 @@ func (c column) value(fv *[MaxFeatures][maxSplines + 3]float64) float64 {
 // Boor recursion (de Boor, A Practical Guide to Splines, 1978; Piegl and
 // Tiller, The NURBS Book, algorithm A2.2), lo ≤ v ≤ hi.
 func (f *featureBasis) span(v float64) (mu int, nz [4]float64) {
-	t := f.t
-	mu = 3
-	for mu < f.nb-1 && v >= t[mu+1] {
+	mu = f.spanOf(v)
+	return mu, f.basisAt(mu, v)
+}
+
+// spanOf returns the span μ of v: t[μ] ≤ v < t[μ+1], 3 ≤ μ ≤ nb−1.
+func (f *featureBasis) spanOf(v float64) int {
+	mu := 3
+	for mu < f.nb-1 && v >= f.t[mu+1] {
 		mu++
 	}
+	return mu
+}
+
+// basisAt returns the four cubic B-splines of span mu at v, which may be
+// either end of the span.
+func (f *featureBasis) basisAt(mu int, v float64) (nz [4]float64) {
+	t := f.t
 	nz[0] = 1
 	var left, right [4]float64
 	for j := 1; j <= 3; j++ {
@@ -577,7 +599,44 @@ func (f *featureBasis) span(v float64) (mu int, nz [4]float64) {
 		}
 		nz[j] = saved
 	}
-	return mu, nz
+	return nz
+}
+
+// monomials returns, for each span of f (μ = 3 … nb−1), each of its four
+// non-zero B-splines as a cubic in s = (v − t[μ]) / (t[μ+1] − t[μ]):
+// m[k][r][i] is the coefficient of s^i in B_{μ−3+r} on span μ = k+3, and
+// inv[k] is 1 / (t[μ+1] − t[μ]). The cubic is found from its values at
+// s = 0, 1/3, 2/3 and 1.
+func (f *featureBasis) monomials() (m [][4][4]float64, inv []float64) {
+	// The inverse of the Vandermonde matrix of 0, 1/3, 2/3, 1.
+	vinv := [4][4]float64{
+		{1, 0, 0, 0},
+		{-11.0 / 2, 9, -9.0 / 2, 1},
+		{9, -45.0 / 2, 18, -9.0 / 2},
+		{-9.0 / 2, 27.0 / 2, -27.0 / 2, 9.0 / 2},
+	}
+	for mu := 3; mu <= f.nb-1; mu++ {
+		a, b := f.t[mu], f.t[mu+1]
+		var y [4][4]float64 // y[j][r]: B_{μ−3+r} at the j-th point
+		for j := range 4 {
+			v := a + (b-a)*float64(j)/3
+			if j == 3 {
+				v = b
+			}
+			y[j] = f.basisAt(mu, v)
+		}
+		var k [4][4]float64
+		for r := range 4 {
+			for i := range 4 {
+				for j := range 4 {
+					k[r][i] += vinv[i][j] * y[j][r]
+				}
+			}
+		}
+		m = append(m, k)
+		inv = append(inv, 1/(b-a))
+	}
+	return m, inv
 }
 
 // splines sets b[0:nb] to every cubic B-spline of f at v.
@@ -701,14 +760,14 @@ func (m *Model) Predict(x []float64, out []float64) {
 	t := m.targets
 	copy(out[:t], g.icpt[:t])
 	var mu [MaxFeatures]int
-	var nz [MaxFeatures][4]float64
-	var z [MaxFeatures]float64
+	var sv, z [MaxFeatures]float64
 	for a := range g.feats {
 		f := &g.feats[a]
 		v := min(max(x[f.feature], f.lo), f.hi)
 		z[a] = (v - f.mean) / f.sd
 		if a < g.nS && g.kind != linearBasis {
-			mu[a], nz[a] = f.span(v)
+			mu[a] = f.spanOf(v)
+			sv[a] = (v - f.t[mu[a]]) * g.spanInv[a][mu[a]-3]
 		}
 	}
 	for k, c := range g.lterms {
@@ -723,12 +782,11 @@ func (m *Model) Predict(x []float64, out []float64) {
 	switch g.kind {
 	case splineBasis, additiveBasis:
 		for a := range g.nS {
-			c := g.splines[a][(mu[a]-3)*t:]
-			for r := range 4 {
-				w := nz[a][r]
-				for q := range t {
-					out[q] += w * c[r*t+q]
-				}
+			c := g.polyS[a][(mu[a]-3)*t*4:]
+			s := sv[a]
+			for q := range t {
+				p := c[q*4 : q*4+4]
+				out[q] += p[0] + s*(p[1]+s*(p[2]+s*p[3]))
 			}
 		}
 		k := 0
@@ -746,16 +804,16 @@ func (m *Model) Predict(x []float64, out []float64) {
 			}
 		}
 	case tensorBasis:
-		nb1 := g.feats[1].nb
-		for r := range 4 {
-			row := (mu[0] - 3 + r) * nb1
-			for s := range 4 {
-				w := nz[0][r] * nz[1][s]
-				c := g.tensor[(row+mu[1]-3+s)*t:]
-				for q := range t {
-					out[q] += w * c[q]
-				}
+		c := g.polyT[((mu[0]-3)*g.spans1+mu[1]-3)*t*16:]
+		s0, s1 := sv[0], sv[1]
+		for q := range t {
+			p := c[q*16 : q*16+16]
+			acc := 0.0
+			for i := 3; i >= 0; i-- {
+				r := p[i*4 : i*4+4]
+				acc = acc*s0 + r[0] + s1*(r[1]+s1*(r[2]+s1*r[3]))
 			}
+			out[q] += acc
 		}
 	case linearBasis:
 		for a := range g.nS {
@@ -795,6 +853,7 @@ func (g *group) compile(beta *mat.Dense, t int) {
 	if g.nSCols == 0 {
 		return
 	}
+	defer g.polynomials(t)
 	first := g.cols[1]
 	switch {
 	case g.nS == 2 && first.b == 1:
@@ -876,6 +935,62 @@ func (g *group) compile(beta *mat.Dense, t int) {
 			}
 			g.pairs = append(g.pairs, p)
 			c += terms
+		}
+	}
+}
+
+// polynomials puts the splines' and tensor's coefficients in the form of
+// polyS and polyT: a B-spline is a cubic on each span, so their sum is.
+func (g *group) polynomials(t int) {
+	if g.kind != splineBasis && g.kind != additiveBasis && g.kind != tensorBasis {
+		return
+	}
+	n := g.nS
+	if g.kind == tensorBasis {
+		n = 2
+	}
+	ms := make([][][4][4]float64, n)
+	g.spanInv = make([][]float64, n)
+	for a := range n {
+		ms[a], g.spanInv[a] = g.feats[a].monomials()
+	}
+	if g.kind == tensorBasis {
+		nb1 := g.feats[1].nb
+		n0, n1 := len(ms[0]), len(ms[1])
+		g.spans1 = n1
+		g.polyT = make([]float64, n0*n1*t*16)
+		for k0 := range n0 {
+			for k1 := range n1 {
+				for q := range t {
+					p := g.polyT[((k0*n1+k1)*t+q)*16:]
+					for r := range 4 {
+						for u := range 4 {
+							c := g.tensor[((k0+r)*nb1+k1+u)*t+q]
+							for i := range 4 {
+								for j := range 4 {
+									p[i*4+j] += ms[0][k0][r][i] * ms[1][k1][u][j] * c
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		return
+	}
+	g.polyS = make([][]float64, n)
+	for a := range n {
+		g.polyS[a] = make([]float64, len(ms[a])*t*4)
+		for k := range ms[a] {
+			for q := range t {
+				p := g.polyS[a][(k*t+q)*4:]
+				for r := range 4 {
+					c := g.splines[a][(k+r)*t+q]
+					for i := range 4 {
+						p[i] += ms[a][k][r][i] * c
+					}
+				}
+			}
 		}
 	}
 }

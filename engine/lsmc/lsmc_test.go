@@ -304,3 +304,143 @@ func BenchmarkFit(b *testing.B) {
 		}
 	}
 }
+
+// predictBySpans is Predict as the B-splines' sum at x, span by span
+// (Cox–de Boor), the form Predict's cubics are made from.
+func (m *Model) predictBySpans(x []float64, out []float64) {
+	g := m.groups[m.groupOf(x)]
+	if g == nil {
+		g = m.pooled
+	}
+	t := m.targets
+	copy(out[:t], g.icpt[:t])
+	var mu [MaxFeatures]int
+	var nz [MaxFeatures][4]float64
+	var z [MaxFeatures]float64
+	for a := range g.feats {
+		f := &g.feats[a]
+		v := min(max(x[f.feature], f.lo), f.hi)
+		z[a] = (v - f.mean) / f.sd
+		if a < g.nS && g.kind != linearBasis {
+			mu[a], nz[a] = f.span(v)
+		}
+	}
+	for k, c := range g.lterms {
+		w := z[c.a]
+		if c.b >= 0 {
+			w *= z[c.b]
+		}
+		for q := range t {
+			out[q] += w * g.lcoef[k*t+q]
+		}
+	}
+	switch g.kind {
+	case splineBasis, additiveBasis:
+		for a := range g.nS {
+			c := g.splines[a][(mu[a]-3)*t:]
+			for r := range 4 {
+				for q := range t {
+					out[q] += nz[a][r] * c[r*t+q]
+				}
+			}
+		}
+		k := 0
+		for a := range g.nS {
+			for b := a + 1; b < g.nS; b++ {
+				c := g.pairs[k]
+				k++
+				za, zb := z[a], z[b]
+				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
+				for r := range len(c) / t {
+					for q := range t {
+						out[q] += w[r] * c[r*t+q]
+					}
+				}
+			}
+		}
+	case tensorBasis:
+		nb1 := g.feats[1].nb
+		for r := range 4 {
+			for s := range 4 {
+				c := g.tensor[((mu[0]-3+r)*nb1+mu[1]-3+s)*t:]
+				for q := range t {
+					out[q] += nz[0][r] * nz[1][s] * c[q]
+				}
+			}
+		}
+	case linearBasis:
+		for a := range g.nS {
+			for q := range t {
+				out[q] += z[a] * g.linear[a][q]
+			}
+		}
+	}
+	for c, dm := range g.dummies {
+		if nearestValue(m.features[dm.feature].Support, x[dm.feature]) == dm.value {
+			for q := range t {
+				out[q] += g.dummy[c*t+q]
+			}
+		}
+	}
+}
+
+// TestPredictCubicsMatchSplines: Predict's cubics a span agree with the
+// B-splines' sum, for one splined feature, a tensor of two, three
+// (additive) and linear features beside them, at points within and
+// beyond the range fitted on and at the knots.
+func TestPredictCubicsMatchSplines(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		feats []Feature
+	}{
+		{"spline", []Feature{{Name: "a"}}},
+		{"tensor", []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "a"}, {Name: "b"}}},
+		{"tensor and linear", []Feature{{Name: "a"}, {Name: "b"}, {Name: "spent", Linear: true}}},
+		{"additive", []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "years", Linear: true}}},
+	} {
+		d := len(tc.feats)
+		x, y := sample(20_000, d, 3, 11, func(r *rand.Rand, x []float64) {
+			for j, f := range tc.feats {
+				if f.Support != nil {
+					x[j] = float64(r.IntN(2))
+				} else {
+					x[j] = r.NormFloat64() * float64(j+1)
+				}
+			}
+		}, func(x, y []float64) {
+			y[0], y[1], y[2] = math.Tanh(x[0]), x[0]*x[d-1], math.Exp(-x[d-1]*x[d-1])
+		}, 0.1)
+		m, err := Fit(tc.feats, x, y, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(12, 1))
+		row := make([]float64, d)
+		for i := range 2000 {
+			for j, f := range tc.feats {
+				switch {
+				case f.Support != nil:
+					row[j] = float64(r.IntN(2))
+				case i%10 == 0:
+					row[j] = r.NormFloat64() * 10 // often beyond the range: clamped
+				default:
+					row[j] = r.NormFloat64() * float64(j+1)
+				}
+			}
+			if i < len(m.groups[0].feats) {
+				// at a knot exactly
+				if f := m.groups[0].feats[0]; len(f.knots) > 0 {
+					row[f.feature] = f.knots[i%len(f.knots)]
+				}
+			}
+			var got, want [3]float64
+			m.Predict(row, got[:])
+			m.predictBySpans(row, want[:])
+			for q := range 3 {
+				if math.Abs(got[q]-want[q]) > 1e-9*(1+math.Abs(want[q])) {
+					t.Fatalf("%s: at %v target %d: Predict %.15g, the splines' sum %.15g", tc.name, row, q, got[q], want[q])
+				}
+			}
+		}
+	}
+}
