@@ -758,7 +758,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 		g = m.pooled
 	}
 	t := m.targets
-	copy(out[:t], g.icpt[:t])
+	o := g.icpt // summed in an array of the stack, written to out at the end
 	var mu [MaxFeatures]int
 	var sv, z [MaxFeatures]float64
 	for a := range g.feats {
@@ -775,8 +775,8 @@ func (m *Model) Predict(x []float64, out []float64) {
 		if c.b >= 0 {
 			w *= z[c.b]
 		}
-		for q := range t {
-			out[q] += w * g.lcoef[k*t+q]
+		for q, c := range g.lcoef[k*t : k*t+t] {
+			o[q] += w * c
 		}
 	}
 	switch g.kind {
@@ -786,7 +786,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 			s := sv[a]
 			for q := range t {
 				p := c[q*4 : q*4+4]
-				out[q] += p[0] + s*(p[1]+s*(p[2]+s*p[3]))
+				o[q] += p[0] + s*(p[1]+s*(p[2]+s*p[3]))
 			}
 		}
 		k := 0
@@ -798,7 +798,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
 				for r := range len(c) / t {
 					for q := range t {
-						out[q] += w[r] * c[r*t+q]
+						o[q] += w[r] * c[r*t+q]
 					}
 				}
 			}
@@ -813,22 +813,23 @@ func (m *Model) Predict(x []float64, out []float64) {
 				r := p[i*4 : i*4+4]
 				acc = acc*s0 + r[0] + s1*(r[1]+s1*(r[2]+s1*r[3]))
 			}
-			out[q] += acc
+			o[q] += acc
 		}
 	case linearBasis:
 		for a := range g.nS {
 			for q := range t {
-				out[q] += z[a] * g.linear[a][q]
+				o[q] += z[a] * g.linear[a][q]
 			}
 		}
 	}
 	for c, dm := range g.dummies {
 		if nearestValue(m.features[dm.feature].Support, x[dm.feature]) == dm.value {
 			for q := range t {
-				out[q] += g.dummy[c*t+q]
+				o[q] += g.dummy[c*t+q]
 			}
 		}
 	}
+	copy(out[:t], o[:t])
 }
 
 // compile puts the coefficients beta (len(cols)+len(dummies) rows, t

@@ -328,15 +328,19 @@ func fitOnce(ctx context.Context, p *model.Program, beliefs []*model.Program, n 
 		pol.Valuations[st] = vals
 		// Each party's outcome from here if it goes on: settling here
 		// where both would.
+		// Each trial on its own, so on every worker.
 		for i, pl := range pilots {
 			dim := len(feats)
-			for t := range pl.n {
-				if !pl.reached[st][t] {
-					continue
+			err := parallel(ctx, pl.n, opt.Workers, noState, func(_ *model.State, t int) error {
+				if pl.reached[st][t] {
+					if ok, f := pol.Decide(st, pl.x[st][t*dim:(t+1)*dim]); ok {
+						d[i][t] = pl.a[st][t] + pl.k[st][t]*f
+					}
 				}
-				if ok, f := pol.Decide(st, pl.x[st][t*dim:(t+1)*dim]); ok {
-					d[i][t] = pl.a[st][t] + pl.k[st][t]*f
-				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -512,6 +516,9 @@ func sd(xs []float64) float64 {
 	}
 	return math.Sqrt(s / float64(len(xs)-1))
 }
+
+// noState is parallel's newState for work that needs no State.
+func noState() *model.State { return nil }
 
 // parallel evaluates fn for trials [0, n) on workers, each with its own
 // State, and returns the error of the earliest failing trial.
