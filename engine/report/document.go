@@ -123,14 +123,10 @@ func New(res *engine.Result) *Document {
 		Seed: res.Seed, Trials: res.Trials, Settings: prov.Settings, Offer: prov.Offer, Views: prov.Views,
 		Outputs: Vars{}, Inputs: Vars{},
 	}
-	var scratch []float64
 	for _, c := range res.Outputs {
 		v := newVar(c)
 		if !v.IsBool() && len(c.Values) > 0 {
-			if scratch == nil {
-				scratch = make([]float64, len(c.Values))
-			}
-			v.Curve = curve(c.Values, scratch)
+			v.Curve = curve(c.Values)
 		}
 		d.Outputs = append(d.Outputs, v)
 	}
@@ -320,8 +316,8 @@ func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // curve is xs's stats.Curve to six significant figures: enough to draw,
 // in a third of the space.
-func curve(xs, scratch []float64) []float64 {
-	c := stats.Curve(xs, stats.CurvePoints, scratch)
+func curve(xs []float64) []float64 {
+	c := stats.Curve(xs, stats.CurvePoints)
 	for i, x := range c {
 		c[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
 	}

@@ -1,6 +1,9 @@
 package stats
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // CurvePoints is how many quantiles a distribution's curve has: at
 // probabilities 0, 1/200, 2/200, …, 1.
@@ -11,33 +14,35 @@ const CurvePoints = 201
 // them (definition 7 of Hyndman and Fan), the first being the minimum
 // and the last the maximum: enough of the distribution to draw its
 // cumulative distribution as a smooth curve. The order statistics are
-// found by selection, not a full sort. scratch, if at least len(xs)
-// long, holds a copy of xs that is rearranged; xs is not changed. It
-// returns nil for no values or fewer than two points.
-func Curve(xs []float64, points int, scratch []float64) []float64 {
+// found by bucket selection, as Summarize finds its quantiles: three
+// passes over xs, which is not changed, and a selection among the few
+// values of the buckets that hold them. It returns nil for no values or
+// fewer than two points.
+func Curve(xs []float64, points int) []float64 {
 	n := len(xs)
 	if n == 0 || points < 2 {
 		return nil
 	}
-	work := scratch
-	if len(work) < n {
-		work = make([]float64, n)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		lo, hi = min(lo, x), max(hi, x)
 	}
-	work = work[:n]
-	copy(work, xs)
-	probs := make([]float64, points)
+	b := newBucketing(lo, hi)
+	b.counts = make([]uint32, selectBuckets)
+	for _, x := range xs {
+		b.counts[b.of(x)]++
+	}
 	ks := make([]int, 0, 2*points)
-	for i := range probs {
-		probs[i] = float64(i) / float64(points-1)
-		lo := int(float64(n-1) * probs[i])
-		ks = append(ks, min(lo, n-1), min(lo+1, n-1))
+	for i := range points {
+		k := int(float64(n-1) * (float64(i) / float64(points-1)))
+		ks = append(ks, min(k, n-1), min(k+1, n-1))
 	}
 	slices.Sort(ks)
 	ks = slices.Compact(ks)
-	orderStats(work, ks)
+	at := b.pick(xs, ks)
 	out := make([]float64, points)
-	for i, p := range probs {
-		out[i] = Quantile(work, p)
+	for i := range out {
+		out[i] = quantileAt(at, n, float64(i)/float64(points-1))
 	}
 	return out
 }

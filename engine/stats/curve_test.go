@@ -19,7 +19,7 @@ func TestCurve(t *testing.T) {
 			}
 		}
 		orig := slices.Clone(xs)
-		got := Curve(xs, CurvePoints, nil)
+		got := Curve(xs, CurvePoints)
 		sorted := slices.Clone(xs)
 		slices.Sort(sorted)
 		if len(got) != CurvePoints || got[0] != sorted[0] || got[CurvePoints-1] != sorted[n-1] {
@@ -34,7 +34,16 @@ func TestCurve(t *testing.T) {
 			t.Fatalf("n=%d: input changed", n)
 		}
 	}
-	if Curve(nil, CurvePoints, nil) != nil {
+	// All equal, and a range too wide to scale into buckets.
+	for _, xs := range [][]float64{{3, 3, 3, 3}, {-1e308, 1e308, 0, 5, -7}} {
+		sorted := slices.Sorted(slices.Values(xs))
+		for i, x := range Curve(xs, CurvePoints) {
+			if want := Quantile(sorted, float64(i)/float64(CurvePoints-1)); x != want {
+				t.Fatalf("%v: point %d is %v, want %v", xs, i, x, want)
+			}
+		}
+	}
+	if Curve(nil, CurvePoints) != nil {
 		t.Error("a curve of nothing")
 	}
 }
