@@ -164,7 +164,10 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 	}
 	workers := pl.workers()
 	sketches := make([][]stats.Sketch, workers)
-	type probeStates struct{ states []*model.State }
+	type probeStates struct {
+		states []*model.State
+		buf    []float64 // a chunk's values, var by var, before they go to the columns
+	}
 	states := make([]probeStates, workers)
 	sub := pl
 	sub.Trials = end - start
@@ -192,7 +195,10 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 		part.Parties[k] = accs
 		for c := bs; c < be && ctx.Err() == nil; c += Chunk {
 			ce := min(c+Chunk, be)
-			if i, err := job.chunk(s, states[w].states, pl.Seed, c, ce, part, ms, sketches[w], accs); err != nil {
+			if job.Exact && states[w].buf == nil {
+				states[w].buf = make([]float64, nv*Chunk)
+			}
+			if i, err := job.chunk(s, states[w].states, states[w].buf, pl.Seed, c, ce, part, ms, sketches[w], accs); err != nil {
 				return i, err
 			}
 			if pl.Progress != nil {
@@ -217,9 +223,12 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 	return part, nil
 }
 
-// chunk evaluates trials [start, end) into part (exact) or ms and sk,
-// and the parties' sums into accs.
-func (job *Job) chunk(s *model.State, ps []*model.State, seed uint64, start, end int, part *Part, ms []stats.Moments, sk []stats.Sketch, accs []PartyAcc) (int, error) {
+// chunk evaluates trials [start, end), at most Chunk of them, into part
+// (exact) or ms and sk, and the parties' sums into accs. An exact run's
+// values go first to buf, a block of Chunk values a var, and then each
+// var's block to its column: written trial by trial, a value a column
+// from one trial to the next, the columns cost a cache miss a value.
+func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uint64, start, end int, part *Part, ms []stats.Moments, sk []stats.Sketch, accs []PartyAcc) (int, error) {
 	p := job.Program
 	vars := job.Vars
 	for i := start; i < end; i++ {
@@ -228,13 +237,13 @@ func (job *Job) chunk(s *model.State, ps []*model.State, seed uint64, start, end
 		}
 		slots := s.Slots
 		if job.Exact {
-			t := i - part.Start
+			t := i - start
 			for j, v := range vars {
 				x := slots[v.Slot]
 				if x-x != 0 { // NaN or ±Inf
 					return i, NonFinite(x, v, i)
 				}
-				part.Columns[j][t] = x
+				buf[j*Chunk+t] = x
 			}
 		} else if len(vars) > 0 {
 			inv := 1 / float64(ms[0].N+1) // every var has the same count
@@ -256,6 +265,12 @@ func (job *Job) chunk(s *model.State, ps []*model.State, seed uint64, start, end
 			if i, err := job.party(q, s, ps, i, &accs[q]); err != nil {
 				return i, err
 			}
+		}
+	}
+	if job.Exact {
+		n := end - start
+		for j := range vars {
+			copy(part.Columns[j][start-part.Start:end-part.Start], buf[j*Chunk:j*Chunk+n])
 		}
 	}
 	return 0, nil
