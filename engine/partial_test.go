@@ -131,9 +131,15 @@ func TestMergeRefuses(t *testing.T) {
 // TestReadPartCorrupt: a partial result that is truncated or has any
 // byte changed is refused with an error, never a panic or a part.
 func TestReadPartCorrupt(t *testing.T) {
-	spec := engine.Spec{Path: reference}
-	for _, opt := range []engine.Options{{Trials: 3_000, Seed: 1}, {Trials: 3_000, Seed: 1, ExactLimit: 1_000}} {
-		file := shardFiles(t, spec, opt, 2)[0]
+	for _, tc := range []struct {
+		path string
+		opt  engine.Options
+	}{
+		{reference, engine.Options{Trials: 3_000, Seed: 1}},
+		{reference, engine.Options{Trials: 3_000, Seed: 1, ExactLimit: 1_000}},
+		{"../scenarios/reference.yaml", engine.Options{Trials: 2_000, Seed: 1, Sensitivity: true, Pilot: 1 << 12, Refits: 1}},
+	} {
+		file := shardFiles(t, engine.Spec{Path: tc.path}, tc.opt, 2)[0]
 		if _, err := engine.ReadPart(bytes.NewReader(file), "ok"); err != nil {
 			t.Fatal(err)
 		}
