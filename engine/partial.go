@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -63,20 +64,32 @@ type Identity struct {
 		SHA256  string            `json:"sha256"`
 		Sources []scenario.Source `json:"sources,omitempty"`
 	} `json:"scenario"`
-	Positions   []string    `json:"positions,omitempty"`
-	Settings    []Setting   `json:"set,omitempty"`
-	Offer       string      `json:"offer,omitempty"`
-	Seed        uint64      `json:"seed"`
-	Trials      int         `json:"trials"`
-	Sampler     string      `json:"sampler"`
-	Sensitivity bool        `json:"sensitivity"`
-	ExactLimit  int         `json:"exact_limit"` // 0: the default
-	Spider      bool        `json:"spider,omitempty"`
-	SobolTrials int         `json:"sobol_trials,omitempty"`
-	VOI         *VOIOptions `json:"voi,omitempty"`
-	Exact       bool        `json:"exact"`
-	Axes        []string    `json:"axes,omitempty"` // a sweep's --vary flags
-	Shards      int         `json:"shards"`
+	Positions []string `json:"positions,omitempty"`
+	// Views are, in a scenario with stages, the position files each
+	// party decides on (--view), by party; ViewSources the position
+	// files of each party's beliefs as applied (its --view, else the
+	// scenario's view:), with their digests, none for a party on the
+	// scenario's.
+	Views       map[string][]string `json:"views,omitempty"`
+	ViewSources [][]scenario.Source `json:"view_sources,omitempty"`
+	Settings    []Setting           `json:"set,omitempty"`
+	Offer       string              `json:"offer,omitempty"`
+	Seed        uint64              `json:"seed"`
+	Trials      int                 `json:"trials"`
+	Sampler     string              `json:"sampler"`
+	Sensitivity bool                `json:"sensitivity"`
+	ExactLimit  int                 `json:"exact_limit"` // 0: the default
+	Spider      bool                `json:"spider,omitempty"`
+	SobolTrials int                 `json:"sobol_trials,omitempty"`
+	VOI         *VOIOptions         `json:"voi,omitempty"`
+	// Pilot, Refits and PilotSampler are Options' (the engine's API
+	// sets them; the command line leaves them at their defaults).
+	Pilot        int      `json:"pilot,omitempty"`
+	Refits       int      `json:"refits,omitempty"`
+	PilotSampler string   `json:"pilot_sampler,omitempty"`
+	Exact        bool     `json:"exact"`
+	Axes         []string `json:"axes,omitempty"` // a sweep's --vary flags
+	Shards       int      `json:"shards"`
 }
 
 // partHeader is a partial-result file's JSON header.
@@ -128,13 +141,42 @@ func identity(kind string, spec Spec, p *model.Program, opt Options, shards int)
 		Offer: spec.Offer, Seed: opt.Seed, Trials: opt.Trials, Sampler: opt.Sampler.String(), Sensitivity: opt.Sensitivity,
 		ExactLimit: opt.ExactLimit, Spider: opt.Spider, SobolTrials: opt.SobolTrials, VOI: opt.VOI, Shards: max(shards, 1)}
 	id.Scenario.Path, id.Scenario.Name, id.Scenario.SHA256, id.Scenario.Sources = spec.Path, p.Scenario.Name, p.Scenario.SHA256, p.Scenario.Sources
+	if p.IsProcess() {
+		id.Views, id.ViewSources = spec.Views, viewSources(p)
+		id.Pilot, id.Refits = opt.Pilot, opt.Refits
+		if opt.PilotSampler != sampling.Random {
+			id.PilotSampler = opt.PilotSampler.String()
+		}
+	}
 	return id
+}
+
+// viewSources lists the position files of each party's beliefs in the
+// scenario with stages p, with their digests; nil when every party
+// decides on the scenario's.
+func viewSources(p *model.Program) [][]scenario.Source {
+	var out [][]scenario.Source
+	for i, v := range p.Views() {
+		if v == nil {
+			continue
+		}
+		if out == nil {
+			out = make([][]scenario.Source, len(p.Views()))
+		}
+		for _, pos := range v.Scenario.Positions[len(p.Scenario.Positions):] {
+			out[i] = append(out[i], scenario.Source{Path: pos.Path, SHA256: pos.SHA256})
+		}
+	}
+	return out
 }
 
 // RunShard evaluates the trials of shard of the run spec and opt
 // describe (p is spec loaded) and returns its partial result. Merged
 // with the other shards' (Merge), in any order, it gives the result Run
-// gives, bit for bit.
+// gives, bit for bit. A scenario with stages is fitted in every shard,
+// from the seed, as Run fits it, and its shards keep every value of
+// their trials: above the exact limit, where its run would keep them
+// all the same, it is refused.
 func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, shard Shard) (*Part, error) {
 	if opt.Target != nil {
 		return nil, errors.New("--shard: a run to a target standard error chooses its trials as it goes; give --trials instead")
@@ -142,27 +184,64 @@ func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, sha
 	if err := shard.Check(opt.Trials); err != nil {
 		return nil, err
 	}
-	if p.IsProcess() {
-		return nil, errors.New("--shard: a scenario with stages is not sharded yet (its outcome is summarised from every trial's values); run it whole")
-	}
-	p, err := p.WithSampler(opt.Sampler, opt.Trials)
-	if err != nil {
-		return nil, err
+	if p.IsProcess() && !exact(p, opt, true) {
+		return nil, fmt.Errorf("--shard: a scenario with stages keeps every value of every trial (its outcome is summarised from them; it is not sketched), and %s trials is above the exact limit of %s; raise --exact-limit to %s to shard it, or run it whole",
+			money.FormatNumber(float64(opt.Trials)), money.FormatNumber(float64(exactLimit(p, opt, true))), money.FormatNumber(float64(opt.Trials)))
 	}
 	start, end := shard.Trials(opt.Trials)
 	if err := checkMemory(p, opt, end-start); err != nil {
 		return nil, err
 	}
-	pt, err := runShard(ctx, p, opt, true, nil, shard)
+	id := identity("run", spec, p, opt, shard.N)
+	p, fit, err := fitProcess(ctx, p, opt)
 	if err != nil {
 		return nil, err
 	}
-	h := partHeader{Identity: identity("run", spec, p, opt, shard.N), Shard: shard.K, Start: pt.run.Start, End: pt.run.End}
+	if p, err = p.WithSampler(opt.Sampler, opt.Trials); err != nil {
+		return nil, err
+	}
+	var pt *part
+	if fit != nil {
+		pt, err = processShard(ctx, p, opt, shard)
+	} else {
+		pt, err = runShard(ctx, p, opt, true, nil, shard)
+	}
+	if err != nil {
+		return nil, err
+	}
+	h := partHeader{Identity: id, Shard: shard.K, Start: pt.run.Start, End: pt.run.End}
 	h.Exact = pt.run.Exact
-	for _, v := range layout(p, true) {
+	for _, v := range trackedVars(p) {
 		h.Vars = append(h.Vars, v.Name)
 	}
 	return &Part{header: h, run: pt}, nil
+}
+
+// trackedVars are the vars whose values (or moments) a run's parts hold.
+func trackedVars(p *model.Program) []*model.Var {
+	if p.IsProcess() {
+		return processVars(p, true)
+	}
+	return layout(p, true)
+}
+
+// processShard evaluates the trials of shard of a run of the scenario
+// with stages p, deciding by its fitted policy, keeping every value of
+// each of processVars; shard 0 also analyses the sample, as runProcess
+// does.
+func processShard(ctx context.Context, p *model.Program, opt Options, shard Shard) (*part, error) {
+	job := &run.Job{Program: p, Vars: processVars(p, true), Exact: true}
+	rp, err := run.Pass(ctx, job, plan(opt), shard)
+	if err != nil {
+		return nil, err
+	}
+	pt := &part{run: rp}
+	if shard.K == 0 {
+		if pt.sample, err = analyseSample(ctx, p, opt, false); err != nil {
+			return nil, err
+		}
+	}
+	return pt, nil
 }
 
 // Write writes pt as a partial-result file: the magic "SETLPART", a
@@ -498,14 +577,19 @@ func describeField(id Identity, tag string) string {
 // specOf is the Spec and Options a part's identity records, the
 // scenario to be read within proj.
 func specOf(id Identity, proj project.Options) (Spec, Options, error) {
-	spec := Spec{Path: id.Scenario.Path, Positions: id.Positions, Settings: id.Settings, Offer: id.Offer, Project: proj}
+	spec := Spec{Path: id.Scenario.Path, Positions: id.Positions, Settings: id.Settings, Offer: id.Offer, Project: proj, Views: id.Views}
 	opt := Options{Seed: id.Seed, Trials: id.Trials, Sensitivity: id.Sensitivity, ExactLimit: id.ExactLimit,
-		Spider: id.Spider, SobolTrials: id.SobolTrials, VOI: id.VOI}
+		Spider: id.Spider, SobolTrials: id.SobolTrials, VOI: id.VOI, Pilot: id.Pilot, Refits: id.Refits}
 	m, err := sampling.ParseMethod(id.Sampler)
 	if err != nil {
 		return spec, opt, fmt.Errorf("merge: sampler %q: %v", id.Sampler, err)
 	}
 	opt.Sampler = m
+	if id.PilotSampler != "" {
+		if opt.PilotSampler, err = sampling.ParseMethod(id.PilotSampler); err != nil {
+			return spec, opt, fmt.Errorf("merge: pilot sampler %q: %v", id.PilotSampler, err)
+		}
+	}
 	return spec, opt, nil
 }
 
@@ -520,7 +604,8 @@ func loadFor(id Identity, proj project.Options) (Spec, *model.Program, Options, 
 	if err != nil {
 		return spec, nil, opt, fmt.Errorf("merge: loading the scenario the parts were made from: %w", err)
 	}
-	if p.Scenario.SHA256 != id.Scenario.SHA256 || !reflect.DeepEqual(p.Scenario.Sources, id.Scenario.Sources) {
+	if p.Scenario.SHA256 != id.Scenario.SHA256 || !reflect.DeepEqual(p.Scenario.Sources, id.Scenario.Sources) ||
+		(p.IsProcess() && !reflect.DeepEqual(viewSources(p), id.ViewSources)) {
 		return spec, nil, opt, fmt.Errorf("merge: %s has changed since the parts were made (its files' sha256 differ); merge with the files the parts were made from", spec.Path)
 	}
 	return spec, p, opt, nil
@@ -531,7 +616,9 @@ func loadFor(id Identity, proj project.Options) (Spec, *model.Program, Options, 
 // scenario, seed, trials and options, bit for bit. It reloads the
 // scenario (the path the parts record, from the working directory) and
 // refuses it when its files have changed; proj bounds what it reads, as
-// Spec.Project does. names are the parts' file names, for errors.
+// Spec.Project does. names are the parts' file names, for errors. A
+// scenario with stages is fitted again from the seed (the parts hold no
+// policy) and its result made from the joined columns as Run makes it.
 func Merge(ctx context.Context, parts []*Part, names []string, proj project.Options) (*Result, error) {
 	parts, err := order(parts, names)
 	if err != nil {
@@ -545,11 +632,18 @@ func Merge(ctx context.Context, parts []*Part, names []string, proj project.Opti
 	if err != nil {
 		return nil, err
 	}
+	// A scenario with stages: the policy is fitted again, as each shard
+	// fitted it, from the seed (the fit is not in the parts).
+	p, fit, err := fitProcess(ctx, p, opt)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
 	if p, err = p.WithSampler(opt.Sampler, opt.Trials); err != nil {
 		return nil, err
 	}
+	tracked := trackedVars(p)
 	var vars []string
-	for _, v := range layout(p, true) {
+	for _, v := range tracked {
 		vars = append(vars, v.Name)
 	}
 	if !slices.Equal(vars, parts[0].header.Vars) || exact(p, opt, true) != id.Exact {
@@ -567,11 +661,26 @@ func Merge(ctx context.Context, parts []*Part, names []string, proj project.Opti
 			return nil, fmt.Errorf("merge: %s tracks other values than the other parts", names[i])
 		}
 		runParts[i] = pt.run
-		if np := len(p.Parties); len(pt.run.run.Parties) > 0 && len(pt.run.run.Parties[0]) != np {
+		np := len(p.Parties)
+		if fit != nil {
+			np = 0 // a process's parties are analysed from the columns
+		}
+		if len(pt.run.run.Parties) > 0 && len(pt.run.run.Parties[0]) != np {
 			return nil, fmt.Errorf("merge: %s has sums for %d parties; the scenario has %d", names[i], len(pt.run.run.Parties[0]), np)
 		}
 	}
-	return finish(ctx, p, opt, true, nil, runParts)
+	if fit == nil {
+		return finish(ctx, p, opt, true, nil, runParts)
+	}
+	rparts := make([]*run.Part, len(runParts))
+	for i, pt := range runParts {
+		rparts[i] = pt.run
+	}
+	m, err := run.Merge(rparts)
+	if err != nil {
+		return nil, err
+	}
+	return finishProcess(ctx, p, fit, opt, true, tracked, m.Columns, runParts[0].sample)
 }
 
 // SweepShard runs the points of shard of the sweep (the K-th of N

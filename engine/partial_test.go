@@ -131,9 +131,15 @@ func TestMergeRefuses(t *testing.T) {
 // TestReadPartCorrupt: a partial result that is truncated or has any
 // byte changed is refused with an error, never a panic or a part.
 func TestReadPartCorrupt(t *testing.T) {
-	spec := engine.Spec{Path: reference}
-	for _, opt := range []engine.Options{{Trials: 3_000, Seed: 1}, {Trials: 3_000, Seed: 1, ExactLimit: 1_000}} {
-		file := shardFiles(t, spec, opt, 2)[0]
+	for _, tc := range []struct {
+		path string
+		opt  engine.Options
+	}{
+		{reference, engine.Options{Trials: 3_000, Seed: 1}},
+		{reference, engine.Options{Trials: 3_000, Seed: 1, ExactLimit: 1_000}},
+		{"../scenarios/reference.yaml", engine.Options{Trials: 2_000, Seed: 1, Sensitivity: true, Pilot: 1 << 12, Refits: 1}},
+	} {
+		file := shardFiles(t, engine.Spec{Path: tc.path}, tc.opt, 2)[0]
 		if _, err := engine.ReadPart(bytes.NewReader(file), "ok"); err != nil {
 			t.Fatal(err)
 		}
@@ -151,5 +157,76 @@ func TestReadPartCorrupt(t *testing.T) {
 				t.Errorf("byte %d of %d changed: read without error", i, len(b))
 			}
 		}
+	}
+}
+
+// TestProcessShardsMergeToRun: a scenario with stages in shards, each
+// fitting the same policy and keeping its trials' columns, merged in any
+// order, is the unsharded run's document byte for byte: the fit, the
+// outcome, the parties and the tornado.
+func TestProcessShardsMergeToRun(t *testing.T) {
+	const stages = "../scenarios/reference.yaml"
+	for _, tc := range []struct {
+		name  string
+		spec  engine.Spec
+		opt   engine.Options
+		order []int
+	}{
+		{"sensitivity", engine.Spec{Path: stages},
+			engine.Options{Trials: 6_000, Seed: 5, Sensitivity: true, Pilot: 1 << 13, Refits: 2}, []int{2, 0, 1}},
+		{"offer", engine.Spec{Path: stages, Offer: "£450m"},
+			engine.Options{Trials: 5_000, Seed: 2, Pilot: 1 << 13, Refits: 1, Workers: 1}, []int{1, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := tc.spec.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole := tc.opt
+			whole.Workers = 3 // the fit and the trials do not depend on the workers
+			res, err := engine.Run(context.Background(), p, whole)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := docJSON(t, res)
+			files := shardFiles(t, tc.spec, tc.opt, len(tc.order))
+			merged, err := mergeFiles(files, tc.order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := docJSON(t, merged); !bytes.Equal(got, want) {
+				t.Errorf("merged shards differ from the unsharded run")
+			}
+			if merged.Process == nil || merged.Process.Fit == nil || merged.Process.Outcome == nil || len(merged.Parties) == 0 {
+				t.Errorf("merged result has no process fit, outcome or parties")
+			}
+			if tc.opt.Sensitivity && len(merged.Sensitivity) == 0 {
+				t.Errorf("merged result has no sensitivity")
+			}
+			// Parts of another seed do not belong.
+			opt := tc.opt
+			opt.Seed++
+			other := shardFiles(t, tc.spec, opt, len(tc.order))
+			if _, err := mergeFiles(append(files[:len(files)-1:len(files)-1], other[len(files)-1]), tc.order); err == nil ||
+				!strings.Contains(err.Error(), "its seed differs") {
+				t.Errorf("parts of two seeds merged: error %v", err)
+			}
+		})
+	}
+}
+
+// TestProcessShardAboveExactLimit: a scenario with stages is not
+// sketched, so a run above the exact limit is not sharded, and the
+// message says how to shard it.
+func TestProcessShardAboveExactLimit(t *testing.T) {
+	spec := engine.Spec{Path: "../scenarios/reference.yaml"}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := engine.Options{Trials: 20_000, Seed: 1, ExactLimit: 10_000, Pilot: 1 << 13}
+	_, err = engine.RunShard(context.Background(), spec, p, opt, engine.Shard{K: 0, N: 2})
+	if err == nil || !strings.Contains(err.Error(), "above the exact limit of 10,000; raise --exact-limit to 20,000") {
+		t.Errorf("error %v, want the exact limit's", err)
 	}
 }

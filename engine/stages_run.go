@@ -11,29 +11,52 @@ import (
 )
 
 // runProcess is Run for a scenario with stages, p deciding by fit: every
-// value kept (a column a var), summaries on each var's path, the
-// process's outcome and the parties' analysis from the columns, then
-// the analyses that run passes of their own. Such runs are not sharded
-// yet (RunShard refuses them): their outcome is summarised from columns.
+// value kept (a column a var, processVars), then the result made from
+// the columns (finishProcess). A sharded run (RunShard) keeps the same
+// columns for its trials and Merge joins them and makes the result the
+// same way.
 func runProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Options, full bool) (*Result, error) {
-	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler,
-		Process: &ProcessResult{Fit: fit}}
+	vars := processVars(p, full)
+	values, err := simulate(ctx, p, opt, vars)
+	if err != nil {
+		return nil, err
+	}
+	var sm *sample
+	if full {
+		if sm, err = analyseSample(ctx, p, opt, false); err != nil {
+			return nil, err
+		}
+	}
+	return finishProcess(ctx, p, fit, opt, full, vars, values, sm)
+}
+
+// processVars lists the vars a run of the scenario with stages p keeps
+// every value of: layout's, then each party's settled outcome, the
+// process's columns and the statistics' vars, each once.
+func processVars(p *model.Program, full bool) []*model.Var {
 	vars := layout(p, full)
 	seen := map[*model.Var]bool{}
 	for _, v := range vars {
 		seen[v] = true
 	}
-	pvars := processColumns(p)
-	for _, v := range append(append(partySettled(p), pvars...), statisticVars(p)...) {
+	for _, v := range append(append(partySettled(p), processColumns(p)...), statisticVars(p)...) {
 		if !seen[v] {
 			seen[v] = true
 			vars = append(vars, v)
 		}
 	}
-	values, err := simulate(ctx, p, opt, vars)
-	if err != nil {
-		return nil, err
-	}
+	return vars
+}
+
+// finishProcess makes the result of a run of the scenario with stages p
+// deciding by fit from values, every trial's value of each of vars
+// (processVars), and sm, the analysis of the first trials (with full):
+// summaries on each var's path, the process's outcome and the parties'
+// analysis from the columns, then the analyses that run passes of their
+// own. The whole run and the merge of its shards both end here.
+func finishProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Options, full bool, vars []*model.Var, values [][]float64, sm *sample) (*Result, error) {
+	res := &Result{Program: p, Seed: opt.Seed, Trials: opt.Trials, Settings: p.Scenario.Settings, Sampler: opt.Sampler,
+		Process: &ProcessResult{Fit: fit}}
 	byVar := make(map[*model.Var]*Column, len(vars))
 	for i, v := range vars {
 		byVar[v] = &Column{Var: v, Values: values[i]}
@@ -69,19 +92,13 @@ func runProcess(ctx context.Context, p *model.Program, fit *process.Fit, opt Opt
 	}
 	replicateErrors(p, todo, mask)
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)
-	res.Process.Outcome = summarizeProcess(p, pvars, byVar)
+	res.Process.Outcome = summarizeProcess(p, processColumns(p), byVar)
 	analyseProcessParties(res, byVar)
 	if full {
 		res.Statistics = estimateStatistics(p, byVar)
 	}
-	if full {
-		sm, err := analyseSample(ctx, p, opt, false)
-		if err != nil {
-			return nil, err
-		}
-		if opt.Sensitivity {
-			res.Sensitivity, res.TornadoTrials = sm.Sensitivity, sm.Trials
-		}
+	if full && sm != nil && opt.Sensitivity {
+		res.Sensitivity, res.TornadoTrials = sm.Sensitivity, sm.Trials
 	}
 	return res, afterMerge(ctx, res, byVar, opt, full)
 }

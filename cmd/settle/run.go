@@ -93,7 +93,9 @@ func run(cmd *cobra.Command, args []string) error {
 	defer stop()
 	start := time.Now()
 	if s := v.GetString("shard"); s != "" {
-		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(sp.Views) > 0, mode)
+		// With stages the parties decide on their views, in every shard;
+		// without, each view is a run of its own.
+		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(sp.Views) > 0 && !p.IsProcess(), mode)
 	}
 	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
 	opt.Progress = bar.Set
