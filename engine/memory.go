@@ -9,6 +9,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -33,6 +34,9 @@ func EstimateMemory(p *model.Program, opt Options) Memory {
 // estimateMemory is EstimateMemory for a shard that keeps kept of the
 // run's trials.
 func estimateMemory(p *model.Program, opt Options, kept int) Memory {
+	if p.IsProcess() {
+		return processMemory(p, opt, kept)
+	}
 	vars := int64(len(layout(p, true)))
 	m := Memory{Exact: exact(p, opt, true), BytesPerTrial: int(8 * vars)}
 	base := int64(32 << 20) // the runtime, the program, the document
@@ -49,6 +53,31 @@ func estimateMemory(p *model.Program, opt Options, kept int) Memory {
 	// about 2×20×2^SketchBits buckets of 8 bytes.
 	sketch := int64(2 * 20 << stats.SketchBits * 8)
 	m.Bytes = base + blocks*perBlock + int64(workers(opt)+1)*vars*sketch + sampleBytes
+	return m
+}
+
+// processMemory is estimateMemory for a scenario with stages, which
+// keeps every value of every trial whatever the exact limit (its
+// summaries on each path are not sketched yet), and each party's pilot:
+// at each opportunity the state, the settled outcome's intercept and
+// slope and whether the trial reaches it.
+func processMemory(p *model.Program, opt Options, kept int) Memory {
+	vars := int64(len(processVars(p, true)))
+	m := Memory{Exact: true, BytesPerTrial: int(8 * vars)}
+	pilot := int64(opt.Pilot)
+	if pilot <= 0 {
+		pilot = process.DefaultPilot
+	}
+	var perPilot int64
+	for _, st := range p.Process().State {
+		if st != nil {
+			perPilot += int64(8*len(st) + 17)
+		}
+	}
+	perPilot += 8 // the outcome at judgment
+	base := int64(32<<20) + int64(workers(opt))*(1<<20)
+	sample := 2 * 8 * vars * int64(tornadoTrials(p, opt.Trials))
+	m.Bytes = base + int64(kept)*int64(m.BytesPerTrial) + sample + int64(len(p.Parties))*pilot*perPilot
 	return m
 }
 
@@ -112,6 +141,11 @@ func checkMemory(p *model.Program, opt Options, kept int) error {
 	m := estimateMemory(p, opt, kept)
 	if m.Bytes <= limit {
 		return nil
+	}
+	if p.IsProcess() {
+		return fmt.Errorf("%s trials would need about %s of memory (a scenario with stages keeps every value of every trial, %d bytes a trial, whatever --exact-limit) and %s is %s; run fewer trials (about %s fit), or raise --max-memory",
+			money.FormatNumber(float64(kept)), FormatBytes(m.Bytes), m.BytesPerTrial, source, FormatBytes(limit),
+			money.FormatNumber(float64(max(limit-(m.Bytes-int64(kept)*int64(m.BytesPerTrial)), 0)/int64(m.BytesPerTrial))))
 	}
 	if m.Exact {
 		return fmt.Errorf("%s trials would need about %s of memory (every value kept for exact quantiles: %d bytes a trial) and %s is %s; lower --exact-limit below %s so that quantiles come from a sketch (within 0.1%%) in bounded memory, or raise --max-memory",
