@@ -765,7 +765,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 		f := &g.feats[a]
 		v := min(max(x[f.feature], f.lo), f.hi)
 		z[a] = (v - f.mean) / f.sd
-		if a < g.nS && g.kind != linearBasis {
+		if a < len(g.spanInv) { // a feature entering as splines (none in a constant or linear fit)
 			mu[a] = f.spanOf(v)
 			sv[a] = (v - f.t[mu[a]]) * g.spanInv[a][mu[a]-3]
 		}

@@ -417,3 +417,30 @@ func TestPredictCubicsMatchSplines(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictFewRows: a group with too few rows for any column but the
+// intercept predicts its mean, whatever its continuous features.
+func TestPredictFewRows(t *testing.T) {
+	feats := []Feature{{Name: "a"}, {Name: "b"}}
+	x := []float64{0.1, 5, 0.4, 3, 0.2, 9, 0.9, 1, 0.5, 2, 0.3, 7, 0.8, 4, 0.6, 6, 0.7, 8, 0.05, 0.5, 0.15, 2.5, 0.25, 3.5}
+	y := make([]float64, len(x)/2)
+	mean := 0.0
+	for i := range y {
+		y[i] = float64(i)
+		mean += y[i] / float64(len(y))
+	}
+	m, err := Fit(feats, x, y, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Columns != 1 {
+		t.Fatalf("%d columns from %d rows; the test wants the intercept alone", m.Columns, len(y))
+	}
+	var out [1]float64
+	for _, row := range [][]float64{{0.3, 4}, {-1, 100}, {2, -3}} {
+		m.Predict(row, out[:])
+		if math.Abs(out[0]-mean) > 1e-12 {
+			t.Errorf("E[Y | %v] = %g, want the mean %g", row, out[0], mean)
+		}
+	}
+}
