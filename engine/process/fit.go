@@ -147,12 +147,16 @@ func FitPolicy(ctx context.Context, p *model.Program, views []*model.Program, op
 			}
 		}
 	}
-	fit, err := fitOnce(ctx, p, beliefs, opt.Pilot, pilotSeed(opt.Seed, 0), opt)
+	pilots, err := simulatePilots(ctx, p, beliefs, opt.Pilot, pilotSeed(opt.Seed, 0), opt)
+	if err != nil {
+		return nil, err
+	}
+	fit, err := fitPilots(ctx, p, pilots, opt)
 	if err != nil {
 		return nil, err
 	}
 	if opt.Refits > 1 {
-		if err := measureError(ctx, p, beliefs, fit, opt); err != nil {
+		if err := measureError(ctx, p, beliefs, pilots, fit, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -274,9 +278,17 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 
 // fitOnce fits the policy on pilots of n trials from seed.
 func fitOnce(ctx context.Context, p *model.Program, beliefs []*model.Program, n int, seed uint64, opt Options) (*Fit, error) {
-	proc := p.Process()
-	np := len(p.Parties)
-	pilots := make([]*pilot, np)
+	pilots, err := simulatePilots(ctx, p, beliefs, n, seed, opt)
+	if err != nil {
+		return nil, err
+	}
+	return fitPilots(ctx, p, pilots, opt)
+}
+
+// simulatePilots draws each party's pilot of n trials from seed, under
+// its beliefs.
+func simulatePilots(ctx context.Context, p *model.Program, beliefs []*model.Program, n int, seed uint64, opt Options) ([]*pilot, error) {
+	pilots := make([]*pilot, len(p.Parties))
 	for i, q := range beliefs {
 		pl, err := simulate(ctx, q, i, n, seed, opt.Sampler, opt.Workers)
 		if err != nil {
@@ -288,6 +300,30 @@ func fitOnce(ctx context.Context, p *model.Program, beliefs []*model.Program, n 
 		}
 		pilots[i] = pl
 	}
+	return pilots, nil
+}
+
+// trials returns pl's trials [lo, hi) as a pilot of their own.
+func (pl *pilot) trials(lo, hi int) *pilot {
+	sub := &pilot{n: hi - lo, reached: make([][]bool, len(pl.reached)), x: make([][]float64, len(pl.x)),
+		a: make([][]float64, len(pl.a)), k: make([][]float64, len(pl.k)), court: pl.court[lo:hi]}
+	for st := range pl.reached {
+		if pl.reached[st] == nil {
+			continue
+		}
+		d := len(pl.x[st]) / pl.n
+		sub.reached[st], sub.x[st] = pl.reached[st][lo:hi], pl.x[st][lo*d:hi*d]
+		sub.a[st], sub.k[st] = pl.a[st][lo:hi], pl.k[st][lo:hi]
+	}
+	return sub
+}
+
+// fitPilots fits the policy on the parties' pilots by backward
+// induction.
+func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Options) (*Fit, error) {
+	proc := p.Process()
+	np := len(p.Parties)
+	n := pilots[0].n
 	payee, payer, err := sides(p, proc, pilots)
 	if err != nil {
 		return nil, err
@@ -467,15 +503,30 @@ func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 // deviation scaled by √(1/8), as for a fit on eight times the trials,
 // the size of the pilot. The fit's error shrinks about as 1/√n for a
 // given basis; the basis of a smaller pilot may have fewer knots, which
-// makes the scaled figure somewhat conservative.
-func measureError(ctx context.Context, p *model.Program, beliefs []*model.Program, fit *Fit, opt Options) error {
+// makes the scaled figure somewhat conservative. With pseudo-random
+// draws the refits' pilots are disjoint runs of the pilot's own trials,
+// which are independent draws: no more trials are simulated. A Latin
+// hypercube's trials are not independent of one another, so its refits
+// draw pilots of their own.
+func measureError(ctx context.Context, p *model.Program, beliefs []*model.Program, pilots []*pilot, fit *Fit, opt Options) error {
 	if fit.First < 0 {
 		return nil
 	}
 	n := max(opt.Pilot/refitFraction, 1024)
+	own := opt.Sampler == sampling.Random && opt.Refits*n <= pilots[0].n
+	refit := func(r int) (*Fit, error) {
+		if own {
+			sub := make([]*pilot, len(pilots))
+			for i, pl := range pilots {
+				sub[i] = pl.trials((r-1)*n, r*n)
+			}
+			return fitPilots(ctx, p, sub, opt)
+		}
+		return fitOnce(ctx, p, beliefs, n, pilotSeed(opt.Seed, r), opt)
+	}
 	var res, goes [][]float64
 	for r := 1; r <= opt.Refits; r++ {
-		f, err := fitOnce(ctx, p, beliefs, n, pilotSeed(opt.Seed, r), opt)
+		f, err := refit(r)
 		if err != nil {
 			return err
 		}
