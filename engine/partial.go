@@ -541,7 +541,11 @@ func order(parts []*Part, names []string) ([]*Part, error) {
 	nameOf := make([]string, first.Shards)
 	for i, pt := range parts {
 		if f := sameIdentity(first, pt.header.Identity); f != "" {
-			return nil, fmt.Errorf("merge: %s does not belong with %s: its %s differs (%v against %v)", names[i], names[0], f,
+			verb := "differs"
+			if strings.HasSuffix(f, "s") { // views, positions, trials, axes …
+				verb = "differ"
+			}
+			return nil, fmt.Errorf("merge: %s does not belong with %s: its %s %s (%v against %v)", names[i], names[0], f, verb,
 				describeField(pt.header.Identity, f), describeField(first, f))
 		}
 		k := pt.header.Shard
