@@ -25,6 +25,7 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")
+	f.String("pilot", "", "in a scenario with stages, the trials of each party's pilot its decisions are fitted on, e.g. 64k (default 131,072); fewer is faster, and the fit's error grows about as 1/√pilot")
 	f.String("max-memory", "", "refuse a run estimated to need more than this much memory, e.g. 8GB or 500MB (default: the memory available; -1: no check)")
 }
 
@@ -124,6 +125,13 @@ func options(v *settings, p *model.Program) (engine.Options, error) {
 		}
 		opt.ExactLimit = int(n)
 	}
+	if s := v.GetString("pilot"); s != "" {
+		n, err := scenario.ParseCount(s)
+		if err != nil || n < minPilot || n > maxPilot {
+			return opt, fmt.Errorf("%s %q: want a whole number of pilot trials from %s to %s, such as 64k", v.source("pilot"), s, money.FormatNumber(minPilot), money.FormatNumber(maxPilot))
+		}
+		opt.Pilot = int(n)
+	}
 	if s := v.GetString("max-memory"); s != "" {
 		n, err := parseBytes(s)
 		if err != nil {
@@ -133,6 +141,13 @@ func options(v *settings, p *model.Program) (engine.Options, error) {
 	}
 	return opt, nil
 }
+
+// The pilot's bounds: enough rows for a spline fit at each opportunity,
+// and no more than a run's memory can sensibly hold.
+const (
+	minPilot = 4096
+	maxPilot = 1 << 24
+)
 
 // parseBytes reads a size: a number of bytes with an optional unit, kB,
 // MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024);
