@@ -354,7 +354,7 @@ func (b *bench) process(n int) error {
 		}
 	}
 	med := func(xs []float64) float64 { return (&result{seconds: xs}).median() }
-	fmt.Printf("the dispute as a process: settle run, all workers, default flags (the parties' decisions fitted on 2^17-trial pilots)\n")
+	fmt.Printf("the dispute as a process: settle run, all workers, default flags (the parties' decisions fitted on 2^18-trial pilots)\n")
 	fmt.Printf("%-30s %12s %10s %9s\n", "", "trials", "seconds", "CPU s")
 	for i, name := range names {
 		fmt.Printf("%-30s %12d %10.2f %9.2f\n", name, n, med(secs[i]), med(cpus[i]))

@@ -25,7 +25,7 @@ func addScenarioFlags(f *pflag.FlagSet) {
 	f.StringArray("set", nil, "replace an input: `NAME=VALUE`, a number, amount (£400m) or distribution (pert(3e8,5e8,7e8)); repeatable")
 	f.StringArray("position", nil, "apply a position `FILE` that replaces inputs and rules; repeatable, applied in order")
 	f.String("offer", "", "weigh settling at this `AMOUNT` (e.g. £300m) against court: sets the scenario's settlement figure")
-	f.String("pilot", "", "in a scenario with stages, the trials of each party's pilot its decisions are fitted on, e.g. 64k (default 131,072); fewer is faster, and the fit's error grows about as 1/√pilot")
+	f.String("pilot", "", "in a scenario with stages, the trials of each party's pilot its decisions are fitted on, e.g. 512k (default 262,144); fewer is faster, and the fit's error grows about as 1/√pilot")
 	f.String("max-memory", "", "refuse a run estimated to need more than this much memory, e.g. 8GB or 500MB (default: the memory available; -1: no check)")
 }
 

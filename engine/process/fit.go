@@ -21,7 +21,7 @@
 // # The estimator
 //
 // Each party's values are fitted on a pilot sample of trials drawn under
-// its own beliefs (its view, or the scenario's): 2^17 trials by default,
+// its own beliefs (its view, or the scenario's): 2^18 trials by default,
 // from a seed derived from the run's (pseudo-random draws, or a Latin
 // hypercube that stratifies each input's margin exactly). Backward over
 // the
@@ -66,7 +66,7 @@ import (
 
 // DefaultPilot is the number of pilot trials each party's values are
 // fitted on.
-const DefaultPilot = 1 << 17
+const DefaultPilot = 1 << 18
 
 // Options control a fit.
 type Options struct {
