@@ -498,9 +498,9 @@ func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 	return out
 }
 
-// measureError refits on opt.Refits independent pilots of opt.Pilot / 8
+// measureError refits on opt.Refits independent pilots of opt.Pilot / 16
 // trials and sets the first opportunity's SEs: the refits' standard
-// deviation scaled by √(1/8), as for a fit on eight times the trials,
+// deviation scaled by √(1/16), as for a fit on 16 times the trials,
 // the size of the pilot. The fit's error shrinks about as 1/√n for a
 // given basis; the basis of a smaller pilot may have fewer knots, which
 // makes the scaled figure somewhat conservative. With pseudo-random
@@ -553,7 +553,7 @@ func measureError(ctx context.Context, p *model.Program, beliefs []*model.Progra
 }
 
 // refitFraction is the share of the pilot each refit is made on.
-const refitFraction = 8
+const refitFraction = 16
 
 func sd(xs []float64) float64 {
 	m := 0.0
