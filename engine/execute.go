@@ -200,13 +200,19 @@ func probeFigures(ctx context.Context, p *model.Program, opt Options) ([]float64
 	return []float64{lo, hi, 0.5 * (lo + hi)}, nil
 }
 
-// finish merges the parts of a run, in shard order, into its result.
-func finish(ctx context.Context, p *model.Program, opt Options, full bool, known *shared, parts []*part) (*Result, error) {
+// mergeParts merges the trials' sums and columns of parts, in shard
+// order.
+func mergeParts(parts []*part) (*run.Merged, error) {
 	rparts := make([]*run.Part, len(parts))
 	for i, pt := range parts {
 		rparts[i] = pt.run
 	}
-	m, err := run.Merge(rparts)
+	return run.Merge(rparts)
+}
+
+// finish merges the parts of a run, in shard order, into its result.
+func finish(ctx context.Context, p *model.Program, opt Options, full bool, known *shared, parts []*part) (*Result, error) {
+	m, err := mergeParts(parts)
 	if err != nil {
 		return nil, err
 	}

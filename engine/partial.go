@@ -676,11 +676,7 @@ func Merge(ctx context.Context, parts []*Part, names []string, proj project.Opti
 	if fit == nil {
 		return finish(ctx, p, opt, true, nil, runParts)
 	}
-	rparts := make([]*run.Part, len(runParts))
-	for i, pt := range runParts {
-		rparts[i] = pt.run
-	}
-	m, err := run.Merge(rparts)
+	m, err := mergeParts(runParts)
 	if err != nil {
 		return nil, err
 	}
