@@ -1,9 +1,6 @@
 package stats
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // CurvePoints is how many quantiles a distribution's curve has: at
 // probabilities 0, 1/200, 2/200, …, 1.
@@ -32,17 +29,11 @@ func Curve(xs []float64, points int) []float64 {
 	for _, x := range xs {
 		b.counts[b.of(x)]++
 	}
-	ks := make([]int, 0, 2*points)
-	for i := range points {
-		k := int(float64(n-1) * (float64(i) / float64(points-1)))
-		ks = append(ks, min(k, n-1), min(k+1, n-1))
+	probs := make([]float64, points)
+	for i := range probs {
+		probs[i] = float64(i) / float64(points-1)
 	}
-	slices.Sort(ks)
-	ks = slices.Compact(ks)
-	at := b.pick(xs, ks)
 	out := make([]float64, points)
-	for i := range out {
-		out[i] = quantileAt(at, n, float64(i)/float64(points-1))
-	}
+	b.quantiles(xs, probs, out)
 	return out
 }

@@ -101,19 +101,26 @@ func Summarize(xs []float64, bins int, scratch []float64) Summary {
 		s.SD = math.Sqrt(ss.Value() / float64(n-1))
 		s.SE = s.SD / math.Sqrt(float64(n))
 	}
-	// The order statistics the quantiles interpolate between.
-	ks := make([]int, 0, 2*len(Probs))
-	for _, p := range Probs {
+	b.quantiles(xs, Probs, s.Quantiles)
+	return s
+}
+
+// quantiles sets out[i] to the probs[i]-quantile of xs, whose buckets b
+// has counted, as Quantile gives it: the order statistics each
+// interpolates between, selected by bucket.
+func (b *bucketing) quantiles(xs, probs, out []float64) {
+	n := len(xs)
+	ks := make([]int, 0, 2*len(probs))
+	for _, p := range probs {
 		k := int(float64(n-1) * p)
-		ks = append(ks, k, min(k+1, n-1))
+		ks = append(ks, min(k, n-1), min(k+1, n-1))
 	}
 	slices.Sort(ks)
 	ks = slices.Compact(ks)
 	at := b.pick(xs, ks)
-	for i, p := range Probs {
-		s.Quantiles[i] = quantileAt(at, n, p)
+	for i, p := range probs {
+		out[i] = quantileAt(at, n, p)
 	}
-	return s
 }
 
 // quantileAt is Quantile from the order statistics at.
