@@ -338,8 +338,16 @@ type Correlation struct {
 	Rho   float64 `json:"rho"`
 }
 
-// analyseSample analyses the run's first tornadoTrials trials, evaluated afresh (so that every shard of a run can, and shard 0
-// does): with opt.Sensitivity, the rank correlation of every output that
+// driven reports whether the sensitivity analyses measure what drives
+// output c: it varies, and it is summarised over every trial. An output
+// summarised on one path of a process (settled or at judgment) has a
+// mean over a set of trials that holding an input changes: its swing
+// would mix two sets of trials.
+func driven(c *Column) bool { return c.Summary.SD > 0 && c.Var.Path == model.AnyPath }
+
+// analyseSample analyses the run's first tornadoTrials trials, evaluated
+// afresh (so that every shard of a run can, and shard 0 does): with
+// opt.Sensitivity, the rank correlation of every output that
 // varies with every sampled input that varies, and the tornado, each
 // output's mean with each input held at its p10 and at its p90 over
 // those trials, the other inputs drawn as before; with correlations,
@@ -374,10 +382,7 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 	}
 	var outs, ins []*Column
 	for _, v := range p.Outputs {
-		// An output summarised on one path of a process (settled or at
-		// judgment) has a mean over a set of trials that holding an
-		// input changes: its swing would mix two sets of trials.
-		if c := cols[v]; c.Summary.SD > 0 && v.Path == model.AnyPath {
+		if c := cols[v]; driven(c) {
 			outs = append(outs, c)
 		}
 	}

@@ -24,9 +24,7 @@ func analyseSpider(ctx context.Context, res *Result, opt Options) error {
 	var outs []*Column
 	var outVars []*model.Var
 	for _, c := range res.Outputs {
-		// As in the tornado, an output summarised on one path of a
-		// process has a mean over trials that holding an input moves.
-		if c.Summary.SD > 0 && c.Var.Path == model.AnyPath {
+		if driven(c) {
 			outs = append(outs, c)
 			outVars = append(outVars, c.Var)
 		}

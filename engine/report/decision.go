@@ -234,11 +234,6 @@ const tornadoRows = 5
 // writeSensitivity writes each output's tornado, largest swing first.
 func writeSensitivity(w io.Writer, d *Document, md bool) error {
 	shown := false
-	defer func() {
-		if shown && d.TornadoTrials > 0 && d.TornadoTrials < d.Trials {
-			fmt.Fprintf(w, "\nEach mean at p10 and p90 holds that input there on the first %s trials, the other inputs drawn as before.\n", money.FormatNumber(float64(d.TornadoTrials)))
-		}
-	}()
 	for _, s := range d.Sensitivity {
 		v := d.Outputs.lookup(s.Output)
 		if v == nil || v.IsBool() {
@@ -266,6 +261,9 @@ func writeSensitivity(w io.Writer, d *Document, md bool) error {
 			writeGrid(w, "drivers of "+s.Output, head, rows, md)
 			shown = true
 		}
+	}
+	if shown && d.TornadoTrials > 0 && d.TornadoTrials < d.Trials {
+		fmt.Fprintf(w, "\nEach mean at p10 and p90 holds that input there on the first %s trials, the other inputs drawn as before.\n", money.FormatNumber(float64(d.TornadoTrials)))
 	}
 	return nil
 }
