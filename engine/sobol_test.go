@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/settle-sim/settle/engine"
@@ -185,5 +186,15 @@ func TestProcessDrivers(t *testing.T) {
 	}
 	if spiders == 0 {
 		t.Error("no output has a spider")
+	}
+}
+
+// TestProcessPilotBounds: a pilot outside the sizes a fit can use is an
+// error that gives them, whoever asks for it.
+func TestProcessPilotBounds(t *testing.T) {
+	p := load(t, "../scenarios/reference.yaml")
+	_, err := engine.Run(context.Background(), p, engine.Options{Trials: 100, Seed: 1, Pilot: 100})
+	if err == nil || !strings.Contains(err.Error(), "a pilot of 100 trials; from 4096 to 16777216") {
+		t.Fatalf("pilot 100: %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/scenario"
 )
 
@@ -127,8 +128,8 @@ func options(v *settings, p *model.Program) (engine.Options, error) {
 	}
 	if s := v.GetString("pilot"); s != "" {
 		n, err := scenario.ParseCount(s)
-		if err != nil || n < minPilot || n > maxPilot {
-			return opt, fmt.Errorf("%s %q: want a whole number of pilot trials from %s to %s, such as 64k", v.source("pilot"), s, money.FormatNumber(minPilot), money.FormatNumber(maxPilot))
+		if err != nil || n < process.MinPilot || n > process.MaxPilot {
+			return opt, fmt.Errorf("%s %q: want a whole number of pilot trials from %s to %s, such as 512k", v.source("pilot"), s, money.FormatNumber(process.MinPilot), money.FormatNumber(process.MaxPilot))
 		}
 		opt.Pilot = int(n)
 	}
@@ -141,13 +142,6 @@ func options(v *settings, p *model.Program) (engine.Options, error) {
 	}
 	return opt, nil
 }
-
-// The pilot's bounds: enough rows for a spline fit at each opportunity,
-// and no more than a run's memory can sensibly hold.
-const (
-	minPilot = 4096
-	maxPilot = 1 << 24
-)
 
 // parseBytes reads a size: a number of bytes with an optional unit, kB,
 // MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024);

@@ -65,8 +65,14 @@ import (
 )
 
 // DefaultPilot is the number of pilot trials each party's values are
-// fitted on.
-const DefaultPilot = 1 << 18
+// fitted on; MinPilot and MaxPilot bound the number Options.Pilot may
+// ask for: enough rows for a spline fit at each opportunity, and no
+// more than a run's memory can sensibly hold.
+const (
+	DefaultPilot = 1 << 18
+	MinPilot     = 4096
+	MaxPilot     = 1 << 24
+)
 
 // Options control a fit.
 type Options struct {
@@ -131,8 +137,11 @@ func FitPolicy(ctx context.Context, p *model.Program, views []*model.Program, op
 	if proc == nil {
 		return nil, errors.New("process: the scenario has no stages")
 	}
-	if opt.Pilot <= 0 {
+	switch {
+	case opt.Pilot <= 0:
 		opt.Pilot = DefaultPilot
+	case opt.Pilot < MinPilot || opt.Pilot > MaxPilot:
+		return nil, fmt.Errorf("process: a pilot of %d trials; from %d to %d", opt.Pilot, MinPilot, MaxPilot)
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -363,11 +372,10 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 		infos[st] = fitted
 		pol.Valuations[st] = vals
 		// Each party's outcome from here if it goes on: settling here
-		// where both would.
-		// Each trial on its own, so on every worker.
+		// where both would. Each trial on its own, so on every worker.
 		for i, pl := range pilots {
 			dim := len(feats)
-			err := parallel(ctx, pl.n, opt.Workers, noState, func(_ *model.State, t int) error {
+			err := parallel(ctx, pl.n, opt.Workers, nil, func(_ *model.State, t int) error {
 				if pl.reached[st][t] {
 					if ok, f := pol.Decide(st, pl.x[st][t*dim:(t+1)*dim]); ok {
 						d[i][t] = pl.a[st][t] + pl.k[st][t]*f
@@ -568,11 +576,9 @@ func sd(xs []float64) float64 {
 	return math.Sqrt(s / float64(len(xs)-1))
 }
 
-// noState is parallel's newState for work that needs no State.
-func noState() *model.State { return nil }
-
 // parallel evaluates fn for trials [0, n) on workers, each with its own
-// State, and returns the error of the earliest failing trial.
+// State from newState (none when newState is nil), and returns the error
+// of the earliest failing trial.
 func parallel(ctx context.Context, n, workers int, newState func() *model.State, fn func(s *model.State, t int) error) error {
 	const chunk = 1024
 	chunks := (n + chunk - 1) / chunk
@@ -590,7 +596,7 @@ func parallel(ctx context.Context, n, workers int, newState func() *model.State,
 					return
 				}
 				for t := c * chunk; t < min((c+1)*chunk, n); t++ {
-					if s == nil {
+					if s == nil && newState != nil {
 						s = newState()
 					}
 					if err := fn(s, t); err != nil {
