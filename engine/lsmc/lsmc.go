@@ -657,7 +657,7 @@ func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
 // which fixes every sum's rounding.
 type normal struct {
 	ncol, t int
-	xtx     []float64 // upper triangle, row-major ncol × ncol
+	xtx     []float64 // row-major ncol × ncol: its upper triangle until equations mirrors it
 	xty     []float64 // ncol × t
 	yty     [MaxTargets]float64
 	nz      []int

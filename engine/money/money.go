@@ -473,15 +473,14 @@ func tiny(v float64) string {
 
 // superscript writes n in superscript digits.
 func superscript(n int) string {
-	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	digits := [10]rune{'⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'}
 	var b strings.Builder
 	if n < 0 {
-		b.WriteString("⁻")
+		b.WriteRune('⁻')
 		n = -n
 	}
 	for _, c := range strconv.Itoa(n) {
-		d := []rune(digits)[c-'0']
-		b.WriteRune(d)
+		b.WriteRune(digits[c-'0'])
 	}
 	return b.String()
 }

@@ -226,8 +226,8 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 // chunk evaluates trials [start, end), at most Chunk of them, into part
 // (exact) or ms and sk, and the parties' sums into accs. An exact run's
 // values go first to buf, a block of Chunk values a var, and then each
-// var's block to its column: written trial by trial, a value a column
-// from one trial to the next, the columns cost a cache miss a value.
+// var's block to its column in one copy, rather than to every column in
+// turn trial by trial.
 func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uint64, start, end int, part *Part, ms []stats.Moments, sk []stats.Sketch, accs []PartyAcc) (int, error) {
 	p := job.Program
 	vars := job.Vars
