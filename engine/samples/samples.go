@@ -48,6 +48,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/csvfile"
@@ -149,6 +150,11 @@ func Write(w io.Writer, s *Set) error {
 	for i, c := range s.Columns {
 		if len(c.Values) != s.Trials {
 			return fmt.Errorf("samples: column %s has %d values, want %d", c.Name, len(c.Values), s.Trials)
+		}
+		// The header is JSON, which would read an invalid name back as
+		// another (U+FFFD for each bad byte).
+		if !utf8.ValidString(c.Name) {
+			return fmt.Errorf("samples: column name %q is not valid UTF-8", c.Name)
 		}
 		h.Columns[i] = c.ColumnHeader
 		crc := uint32(0)
@@ -320,6 +326,9 @@ func ReadCSV(r io.Reader, name string) (*Set, error) {
 	seen := map[string]bool{}
 	for i, h := range head {
 		h = strings.TrimSpace(h)
+		if !utf8.ValidString(h) {
+			return nil, fmt.Errorf("%s:1:%d: column name %q is not valid UTF-8; save the file as UTF-8", name, i+1, h)
+		}
 		if h == "" || seen[h] {
 			return nil, fmt.Errorf("%s:1:%d: column name %q is empty or repeated", name, i+1, h)
 		}

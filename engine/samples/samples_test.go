@@ -113,6 +113,7 @@ func TestCSVErrors(t *testing.T) {
 		{"", "x.csv: empty"},
 		{"a,b\n", "x.csv: no rows"},
 		{"a,a\n1,2\n", "x.csv:1:2: column name \"a\" is empty or repeated"},
+		{"a,\xff\n1,2\n", "x.csv:1:2: column name \"\\xff\" is not valid UTF-8; save the file as UTF-8"},
 		{"a,b\n1,2\n3,zz\n", "x.csv:3:3: b: \"zz\" is not a finite number"},
 		{"a,b\n1,2\n3\n", "x.csv:3:1: wrong number of fields"},
 		{"a\nNaN\n", "not a finite number"},
