@@ -53,6 +53,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"runtime"
 	"sync"
@@ -223,13 +224,13 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 	}
 	proc := q.Process()
 	ns := len(proc.Stages)
-	pl := &pilot{n: n, reached: make([][]bool, ns), x: make([][]float64, ns), a: make([][]float64, ns), k: make([][]float64, ns), court: make([]float64, n)}
+	pl := &pilot{n: n, reached: make([][]bool, ns), x: make([][]float64, ns), a: make([][]float64, ns), k: make([][]float64, ns), court: hugemem.Floats(n)}
 	for st := range ns {
 		if proc.State[st] != nil {
 			pl.reached[st] = make([]bool, n)
-			pl.x[st] = make([]float64, n*len(proc.State[st]))
-			pl.a[st] = make([]float64, n)
-			pl.k[st] = make([]float64, n)
+			pl.x[st] = hugemem.Floats(n * len(proc.State[st]))
+			pl.a[st] = hugemem.Floats(n)
+			pl.k[st] = hugemem.Floats(n)
 		}
 	}
 	party := q.Parties[i]
@@ -420,8 +421,8 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 		}
 		return math.Exp(min(-(v-shift)/r, 700))
 	}
-	x = make([]float64, rows*dim)
-	y = make([]float64, rows*3)
+	x = hugemem.Floats(rows * dim)
+	y = hugemem.Floats(rows * 3)
 	row := 0
 	for t := range pl.n {
 		if !pl.reached[st][t] {

@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"sync/atomic"
 
@@ -157,7 +158,7 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 	if job.Exact {
 		part.Columns = make([][]float64, nv)
 		for j := range part.Columns {
-			part.Columns[j] = make([]float64, end-start)
+			part.Columns[j] = hugemem.Floats(end - start)
 		}
 	} else {
 		part.Moments = make([][]stats.Moments, last-first)
@@ -386,7 +387,7 @@ func Merge(parts []*Part) (*Merged, error) {
 				m.Columns[j] = parts[0].Columns[j]
 				continue
 			}
-			col := make([]float64, 0, m.Trials)
+			col := hugemem.Floats(m.Trials)[:0]
 			for _, pt := range parts {
 				col = append(col, pt.Columns[j]...)
 			}

@@ -12,6 +12,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"runtime"
 	"sync"
@@ -126,7 +127,7 @@ func Columns(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) 
 	var tracked [][]float64
 	var trackedVars []*model.Var
 	for i, v := range vars {
-		cols[i] = make([]float64, pl.Trials)
+		cols[i] = hugemem.Floats(pl.Trials)
 		if !v.Random {
 			for t := range cols[i] {
 				cols[i][t] = v.Const

@@ -1,0 +1,24 @@
+package hugemem
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// hugePage is the size of a transparent huge page on the architectures
+// Go runs Linux on most (x86-64, arm64 with 4 KB pages).
+const hugePage = 2 << 20
+
+// advise asks that the whole huge pages inside xs be backed by huge
+// pages. It is only advice: an error (an old kernel, huge pages turned
+// off) leaves xs as it was.
+func advise(xs []float64) {
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(xs)))
+	beg := (p + hugePage - 1) &^ (hugePage - 1)
+	end := (p + uintptr(len(xs))*8) &^ (hugePage - 1)
+	if beg >= end {
+		return
+	}
+	in := xs[(beg-p)/8 : (end-p)/8]
+	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(in))), len(in)*8), syscall.MADV_HUGEPAGE)
+}

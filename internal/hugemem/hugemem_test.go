@@ -1,0 +1,25 @@
+package hugemem
+
+import "testing"
+
+// Floats gives a zeroed array of the length asked for, advised or not,
+// whose every element can be written and read back.
+func TestFloats(t *testing.T) {
+	for _, n := range []int{0, 1, Threshold/8 - 1, Threshold / 8, 3*Threshold/8 + 5} {
+		xs := Floats(n)
+		if len(xs) != n {
+			t.Fatalf("Floats(%d) has length %d", n, len(xs))
+		}
+		for i := range xs {
+			if xs[i] != 0 {
+				t.Fatalf("Floats(%d)[%d] = %v, want 0", n, i, xs[i])
+			}
+			xs[i] = float64(i)
+		}
+		for i, x := range xs {
+			if x != float64(i) {
+				t.Fatalf("Floats(%d)[%d] reads %v after writing %d", n, i, x, i)
+			}
+		}
+	}
+}
