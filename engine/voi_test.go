@@ -145,3 +145,153 @@ func TestVOIGroupErrors(t *testing.T) {
 		t.Errorf("ParseVOIGroup: %+v, %v", g, err)
 	}
 }
+
+// Two stages: negotiation reveals s, a fair coin that moves the award by
+// ±£20m; the trial then decides the award, £100m ± 20 + x + y with x and
+// y normal(0, 20). Common beliefs, no costs, an offer of £110m that lies
+// in no range (at negotiation the range is at £100m, before the trial
+// at £120m or £80m), so the dispute is open before the trial in every
+// trial and going on there is judgment.
+const voiStagesScenario = `name: value of information at a later opportunity
+inputs:
+  s: bernoulli(0.5)
+  x: normal(£0m, £20m)
+  y: normal(£0m, £20m)
+  noise: normal(0, 1)
+  settlement_figure: 0
+rules:
+  award: "£100m + (s ? £20m : -£20m) + x + y + noise * 0"
+  supplier_court: award
+  buyer_court: -award
+  supplier_settled: settlement_figure
+  buyer_settled: -settlement_figure
+outputs: [supplier_net]
+parties:
+  supplier: {court: supplier_court, settled: supplier_settled, risk_tolerance: £300m}
+  buyer: {court: buyer_court, settled: buyer_settled}
+settlement:
+  figure: settlement_figure
+  offer: £110m
+stages:
+  - {name: negotiation, duration: 0.5, reveals: [s]}
+  - {name: trial, duration: 1, reveals: [x, y]}
+`
+
+// TestVOILaterOpportunity: before the trial each party knows s, so the
+// gain from settling is normal(μ_s, σ), μ = −£10m where s (the award is
+// £120m on average) and £30m where not, for the supplier (the buyer's is
+// the opposite, with the same values), σ = √2·£20m; EVPI there is the
+// mean of the two normal closed forms, not the closed form of the
+// mixture; EVPPI(x) the same with σ = £20m; s is revealed; noise, which
+// reaches nobody, is worth nothing; {x, y} is worth EVPI. At the first
+// opportunity, where nothing is known, EVPI is the mixture's.
+func TestVOILaterOpportunity(t *testing.T) {
+	spec := engine.Spec{Path: writeScenario(t, voiStagesScenario)}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := engine.Defaults(p)
+	opt.Trials, opt.Seed, opt.Pilot, opt.Refits, opt.Sensitivity = 40_000, 11, 8192, 1, false
+	opt.VOI = &engine.VOIOptions{Groups: []engine.VOIGroup{{Name: "trial", Inputs: []string{"x", "y"}}}}
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.VOI
+	if v.Stage != "negotiation" || v.Figure != 110e6 || len(v.Later) != 1 {
+		t.Fatalf("voi at %s, figure %v, %d later opportunities; want negotiation, £110m, 1", v.Stage, v.Figure, len(v.Later))
+	}
+	const m = 1e6
+	sd := math.Sqrt2 * 20 * m
+	mus := [2]float64{-10 * m, 30 * m}
+	given := func(sigma float64) float64 { return (normalEVPI(mus[0], sigma) + normalEVPI(mus[1], sigma)) / 2 }
+	// The mixture: E[max(D, 0)] − max(E D, 0), E D = £10m.
+	mixture := (normalEVPI(mus[0], sd)+math.Max(mus[0], 0)+normalEVPI(mus[1], sd)+math.Max(mus[1], 0))/2 - 10*m
+	for _, pv := range v.Parties {
+		within4SE(t, pv.Party+" EVPI before negotiation", pv.EVPI.Money, mixture)
+	}
+	o := v.Later[0]
+	if o.Stage != "trial" || o.PReach != 1 || o.Trials != opt.Trials || o.FigureBasis != "offer" || o.MeanFigure != 110e6 {
+		t.Fatalf("later opportunity %+v: want before trial, reached in every trial, at the offer", o)
+	}
+	for _, pv := range o.Parties {
+		within4SE(t, pv.Party+" EVPI before trial", pv.EVPI.Money, given(sd))
+		// Each side settles where s says its expectation is worse than
+		// the offer: half the trials.
+		if math.Abs(pv.PSettleOnMoney-0.5) > 0.02 {
+			t.Errorf("%s settles in %.3f of the trials before the trial, want about 0.5", pv.Party, pv.PSettleOnMoney)
+		}
+		seen := map[string]bool{}
+		for _, e := range pv.EVPPI {
+			seen[e.Name] = true
+			if e.Value.Money.Value > pv.EVPI.Money.Value || e.Value.CE.Value > pv.EVPI.CE.Value {
+				t.Errorf("%s: EVPPI of %s %v (CE %v) above EVPI %v (CE %v)", pv.Party, e.Name, e.Value.Money, e.Value.CE, pv.EVPI.Money, pv.EVPI.CE)
+			}
+			switch e.Name {
+			case "s":
+				if !e.Revealed || e.Value != (voi.Value{}) {
+					t.Errorf("%s: s is revealed before the trial: %+v", pv.Party, e)
+				}
+			case "x", "y":
+				within4SE(t, pv.Party+" EVPPI of "+e.Name+" before trial", e.Value.Money, given(20*m))
+			case "trial":
+				within4SE(t, pv.Party+" EVPPI of {x, y} before trial", e.Value.Money, given(sd))
+			case "noise":
+				for _, est := range []voi.Estimate{e.Value.Money, e.Value.CE} {
+					if est.Value < 0 || est.Value > 4*est.SE && est.Value > 1e-9 {
+						t.Errorf("%s: EVPPI of noise before trial %v, want 0 within 4 SE", pv.Party, est)
+					}
+				}
+			}
+			if e.Revealed != (e.Name == "s") {
+				t.Errorf("%s: %s revealed %v before trial", pv.Party, e.Name, e.Revealed)
+			}
+		}
+		if len(seen) != 5 {
+			t.Errorf("%s: EVPPI of %v, want s, x, y, noise and the group", pv.Party, seen)
+		}
+	}
+	// The risk-averse supplier on its utility: never above EVPI.
+	if c := o.Parties[0]; c.EVPI.CE.Value <= 0 || c.RiskTolerance != 300*m {
+		t.Errorf("supplier's EVPI on utility %v", c.EVPI.CE)
+	}
+}
+
+// TestVOILaterDecisionCertain: where s alone decides the award (£120m or
+// £80m), a party that knows it before the trial faces no uncertainty
+// there: EVPI is exactly 0, though at the first opportunity, where s is
+// not known, it is E[max(D, 0)] − max(E D, 0) = ½·£30m − £10m = £5m
+// (D = £110m − A is −£10m or £30m).
+func TestVOILaterDecisionCertain(t *testing.T) {
+	src := strings.NewReplacer("x: normal(£0m, £20m)", "x: normal(£0m, £20m)\n  scale: 0", " + x + y", " + scale * (x + y)").Replace(voiStagesScenario)
+	spec := engine.Spec{Path: writeScenario(t, src)}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := engine.Defaults(p)
+	opt.Trials, opt.Seed, opt.Pilot, opt.Refits, opt.Sensitivity = 20_000, 12, 8192, 1, false
+	opt.VOI = &engine.VOIOptions{}
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.VOI
+	for _, pv := range v.Parties {
+		within4SE(t, pv.Party+" EVPI before negotiation", pv.EVPI.Money, 5e6)
+	}
+	if len(v.Later) != 1 {
+		t.Fatalf("%d later opportunities, want 1", len(v.Later))
+	}
+	for _, pv := range v.Later[0].Parties {
+		if pv.EVPI.Money != (voi.Estimate{}) || pv.EVPI.CE != (voi.Estimate{}) || pv.EVPI.PChange != 0 {
+			t.Errorf("%s: EVPI before trial %+v, want exactly 0: s decides", pv.Party, pv.EVPI)
+		}
+		for _, e := range pv.EVPPI {
+			if e.Value.Money.Value != 0 {
+				t.Errorf("%s: EVPPI of %s before trial %v, want 0", pv.Party, e.Name, e.Value.Money)
+			}
+		}
+	}
+}

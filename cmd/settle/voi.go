@@ -11,7 +11,7 @@ import (
 
 // addVOIFlags adds the value-of-information flags to run.
 func addVOIFlags(f *pflag.FlagSet) {
-	f.Bool("voi", false, "value information: EVPI and EVPPI of each party's decision to settle (at --offer, else the settlement range's midpoint) or go to court (with stages, to settle at the first opportunity or go on), for each input (docs/voi.md)")
+	f.Bool("voi", false, "value information: EVPI and EVPPI of each party's decision to settle (at --offer, else the settlement range's midpoint) or go to court (with stages, to settle at each opportunity or go on), for each input (docs/voi.md)")
 	f.StringArray("voi-group", nil, "also value learning inputs together: `NAME=INPUT,INPUT,…`, e.g. quantum=claim,quantum_fraction (at most 4; implies --voi); repeatable")
 }
 

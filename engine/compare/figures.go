@@ -18,6 +18,10 @@ import (
 //	voi.<party>.evpi.ce                  EVPI on the party's utility
 //	voi.<party>.evppi.<input or group>   EVPPI in money
 //	voi.<party>.evppi.<…>.ce             EVPPI on the party's utility
+//	voi.<party>.opportunities.<stage>.evpi, .evpi.ce, .evppi.<…>, .evppi.<…>.ce
+//	                                     the same at a later opportunity
+//	                                     (an input known there already
+//	                                     is no figure)
 //	sensitivity.<output>.sobol.<input>.first   first-order Sobol' index
 //	sensitivity.<output>.sobol.<input>.total   total Sobol' index
 //	statistics.<name>                    a statistic the scenario declares
@@ -46,7 +50,18 @@ func Figures(d *report.Document) []Figure {
 		}
 		add("voi."+p.Name+".evpi", p.EVPI)
 		for _, v := range p.EVPPI {
-			add("voi."+p.Name+".evppi."+v.Name, v)
+			if !v.Revealed {
+				add("voi."+p.Name+".evppi."+v.Name, v)
+			}
+		}
+		for _, o := range p.Opportunities {
+			at := "voi." + p.Name + ".opportunities." + o.Stage
+			add(at+".evpi", o.EVPI)
+			for _, v := range o.EVPPI {
+				if !v.Revealed {
+					add(at+".evppi."+v.Name, v)
+				}
+			}
 		}
 	}
 	for _, s := range d.Sensitivity {

@@ -105,3 +105,36 @@ outputs:
 		t.Errorf("markdown lacks the figures:\n%s", buf.String())
 	}
 }
+
+// A later opportunity's values are figures like the first's, named by
+// their path under voi.<party>.opportunities.<stage>; an input known
+// there already is none.
+func TestFiguresAtLaterOpportunities(t *testing.T) {
+	d := withFigures(1, 1, 1)
+	d.VOI[0].Opportunities = report.VOIOpportunities{{Stage: "trial", EVPI: report.VOIValue{Value: 3e6, SE: 1e5, CE: 2e6, CESE: 1e5},
+		EVPPI: report.VOIValues{{Name: "claim", Revealed: true}, {Name: "quantum", Value: 1e6, SE: 1e5, CE: 1e6, CESE: 1e5}}}}
+	var got []string
+	for _, f := range Figures(d) {
+		if strings.Contains(f.Name, "opportunities") {
+			got = append(got, f.Name)
+		}
+	}
+	want := []string{"voi.supplier.opportunities.trial.evpi", "voi.supplier.opportunities.trial.evpi.ce",
+		"voi.supplier.opportunities.trial.evppi.quantum", "voi.supplier.opportunities.trial.evppi.quantum.ce"}
+	if !slices.Equal(got, want) {
+		t.Errorf("figures %v\nwant %v", got, want)
+	}
+	// A policy gates them by name.
+	pol, err := ParsePolicy("policy.yaml", []byte("outputs:\n  voi.supplier.opportunities.trial.evpi: mean_new > £2m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := FromDocument("a.json", d)
+	r, err := Compare(a, a, Options{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Failed {
+		t.Error("EVPI before trial £3m, policy mean_new > £2m: did not fail")
+	}
+}

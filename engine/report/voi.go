@@ -37,6 +37,49 @@ type PartyVOI struct {
 	ChoiceOnMoney string    `json:"choice_on_money"`
 	EVPI          VOIValue  `json:"evpi"`
 	EVPPI         VOIValues `json:"evppi"`
+	// Opportunities, in a scenario with stages, holds the party's
+	// decision at each later opportunity to settle, keyed by the stage
+	// it comes before, in order.
+	Opportunities VOIOpportunities `json:"opportunities,omitempty"`
+}
+
+// VOIOpportunity is a party's decision at an opportunity to settle after
+// the first: settle there at the figure or go on, in the trials in which
+// the dispute is still open there, each value against the decision the
+// party takes on what it knows there.
+type VOIOpportunity struct {
+	Stage string `json:"-"`
+	// PReach is the share of the trials open here; Trials their number.
+	PReach float64 `json:"p_reach"`
+	Trials int     `json:"trials"`
+	// FigureBasis is "offer" or "midpoint of the reservation values" (of
+	// each trial, at its state); MeanFigure the figure's mean.
+	FigureBasis string  `json:"figure_basis"`
+	MeanFigure  float64 `json:"mean_figure"`
+	// Choice is "settle" or "go on" where the party, deciding on what it
+	// knows, takes it in every trial, else "depends on what is known";
+	// PSettle the share of the trials in which it settles (on its
+	// utility), PSettleOnMoney on expected money.
+	Choice         string    `json:"choice"`
+	ChoiceOnMoney  string    `json:"choice_on_money"`
+	PSettle        float64   `json:"p_settle"`
+	PSettleOnMoney float64   `json:"p_settle_on_money"`
+	EVPI           VOIValue  `json:"evpi"`
+	EVPPI          VOIValues `json:"evppi"`
+}
+
+// VOIOpportunities are opportunities in order; in JSON an object keyed
+// by stage.
+type VOIOpportunities []VOIOpportunity
+
+// MarshalJSON writes os as an object keyed by stage, in order.
+func (os VOIOpportunities) MarshalJSON() ([]byte, error) {
+	return marshalObject(len(os), func(i int) (string, any) { return os[i].Stage, os[i] })
+}
+
+// UnmarshalJSON reads an object of opportunities, keeping its order.
+func (os *VOIOpportunities) UnmarshalJSON(data []byte) error {
+	return readObject(data, "", (*[]VOIOpportunity)(os), func(o *VOIOpportunity, key string) { o.Stage = key })
 }
 
 // VOIValue is the value of some information. Value and SE are in
@@ -57,6 +100,9 @@ type VOIValue struct {
 	CEPlugIn *float64 `json:"ce_plug_in,omitempty"`
 	// EDF is the regression's effective degrees of freedom (EVPPI only).
 	EDF float64 `json:"edf,omitempty"`
+	// Revealed says the party knows it already at the opportunity: its
+	// value is 0 by definition, not estimated.
+	Revealed bool `json:"revealed,omitempty"`
 }
 
 // VOIValues are values in order; in JSON an object keyed by name.
@@ -116,11 +162,40 @@ func newVOI(res *engine.Result) VOI {
 			Choice: choice(p.Settles), ChoiceOnMoney: choice(p.SettlesOnMoney),
 			EVPI: voiValue("evpi", nil, p.EVPI, false), EVPPI: VOIValues{}}
 		for _, e := range p.EVPPI {
-			pv.EVPPI = append(pv.EVPPI, voiValue(e.Name, e.Inputs, e.Value, true))
+			pv.EVPPI = append(pv.EVPPI, inputValue(e))
 		}
 		out = append(out, pv)
 	}
+	for _, o := range res.VOI.Later {
+		for i, p := range o.Parties {
+			choice := func(share float64) string {
+				switch share {
+				case 1:
+					return "settle"
+				case 0:
+					return "go on"
+				}
+				return "depends on what is known"
+			}
+			vo := VOIOpportunity{Stage: o.Stage, PReach: o.PReach, Trials: o.Trials, FigureBasis: o.FigureBasis, MeanFigure: o.MeanFigure,
+				Choice: choice(p.PSettle), ChoiceOnMoney: choice(p.PSettleOnMoney), PSettle: p.PSettle, PSettleOnMoney: p.PSettleOnMoney,
+				EVPI: voiValue("evpi", nil, p.EVPI, false), EVPPI: VOIValues{}}
+			for _, e := range p.EVPPI {
+				vo.EVPPI = append(vo.EVPPI, inputValue(e))
+			}
+			out[i].Opportunities = append(out[i].Opportunities, vo)
+		}
+	}
 	return out
+}
+
+// inputValue is an input's or group's value; one revealed already is
+// marked so, with no figures.
+func inputValue(e engine.InputVOI) VOIValue {
+	if e.Revealed {
+		return VOIValue{Name: e.Name, Inputs: e.Inputs, Revealed: true}
+	}
+	return voiValue(e.Name, e.Inputs, e.Value, true)
 }
 
 func voiValue(name string, inputs []string, v voi.Value, partial bool) VOIValue {
@@ -147,29 +222,16 @@ func (v *VOIValue) label() string {
 }
 
 // writeVOI writes each party's value of information, EVPI first and then
-// the inputs and groups by value on the party's utility, largest first.
+// the inputs and groups by value on the party's utility, largest first;
+// in a scenario with stages, then the same at each later opportunity.
 func writeVOI(w io.Writer, d *Document, md bool) {
 	if len(d.VOI) == 0 {
 		return
 	}
-	head := []string{"", "in money", "± se", "on its utility", "± se", "changes decision"}
-	var decisions []string
 	cur := d.Money()
+	var decisions []string
 	for _, p := range d.VOI {
-		head[0] = "value of information, " + p.Name
-		cells := func(label string, v VOIValue) []string {
-			return []string{label, cur.Format(v.Value), "±" + cur.Format(v.SE), cur.Format(v.CE),
-				"±" + cur.Format(v.CESE), money.FormatPercent(v.PChange)}
-		}
-		rows := [][]string{cells("perfect information (EVPI)", p.EVPI)}
-		byValue := slices.Clone(p.EVPPI)
-		slices.SortStableFunc(byValue, func(a, b VOIValue) int {
-			return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
-		})
-		for _, v := range byValue {
-			rows = append(rows, cells(v.label(), v))
-		}
-		writeGrid(w, head[0], head, rows, md)
+		writeVOITable(w, "value of information, "+p.Name, p.EVPI, p.EVPPI, cur, md)
 		decisions = append(decisions, fmt.Sprintf("the %s would %s", p.Name, map[string]string{"settle": "settle", "court": "go to court", "go on": "go on"}[p.Choice]))
 	}
 	p := d.VOI[0]
@@ -179,4 +241,61 @@ func writeVOI(w io.Writer, d *Document, md bool) {
 	}
 	fmt.Fprintf(w, "\nDecisions%s at %s (%s): without information %s. Each row is what knowing that before deciding is worth; partial values by regression on the trials (docs/voi.md).\n",
 		where, cur.Format(p.Figure), p.FigureBasis, strings.Join(decisions, " and "))
+	for k, o := range p.Opportunities {
+		decisions = decisions[:0]
+		var known []string
+		for _, q := range d.VOI {
+			if k >= len(q.Opportunities) {
+				continue
+			}
+			qo := q.Opportunities[k]
+			writeVOITable(w, "value of information before "+qo.Stage+", "+q.Name, qo.EVPI, qo.EVPPI, cur, md)
+			if len(decisions) == 0 {
+				decisions = append(decisions, fmt.Sprintf("the %s would settle in %s of them", q.Name, money.FormatPercent(qo.PSettle)))
+			} else {
+				decisions = append(decisions, fmt.Sprintf("the %s in %s", q.Name, money.FormatPercent(qo.PSettle)))
+			}
+			if known == nil {
+				for _, v := range qo.EVPPI {
+					if v.Revealed {
+						known = append(known, v.label())
+					}
+				}
+			}
+		}
+		figure := "the midpoint of the two reservation values in each trial, on average " + cur.Format(o.MeanFigure)
+		if o.FigureBasis == "offer" {
+			figure = cur.Format(o.MeanFigure) + " (offer)"
+		}
+		fmt.Fprintf(w, "\nDecisions before %s, where the dispute is still open in %s of the trials, at %s: without more information, deciding on what it knows there, %s.",
+			o.Stage, money.FormatPercent(o.PReach), figure, strings.Join(decisions, " and "))
+		if len(known) > 0 {
+			fmt.Fprintf(w, " Known there already: %s.", strings.Join(known, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// writeVOITable writes one party's values at one decision: EVPI, then
+// the inputs and groups not known already, by value on its utility.
+func writeVOITable(w io.Writer, title string, evpi VOIValue, evppi VOIValues, cur money.Currency, md bool) {
+	head := []string{title, "in money", "± se", "on its utility", "± se", "changes decision"}
+	cells := func(label string, v VOIValue) []string {
+		return []string{label, cur.Format(v.Value), "±" + cur.Format(v.SE), cur.Format(v.CE),
+			"±" + cur.Format(v.CESE), money.FormatPercent(v.PChange)}
+	}
+	rows := [][]string{cells("perfect information (EVPI)", evpi)}
+	var byValue VOIValues
+	for _, v := range evppi {
+		if !v.Revealed {
+			byValue = append(byValue, v)
+		}
+	}
+	slices.SortStableFunc(byValue, func(a, b VOIValue) int {
+		return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
+	})
+	for _, v := range byValue {
+		rows = append(rows, cells(v.label(), v))
+	}
+	writeGrid(w, title, head, rows, md)
 }

@@ -214,7 +214,7 @@ func evppi(d *Decision, basis *smooth.Basis) (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	v.Money, v.MoneyPlugIn, v.PChange = value(nb, fits)
+	v.Money, v.MoneyPlugIn, v.PChange = value(nb, nil, fitted(fits))
 	for _, f := range fits {
 		v.EDF = math.Max(v.EDF, f.EDF)
 	}
@@ -226,8 +226,123 @@ func evppi(d *Decision, basis *smooth.Basis) (Value, error) {
 	if fits, err = fitAll(nb, basis); err != nil {
 		return Value{}, err
 	}
-	v.CE, v.CEPlugIn, v.PChange = value(nb, fits)
+	v.CE, v.CEPlugIn, v.PChange = value(nb, nil, fitted(fits))
 	return v, nil
+}
+
+// fitted returns the fits' fitted values; nil for no fits.
+func fitted(fits []*smooth.Fit) [][]float64 {
+	if fits == nil {
+		return nil
+	}
+	out := make([][]float64, len(fits))
+	for a, f := range fits {
+		out[a] = f.Fitted
+	}
+	return out
+}
+
+// A Regression estimates conditional means from the trials of a
+// decision: given responses, one value a trial each, it returns each
+// response's fitted mean in each trial, given what it conditions on in
+// that trial. Fitting every response at once lets a basis be made once.
+type Regression func(ys [][]float64) ([][]float64, error)
+
+// ValuesGiven values information to decision makers who already know
+// something when they decide, each trial its own: the decisions ds, on
+// the same trials, are each taken without the information by the
+// action best given what known conditions on (E[NBₐ | known], a
+// regression of the net benefits on it), and with it by the action best
+// given what with conditions on, which should include what known does;
+// with nil, by each trial's best action (perfect information). The
+// value is the corrected estimator's, the mean over the trials of
+// D_{a*ₜ,t} − D_{bₜ,t}, bₜ the action known's fit prefers at trial t
+// and a*ₜ with's: so it is never above the value of perfect
+// information given the same known, and 0 when the two fits prefer the
+// same actions. Where known conditions on nothing (its fit is each
+// response's mean) this is EVPPI, and EVPI with a nil with. The
+// plug-in figures are the mean of maxₐ ĝₐ(with) − ĝ_{bₜ}(with) (for
+// perfect information, the value itself); EDF is not set.
+func ValuesGiven(ds []*Decision, known, with Regression) ([]Value, error) {
+	if known == nil {
+		return nil, errors.New("voi: no regression on what is known")
+	}
+	// Every decision's differences, in money and, for a risk-averse
+	// decision maker, in utility, fitted together.
+	var ys [][]float64
+	type scale struct {
+		nb    *netBenefits
+		first int // its first response in ys
+	}
+	scales := make([][]scale, len(ds))
+	for i, d := range ds {
+		if err := d.check(); err != nil {
+			return nil, err
+		}
+		if i > 0 && len(d.Payoffs[0]) != len(ds[0].Payoffs[0]) {
+			return nil, errors.New("voi: decisions with different numbers of trials")
+		}
+		for _, u := range []bool{false, true} {
+			if u && d.RiskTolerance == 0 {
+				break
+			}
+			nb := d.netBenefits(u)
+			scales[i] = append(scales[i], scale{nb, len(ys)})
+			ys = append(ys, nb.diffs...)
+		}
+	}
+	base, err := fitChecked(known, ys)
+	if err != nil {
+		return nil, err
+	}
+	var fits [][]float64
+	if with != nil {
+		if fits, err = fitChecked(with, ys); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Value, len(ds))
+	for i := range ds {
+		var v Value
+		for j, sc := range scales[i] {
+			m := len(sc.nb.diffs)
+			var f [][]float64
+			if fits != nil {
+				f = fits[sc.first : sc.first+m]
+			}
+			est, plugIn, pChange := value(sc.nb, base[sc.first:sc.first+m], f)
+			if j == 0 {
+				v.Money, v.MoneyPlugIn, v.PChange = est, plugIn, pChange
+				v.CE, v.CEPlugIn = est, plugIn
+			} else {
+				v.CE, v.CEPlugIn, v.PChange = est, plugIn, pChange
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// fitChecked fits ys by r and checks that it gave a value for each.
+func fitChecked(r Regression, ys [][]float64) ([][]float64, error) {
+	got, err := r(ys)
+	if err != nil {
+		return nil, err
+	}
+	if len(got) != len(ys) {
+		return nil, fmt.Errorf("voi: the regression gave %d fits of %d responses", len(got), len(ys))
+	}
+	for j, g := range got {
+		if len(g) != len(ys[j]) {
+			return nil, fmt.Errorf("voi: the regression gave %d fitted values for %d trials", len(g), len(ys[j]))
+		}
+		for t, x := range g {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("voi: the regression's fitted value in trial %d is not finite", t)
+			}
+		}
+	}
+	return got, nil
 }
 
 // fitAll fits each difference on basis; with no basis, none.
@@ -289,16 +404,20 @@ func at(g []float64, a int) float64 {
 // value estimates the value of deciding by the fitted means fits (nil:
 // by each trial's own payoffs, perfect information) with its standard
 // error, and Strong and Oakley's plug-in estimate, and the share of
-// trials in which the decision changes.
+// trials in which the decision changes. Without the information the
+// decision is the action best on average, or, given base (the
+// differences' fitted means given what is known in each trial), the
+// action best given that in each trial.
 //
 // In each trial the regret avoided is rₜ = D_{a*,t} − D_{b,t}, a* the
 // action preferred given the information and b the one preferred without
 // it. The expected net benefit is EU₀ = E[NB₀ + D_b] without information
 // and EU₁ = EU₀ + E[r] with it.
-func value(nb *netBenefits, fits []*smooth.Fit) (est Estimate, plugIn, pChange float64) {
+func value(nb *netBenefits, base, fits [][]float64) (est Estimate, plugIn, pChange float64) {
 	n := len(nb.base)
 	b := best(means(nb.diffs))
 	g := make([]float64, len(nb.diffs))
+	gb := make([]float64, len(nb.diffs))
 	dt := make([]float64, len(nb.diffs))
 	r := make([]float64, n)
 	u0 := make([]float64, n) // the net benefit without information
@@ -309,8 +428,14 @@ func value(nb *netBenefits, fits []*smooth.Fit) (est Estimate, plugIn, pChange f
 			dt[a] = nb.diffs[a][t]
 			g[a] = dt[a]
 			if fits != nil {
-				g[a] = fits[a].Fitted[t]
+				g[a] = fits[a][t]
 			}
+			if base != nil {
+				gb[a] = base[a][t]
+			}
+		}
+		if base != nil {
+			_, b = maxPart(gb)
 		}
 		m, a := maxPart(g)
 		if a != b {
@@ -334,6 +459,58 @@ func value(nb *netBenefits, fits []*smooth.Fit) (est Estimate, plugIn, pChange f
 		plugIn = 0 // rounding
 	}
 	return est, plugIn, float64(changed) / float64(n)
+}
+
+// Chosen is the share of the trials in which a decision maker who knows
+// what known conditions on would take each action: for each decision of
+// ds, on money and on its utility. It is the same known as ValuesGiven's.
+func Chosen(ds []*Decision, known Regression) (money, utility [][]float64, err error) {
+	if known == nil {
+		return nil, nil, errors.New("voi: no regression on what is known")
+	}
+	var ys [][]float64
+	for _, d := range ds {
+		if err := d.check(); err != nil {
+			return nil, nil, err
+		}
+		ys = append(ys, d.netBenefits(false).diffs...)
+		if d.RiskTolerance > 0 {
+			ys = append(ys, d.netBenefits(true).diffs...)
+		}
+	}
+	fits, err := fitChecked(known, ys)
+	if err != nil {
+		return nil, nil, err
+	}
+	share := func(g [][]float64) []float64 {
+		out := make([]float64, len(g)+1)
+		n := len(g[0])
+		x := make([]float64, len(g))
+		for t := range n {
+			for a := range g {
+				x[a] = g[a][t]
+			}
+			_, b := maxPart(x)
+			out[b]++
+		}
+		for a := range out {
+			out[a] /= float64(n)
+		}
+		return out
+	}
+	j := 0
+	for _, d := range ds {
+		m := len(d.Payoffs) - 1
+		sm := share(fits[j : j+m])
+		j += m
+		su := sm
+		if d.RiskTolerance > 0 {
+			su = share(fits[j : j+m])
+			j += m
+		}
+		money, utility = append(money, sm), append(utility, su)
+	}
+	return money, utility, nil
 }
 
 // gain is the value of information given the mean regret avoided rbar
