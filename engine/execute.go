@@ -69,8 +69,18 @@ func layout(p *model.Program, summaries bool) []*model.Var {
 
 // BytesPerTrial is the memory a run of p keeps for each trial when it
 // keeps every value for exact quantiles: 8 bytes for each output,
-// sampled input and party outcome.
-func BytesPerTrial(p *model.Program) int { return 8 * len(layout(p, true)) }
+// sampled input and party outcome (and, with stages, each of the
+// process's values: processVars).
+func BytesPerTrial(p *model.Program) int { return 8 * len(keptVars(p, true)) }
+
+// keptVars lists the vars whose every value a run of p keeps when it
+// keeps every value: layout's, or with stages processVars'.
+func keptVars(p *model.Program, summaries bool) []*model.Var {
+	if p.IsProcess() {
+		return processVars(p, summaries)
+	}
+	return layout(p, summaries)
+}
 
 // exact reports whether a run of p with opt keeps every value.
 func exact(p *model.Program, opt Options, summaries bool) bool {
@@ -84,7 +94,7 @@ func exactLimit(p *model.Program, opt Options, summaries bool) int {
 	if opt.ExactLimit > 0 {
 		return opt.ExactLimit
 	}
-	per := 8 * len(layout(p, summaries))
+	per := 8 * len(keptVars(p, summaries))
 	if per == 0 {
 		return DefaultExactLimit
 	}
@@ -239,7 +249,7 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 			all[j].Summary = stats.SketchSummary(m.Moments[j], &m.Sketches[j], histogramBins(v))
 		}
 		res.QuantileError = stats.SketchAccuracy
-		ses, err := replicateStream(ctx, p, opt, vars)
+		ses, err := replicateStream(ctx, p, opt, vars, nil, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -23,47 +23,54 @@ type Memory struct {
 
 // EstimateMemory estimates the memory a run of p with opt takes: when
 // it keeps every value, BytesPerTrial for each trial (8 bytes for each
-// output, sampled input and party outcome); else the streamed sums of
-// each block and worker's sketches, which do not grow with the trials.
-// Both add the sample the sensitivity analysis keeps (its trials'
-// values, twice) and the runtime's own.
+// output, sampled input and party outcome, and with stages each of the
+// process's values); else the streamed sums of each block and worker's
+// sketches, which do not grow with the trials. Both add the sample the
+// sensitivity analysis keeps (its trials' values, twice), the runtime's
+// own and, with stages, the pilots the decisions are fitted on.
 func EstimateMemory(p *model.Program, opt Options) Memory {
 	return estimateMemory(p, opt, opt.Trials)
 }
 
 // estimateMemory is EstimateMemory for a shard that keeps kept of the
-// run's trials.
+// run's trials (when it keeps every value).
 func estimateMemory(p *model.Program, opt Options, kept int) Memory {
-	if p.IsProcess() {
-		return processMemory(p, opt, kept)
-	}
-	vars := int64(len(layout(p, true)))
+	vars := int64(len(keptVars(p, true)))
 	m := Memory{Exact: exact(p, opt, true), BytesPerTrial: int(8 * vars)}
-	base := int64(32 << 20) // the runtime, the program, the document
-	sampleBytes := 2 * 8 * vars * int64(min(opt.Trials, TornadoTrials))
-	// Summaries take a few buckets' values and counts per worker.
-	base += int64(workers(opt)) * (1 << 20)
+	// The runtime, the program, the document; summaries take a few
+	// buckets' values and counts per worker.
+	m.Bytes = int64(32<<20) + int64(workers(opt))*(1<<20)
+	m.Bytes += 2 * 8 * vars * int64(tornadoTrials(p, opt.Trials))
+	if p.IsProcess() {
+		m.Bytes += pilotBytes(p, opt)
+	}
 	if m.Exact {
-		m.Bytes = base + int64(kept)*int64(m.BytesPerTrial) + sampleBytes
+		m.Bytes += int64(kept) * int64(m.BytesPerTrial)
 		return m
 	}
-	blocks := int64(run.NumBlocks(opt.Trials))
-	perBlock := vars*64 + int64(len(p.Parties))*256
-	// A sketch of a var spanning a factor of 10⁶ either side of zero:
+	// Each block's moments of each var, parties' sums and (with stages)
+	// tally; each worker's sketch of each var, and the merged one. A
+	// sketch of a var spanning a factor of 10⁶ either side of zero:
 	// about 2×20×2^SketchBits buckets of 8 bytes.
+	entries := vars
+	perBlock := int64(len(p.Parties)) * 256
+	if proc := p.Process(); proc != nil {
+		vs, _ := processEntries(p, true)
+		entries = int64(len(vs))
+		nc, ns := process.TallySize(proc)
+		perBlock += int64(8*nc + 24*ns)
+	}
+	perBlock += entries * 64
 	sketch := int64(2 * 20 << stats.SketchBits * 8)
-	m.Bytes = base + blocks*perBlock + int64(workers(opt)+1)*vars*sketch + sampleBytes
+	m.Bytes += int64(run.NumBlocks(opt.Trials))*perBlock + int64(workers(opt)+1)*entries*sketch
 	return m
 }
 
-// processMemory is estimateMemory for a scenario with stages, which
-// keeps every value of every trial whatever the exact limit (its
-// summaries on each path are not sketched yet), and each party's pilot:
-// at each opportunity the state, the settled outcome's intercept and
-// slope and whether the trial reaches it.
-func processMemory(p *model.Program, opt Options, kept int) Memory {
-	vars := int64(len(processVars(p, true)))
-	m := Memory{Exact: true, BytesPerTrial: int(8 * vars)}
+// pilotBytes is what the fit of a scenario with stages keeps, for each
+// party's pilot: at each opportunity the state, the settled outcome's
+// intercept and slope and whether the trial reaches it, and the outcome
+// at judgment.
+func pilotBytes(p *model.Program, opt Options) int64 {
 	pilot := int64(opt.Pilot)
 	if pilot <= 0 {
 		pilot = process.DefaultPilot
@@ -75,10 +82,7 @@ func processMemory(p *model.Program, opt Options, kept int) Memory {
 		}
 	}
 	perPilot += 8 // the outcome at judgment
-	base := int64(32<<20) + int64(workers(opt))*(1<<20)
-	sample := 2 * 8 * vars * int64(tornadoTrials(p, opt.Trials))
-	m.Bytes = base + int64(kept)*int64(m.BytesPerTrial) + sample + int64(len(p.Parties))*pilot*perPilot
-	return m
+	return int64(len(p.Parties)) * pilot * perPilot
 }
 
 // AvailableMemory returns the memory this process may use: the least of
@@ -141,11 +145,6 @@ func checkMemory(p *model.Program, opt Options, kept int) error {
 	m := estimateMemory(p, opt, kept)
 	if m.Bytes <= limit {
 		return nil
-	}
-	if p.IsProcess() {
-		return fmt.Errorf("%s trials would need about %s of memory (a scenario with stages keeps every value of every trial, %d bytes a trial, whatever --exact-limit) and %s is %s; run fewer trials (about %s fit), or raise --max-memory",
-			money.FormatNumber(float64(kept)), FormatBytes(m.Bytes), m.BytesPerTrial, source, FormatBytes(limit),
-			money.FormatNumber(float64(max(limit-(m.Bytes-int64(kept)*int64(m.BytesPerTrial)), 0)/int64(m.BytesPerTrial))))
 	}
 	if m.Exact {
 		return fmt.Errorf("%s trials would need about %s of memory (every value kept for exact quantiles: %d bytes a trial) and %s is %s; lower --exact-limit below %s so that quantiles come from a sketch (within 0.1%%) in bounded memory, or raise --max-memory",

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/settle-sim/settle/engine/model"
-	"github.com/settle-sim/settle/engine/money"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -114,9 +114,13 @@ type partPayload struct {
 	Moments  [][]stats.Moments
 	Sketches []stats.SketchData
 	Parties  [][]run.PartyAcc
-	Probes   []float64
-	Sample   *sample
-	Points   []*SweepPoint // a sweep's
+	// Counts and Sums are each block's tally, with stages above the
+	// exact limit (run.Part's).
+	Counts [][]int
+	Sums   [][]run.Sum
+	Probes []float64
+	Sample *sample
+	Points []*SweepPoint // a sweep's
 }
 
 // Part is a partial result: one shard's share of a run or a sweep,
@@ -175,18 +179,14 @@ func viewSources(p *model.Program) [][]scenario.Source {
 // with the other shards' (Merge), in any order, it gives the result Run
 // gives, bit for bit. A scenario with stages is fitted in every shard,
 // from the seed, as Run fits it, and its shards keep every value of
-// their trials: above the exact limit, where its run would keep them
-// all the same, it is refused.
+// their trials up to the exact limit, and above it their moments,
+// sketches and sums, as Run does.
 func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, shard Shard) (*Part, error) {
 	if opt.Target != nil {
 		return nil, errors.New("--shard: a run to a target standard error chooses its trials as it goes; give --trials instead")
 	}
 	if err := shard.Check(opt.Trials); err != nil {
 		return nil, err
-	}
-	if p.IsProcess() && !exact(p, opt, true) {
-		return nil, fmt.Errorf("--shard: a scenario with stages keeps every value of every trial (its outcome is summarised from them; it is not sketched), and %s trials is above the exact limit of %s; raise --exact-limit to %s to shard it, or run it whole",
-			money.FormatNumber(float64(opt.Trials)), money.FormatNumber(float64(exactLimit(p, opt, true))), money.FormatNumber(float64(opt.Trials)))
 	}
 	start, end := shard.Trials(opt.Trials)
 	if err := checkMemory(p, opt, end-start); err != nil {
@@ -202,7 +202,7 @@ func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, sha
 	}
 	var pt *part
 	if fit != nil {
-		pt, err = processShard(ctx, p, opt, shard)
+		pt, err = processShard(ctx, p, opt, true, shard)
 	} else {
 		pt, err = runShard(ctx, p, opt, true, nil, shard)
 	}
@@ -211,37 +211,26 @@ func RunShard(ctx context.Context, spec Spec, p *model.Program, opt Options, sha
 	}
 	h := partHeader{Identity: id, Shard: shard.K, Start: pt.run.Start, End: pt.run.End}
 	h.Exact = pt.run.Exact
-	for _, v := range trackedVars(p) {
-		h.Vars = append(h.Vars, v.Name)
-	}
+	h.Vars = trackedNames(p, opt)
 	return &Part{header: h, run: pt}, nil
 }
 
-// trackedVars are the vars whose values (or moments) a run's parts hold.
-func trackedVars(p *model.Program) []*model.Var {
-	if p.IsProcess() {
-		return processVars(p, true)
-	}
-	return layout(p, true)
-}
-
-// processShard evaluates the trials of shard of a run of the scenario
-// with stages p, deciding by its fitted policy, keeping every value of
-// each of processVars; shard 0 also analyses the sample, as runProcess
-// does.
-func processShard(ctx context.Context, p *model.Program, opt Options, shard Shard) (*part, error) {
-	job := &run.Job{Program: p, Vars: processVars(p, true), Exact: true}
-	rp, err := run.Pass(ctx, job, plan(opt), shard)
-	if err != nil {
-		return nil, err
-	}
-	pt := &part{run: rp}
-	if shard.K == 0 {
-		if pt.sample, err = analyseSample(ctx, p, opt, false); err != nil {
-			return nil, err
+// trackedNames names what a run's parts hold, values or moments, in
+// order: the vars of layout, or with stages those of processVars, or
+// above the exact limit the entries of processEntries (entryName).
+func trackedNames(p *model.Program, opt Options) []string {
+	var names []string
+	if p.IsProcess() && !exact(p, opt, true) {
+		vars, paths := processEntries(p, true)
+		for j, v := range vars {
+			names = append(names, entryName(v, paths[j]))
 		}
+		return names
 	}
-	return pt, nil
+	for _, v := range keptVars(p, true) {
+		names = append(names, v.Name)
+	}
+	return names
 }
 
 // Write writes pt as a partial-result file: the magic "SETLPART", a
@@ -257,6 +246,7 @@ func (pt *Part) Write(w io.Writer) error {
 	pl := partPayload{Points: pt.points}
 	if r := pt.run; r != nil {
 		pl.Moments, pl.Parties, pl.Probes, pl.Sample = r.run.Moments, r.run.Parties, r.probes, r.sample
+		pl.Counts, pl.Sums = r.run.Counts, r.run.Sums
 		for i := range r.run.Sketches {
 			pl.Sketches = append(pl.Sketches, r.run.Sketches[i].Data())
 		}
@@ -392,7 +382,7 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 		return fail("%v", err)
 	}
 	rp := &run.Part{Trials: h.Trials, Shard: Shard{K: h.Shard, N: h.Shards}, Start: h.Start, End: h.End, Exact: h.Exact,
-		Moments: pl.Moments, Parties: pl.Parties}
+		Moments: pl.Moments, Parties: pl.Parties, Counts: pl.Counts, Sums: pl.Sums}
 	if h.Shards == 1 {
 		rp.Shard = Shard{}
 	}
@@ -493,13 +483,20 @@ func checkRunPart(h *partHeader, pl *partPayload) error {
 		return errors.New("corrupt: the sample's analysis belongs with shard 0 and only there")
 	}
 	if h.Exact {
-		if len(pl.Moments) != 0 || len(pl.Sketches) != 0 {
+		if len(pl.Moments) != 0 || len(pl.Sketches) != 0 || len(pl.Counts) != 0 || len(pl.Sums) != 0 {
 			return errors.New("corrupt: moments in a part that keeps every value")
 		}
 		return nil
 	}
 	if len(pl.Moments) != nb || len(pl.Sketches) != nv {
 		return fmt.Errorf("corrupt: %d blocks of moments and %d sketches for %d blocks of %d vars", len(pl.Moments), len(pl.Sketches), nb, nv)
+	}
+	// A tally (a scenario with stages) in every block or none, each
+	// block's the same size; its vars then have moments over the trials
+	// of their path, at most the block's.
+	tallied := len(pl.Counts) > 0 || len(pl.Sums) > 0
+	if tallied && (len(pl.Counts) != nb || len(pl.Sums) != nb) {
+		return fmt.Errorf("corrupt: %d blocks of counts and %d of sums for %d blocks", len(pl.Counts), len(pl.Sums), nb)
 	}
 	size := run.BlockSize(h.Trials)
 	for k, row := range pl.Moments {
@@ -508,9 +505,12 @@ func checkRunPart(h *partHeader, pl *partPayload) error {
 			return errors.New("corrupt: a block's moments")
 		}
 		for _, m := range row {
-			if m.N != want {
+			if m.N != want && !(tallied && m.N >= 0 && m.N < want) {
 				return fmt.Errorf("corrupt: a block of %d trials has moments of %d", want, m.N)
 			}
+		}
+		if tallied && (len(pl.Counts[k]) != len(pl.Counts[0]) || len(pl.Sums[k]) != len(pl.Sums[0])) {
+			return errors.New("corrupt: blocks with different tallies")
 		}
 	}
 	return nil
@@ -645,11 +645,7 @@ func Merge(ctx context.Context, parts []*Part, names []string, proj project.Opti
 	if p, err = p.WithSampler(opt.Sampler, opt.Trials); err != nil {
 		return nil, err
 	}
-	tracked := trackedVars(p)
-	var vars []string
-	for _, v := range tracked {
-		vars = append(vars, v.Name)
-	}
+	vars := trackedNames(p, opt)
 	if !slices.Equal(vars, parts[0].header.Vars) || exact(p, opt, true) != id.Exact {
 		return nil, errors.New("merge: the parts track other values than this settle would for the scenario")
 	}
@@ -666,21 +662,23 @@ func Merge(ctx context.Context, parts []*Part, names []string, proj project.Opti
 		}
 		runParts[i] = pt.run
 		np := len(p.Parties)
-		if fit != nil {
+		if fit != nil && id.Exact {
 			np = 0 // a process's parties are analysed from the columns
 		}
 		if len(pt.run.run.Parties) > 0 && len(pt.run.run.Parties[0]) != np {
 			return nil, fmt.Errorf("merge: %s has sums for %d parties; the scenario has %d", names[i], len(pt.run.run.Parties[0]), np)
 		}
+		if fit != nil && !id.Exact {
+			nc, ns := process.TallySize(p.Process())
+			if c := pt.run.run.Counts; len(c) == 0 || len(c[0]) != nc || len(pt.run.run.Sums[0]) != ns {
+				return nil, fmt.Errorf("merge: %s does not tally the scenario's %d stages", names[i], len(p.Process().Stages))
+			}
+		}
 	}
 	if fit == nil {
 		return finish(ctx, p, opt, true, nil, runParts)
 	}
-	m, err := mergeParts(runParts)
-	if err != nil {
-		return nil, err
-	}
-	return finishProcess(ctx, p, fit, opt, true, tracked, m.Columns, runParts[0].sample)
+	return finishProcess(ctx, p, fit, opt, true, runParts)
 }
 
 // SweepShard runs the points of shard of the sweep (the K-th of N

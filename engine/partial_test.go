@@ -3,6 +3,8 @@ package engine_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -10,6 +12,8 @@ import (
 	"github.com/settle-sim/settle/engine"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/report"
+	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/engine/stats"
 )
 
 func docJSON(t *testing.T, res *engine.Result) []byte {
@@ -176,6 +180,11 @@ func TestProcessShardsMergeToRun(t *testing.T) {
 			engine.Options{Trials: 6_000, Seed: 5, Sensitivity: true, Pilot: 1 << 13, Refits: 2}, []int{2, 0, 1}},
 		{"offer", engine.Spec{Path: stages, Offer: "£450m"},
 			engine.Options{Trials: 5_000, Seed: 2, Pilot: 1 << 13, Refits: 1, Workers: 1}, []int{1, 0}},
+		// Above the exact limit: moments, sketches and tallies, no columns.
+		{"sketched", engine.Spec{Path: stages},
+			engine.Options{Trials: 12_000, Seed: 5, Sensitivity: true, ExactLimit: 3_000, Pilot: 1 << 13, Refits: 1}, []int{2, 0, 1}},
+		{"sketched lhs", engine.Spec{Path: stages},
+			engine.Options{Trials: 9_000, Seed: 3, ExactLimit: 2_000, Sampler: sampling.LHS, Pilot: 1 << 13, Refits: 1, Workers: 1}, []int{1, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := tc.spec.Load()
@@ -215,18 +224,153 @@ func TestProcessShardsMergeToRun(t *testing.T) {
 	}
 }
 
-// TestProcessShardAboveExactLimit: a scenario with stages is not
-// sketched, so a run above the exact limit is not sharded, and the
-// message says how to shard it.
-func TestProcessShardAboveExactLimit(t *testing.T) {
-	spec := engine.Spec{Path: "../scenarios/reference.yaml"}
-	p, err := spec.Load()
+// TestProcessSketched: a scenario with stages above the exact limit is
+// summarised from moments, sketches and tallies, and gives what the run
+// that keeps every value gives: the same counts, means and certainty
+// equivalents (to rounding), quantiles within the sketch's accuracy,
+// whatever the workers.
+func TestProcessSketched(t *testing.T) {
+	p, err := engine.Load("../scenarios/reference.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := engine.Options{Trials: 20_000, Seed: 1, ExactLimit: 10_000, Pilot: 1 << 13}
-	_, err = engine.RunShard(context.Background(), spec, p, opt, engine.Shard{K: 0, N: 2})
-	if err == nil || !strings.Contains(err.Error(), "above the exact limit of 10,000; raise --exact-limit to 20,000") {
-		t.Errorf("error %v, want the exact limit's", err)
+	opt := engine.Options{Trials: 12_000, Seed: 7, Sensitivity: true, Pilot: 1 << 13, Refits: 1, Workers: 2}
+	want, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.ExactLimit = 3_000
+	got, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.QuantileError != 0 || got.QuantileError != stats.SketchAccuracy {
+		t.Fatalf("quantile errors %v and %v, want 0 and the sketch's", want.QuantileError, got.QuantileError)
+	}
+	opt.Workers = 1
+	one, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(docJSON(t, one), docJSON(t, got)) {
+		t.Errorf("the sketched run differs on 1 worker and on 2")
+	}
+
+	near := func(what string, a, b, rel float64) {
+		t.Helper()
+		if math.IsNaN(a) && math.IsNaN(b) {
+			return
+		}
+		if !(math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))) {
+			t.Errorf("%s: %v sketched, %v exact", what, b, a)
+		}
+	}
+	const rounding = 1e-9
+	summary := func(what string, w, g *stats.Summary) {
+		t.Helper()
+		if (w == nil) != (g == nil) {
+			t.Fatalf("%s: summary %v sketched, %v exact", what, g, w)
+		}
+		if w == nil {
+			return
+		}
+		if w.N != g.N {
+			t.Errorf("%s: %d trials sketched, %d exact", what, g.N, w.N)
+		}
+		near(what+" mean", w.Mean, g.Mean, rounding)
+		near(what+" sd", w.SD, g.SD, rounding)
+		for i := range w.Quantiles {
+			near(fmt.Sprintf("%s %s", what, stats.ProbNames[i]), w.Quantiles[i], g.Quantiles[i], stats.SketchAccuracy)
+		}
+	}
+	for i, c := range want.Outputs {
+		summary(c.Var.Name, &c.Summary, &got.Outputs[i].Summary)
+	}
+	for i, c := range want.Inputs {
+		summary(c.Var.Name, &c.Summary, &got.Inputs[i].Summary)
+	}
+	wo, gotO := want.Process.Outcome, got.Process.Outcome
+	// Counts are exact either way.
+	if wo.PJudgment != gotO.PJudgment {
+		t.Errorf("p_judgment %v sketched, %v exact", gotO.PJudgment, wo.PJudgment)
+	}
+	for k, op := range wo.Opportunities {
+		g := gotO.Opportunities[k]
+		if op.PReach != g.PReach || op.PSettle != g.PSettle {
+			t.Errorf("%s: reach %v settle %v sketched, %v %v exact", op.Stage, g.PReach, g.PSettle, op.PReach, op.PSettle)
+		}
+		near(op.Stage+" mean figure", op.MeanFigure, g.MeanFigure, rounding)
+	}
+	summary("years", &wo.Years, &gotO.Years)
+	summary("figure", wo.Figure, gotO.Figure)
+	for i, pp := range wo.Parties {
+		summary(pp.Name+" settled", pp.Settled, gotO.Parties[i].Settled)
+		summary(pp.Name+" judgment", pp.Judgment, gotO.Parties[i].Judgment)
+	}
+	// The timeline: the share still open at each time, from the sketch
+	// of the years, counts a trial resolved within the sketch's accuracy
+	// of the time on one side or the other.
+	for k, pt := range wo.Open {
+		if g := gotO.Open[k]; pt.Years != g.Years || math.Abs(pt.POpen-g.POpen) > 0.002 {
+			t.Errorf("timeline at %v years: %v open sketched, %v exact", pt.Years, g.POpen, pt.POpen)
+		}
+	}
+	for i, pr := range want.Parties {
+		g := got.Parties[i]
+		for _, o := range []struct {
+			what string
+			w, g engine.Outcome
+		}{{"net", pr.Net, g.Net}, {"court", pr.Court, g.Court}} {
+			what := pr.Name + " " + o.what
+			near(what+" mean", o.w.Mean, o.g.Mean, rounding)
+			near(what+" sd", o.w.SD, o.g.SD, rounding)
+			near(what+" CE", o.w.CE, o.g.CE, rounding)
+			near(what+" P(loss)", o.w.PLoss, o.g.PLoss, 0)
+			for q := range o.w.Quantiles {
+				near(what+" "+stats.ProbNames[q], o.w.Quantiles[q], o.g.Quantiles[q], stats.SketchAccuracy)
+			}
+		}
+		if pr.Reservation != g.Reservation {
+			t.Errorf("%s: reservation %+v sketched, %+v exact", pr.Name, g.Reservation, pr.Reservation)
+		}
+	}
+	if want.Range == nil || got.Range == nil || *want.Range != *got.Range {
+		t.Errorf("settlement range %+v sketched, %+v exact", got.Range, want.Range)
+	}
+	if len(got.Sensitivity) == 0 || got.TornadoTrials != want.TornadoTrials {
+		t.Errorf("sketched: %d outputs' sensitivity on %d trials, want the exact run's %d", len(got.Sensitivity), got.TornadoTrials, want.TornadoTrials)
+	}
+}
+
+// TestProcessMemory: a scenario with stages is estimated as it runs:
+// up to the exact limit every value of every trial, above it the pilot,
+// the sample and each block's sums, which stop growing once the trials
+// fill every block. The reference case with the whole analysis fits in
+// 1 GB at 10 million trials and in 300 MB at 1,000 million.
+func TestProcessMemory(t *testing.T) {
+	p, err := engine.Load("../scenarios/reference.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := func(trials int) engine.Memory {
+		return engine.EstimateMemory(p, engine.Options{Trials: trials, Sensitivity: true, Workers: 2})
+	}
+	small := est(100_000)
+	if !small.Exact || small.BytesPerTrial != engine.BytesPerTrial(p) {
+		t.Errorf("100,000 trials: %+v, want every value kept, %d bytes a trial", small, engine.BytesPerTrial(p))
+	}
+	if ten := est(10_000_000); ten.Exact || ten.Bytes > 1e9 {
+		t.Errorf("10m trials: %+v, want sketched within 1 GB", ten)
+	}
+	big := est(1_000_000_000)
+	if big.Exact || big.Bytes > 300e6 {
+		t.Errorf("1,000m trials: %+v, want sketched within 300 MB", big)
+	}
+	// At most run.MaxBlocks blocks, whatever the trials.
+	if huge := est(100_000_000_000); huge.Bytes-big.Bytes > 1<<20 {
+		t.Errorf("100,000m trials: %d bytes, 1,000m %d: the estimate grows with the trials", huge.Bytes, big.Bytes)
+	}
+	if four := est(4_000_000); four.Exact || big.Bytes-four.Bytes > 8<<20 {
+		t.Errorf("4m trials: %+v, 1,000m %d bytes: more than the blocks' sums apart", four, big.Bytes)
 	}
 }

@@ -71,17 +71,20 @@ func meanSEOf(p *model.Program, xs []float64) (mean, se float64) {
 
 // replicateSums are a streamed run's sums of each var's values by
 // replicate, for each segment of trials: segs[k][j·Replicates + r] sums
-// var j over the trials of segment k in replicate r. Segments are summed
-// in trial order and merged in segment order, so the result does not
-// depend on the number of workers.
+// var j over the trials of segment k in replicate r (with paths, over
+// those of them that ended on var j's path, counts[k][j·Replicates + r]
+// of them). Segments are summed in trial order and merged in segment
+// order, so the result does not depend on the number of workers.
 type replicateSums struct {
-	segs  [][]stats.Sum
-	nvars int
+	segs   [][]stats.Sum
+	counts [][]int
+	nvars  int
 }
 
 // newReplicateSums returns the sums for a streamed run of p with nseg
-// segments and nvars vars, or nil when p's draws are not a design.
-func newReplicateSums(p *model.Program, nseg, nvars int) *replicateSums {
+// segments and nvars vars, counting each segment's trials by var when
+// paths is set; nil when p's draws are not a design.
+func newReplicateSums(p *model.Program, nseg, nvars int, paths bool) *replicateSums {
 	if p.Replicates() != sampling.Replicates {
 		return nil
 	}
@@ -89,28 +92,34 @@ func newReplicateSums(p *model.Program, nseg, nvars int) *replicateSums {
 	for k := range r.segs {
 		r.segs[k] = make([]stats.Sum, nvars*sampling.Replicates)
 	}
+	if paths {
+		r.counts = make([][]int, nseg)
+		for k := range r.counts {
+			r.counts[k] = make([]int, nvars*sampling.Replicates)
+		}
+	}
 	return r
 }
 
-// segment returns segment k's sums; nil when there are none.
-func (r *replicateSums) segment(k int) []stats.Sum {
-	if r == nil {
-		return nil
-	}
-	return r.segs[k]
-}
-
 // addReplicate adds trial's values, values[slots[j]] for each var j, to
-// its replicate's sums.
-func addReplicate(rep []stats.Sum, trial int, values []float64, slots []int) {
-	r, _ := sampling.Replicate(uint64(trial))
+// its replicate's sums in segment k; with paths, only those of the vars
+// whose path is on, the trial's (see run.Job's PathBy).
+func (r *replicateSums) add(k, trial int, values []float64, slots []int, paths []model.Path, on model.Path) {
+	rep, _ := sampling.Replicate(uint64(trial))
+	seg := r.segs[k]
 	for j, slot := range slots {
-		rep[j*sampling.Replicates+int(r)].Add(values[slot])
+		if paths != nil && paths[j] != model.AnyPath && paths[j] != on {
+			continue
+		}
+		seg[j*sampling.Replicates+int(rep)].Add(values[slot])
+		if r.counts != nil {
+			r.counts[k][j*sampling.Replicates+int(rep)]++
+		}
 	}
 }
 
-// se returns each var's standard error of the mean over n trials; nil
-// when there are no sums.
+// se returns each var's standard error of the mean over its trials, of
+// n; nil when there are no sums.
 func (r *replicateSums) se(n int) []float64 {
 	if r == nil {
 		return nil
@@ -120,15 +129,26 @@ func (r *replicateSums) se(n int) []float64 {
 	means := make([]float64, R)
 	weights := make([]float64, R)
 	for j := range out {
+		var ms [R]int
+		total := 0
+		for k := range R {
+			if r.counts == nil {
+				ms[k] = int(sampling.ReplicateSize(uint64(k), uint64(n)))
+			} else {
+				for _, c := range r.counts {
+					ms[k] += c[j*R+k]
+				}
+			}
+			total += ms[k]
+		}
 		for k := range R {
 			var s stats.Sum
 			for _, seg := range r.segs {
 				s.Add(seg[j*R+k].Value())
 			}
-			m := sampling.ReplicateSize(uint64(k), uint64(n))
 			means[k], weights[k] = 0, 0
-			if m > 0 {
-				means[k], weights[k] = s.Value()/float64(m), float64(m)/float64(n)
+			if ms[k] > 0 {
+				means[k], weights[k] = s.Value()/float64(ms[k]), float64(ms[k])/float64(total)
 			}
 		}
 		out[j] = stats.ReplicateSE(means, weights)
@@ -140,26 +160,31 @@ func (r *replicateSums) se(n int) []float64 {
 // each of vars' standard error of the mean from the design's replicates,
 // for a run above the exact limit, whose blocks keep moments and
 // sketches but not the replicates' sums; nil when p's draws are not a
-// design. Segments are summed in trial order and merged in segment
-// order, so the result does not depend on the number of workers.
-func replicateStream(ctx context.Context, p *model.Program, opt Options, vars []*model.Var) ([]float64, error) {
+// design. With pathBy (a scenario with stages: see run.Job's PathBy), a
+// var is taken over the trials that ended on its path in paths, and the
+// error is that of its mean over them, as replicateErrors gives it.
+// Segments are summed in trial order and merged in segment order, so
+// the result does not depend on the number of workers.
+func replicateStream(ctx context.Context, p *model.Program, opt Options, vars []*model.Var, paths []model.Path, pathBy *model.Var) ([]float64, error) {
 	if p.Replicates() != sampling.Replicates {
 		return nil, nil
 	}
+	if pathBy == nil {
+		paths = nil
+	}
 	opt.Progress = nil
 	per := run.SegmentSize(opt.Trials)
-	reps := newReplicateSums(p, (opt.Trials+per-1)/per, len(vars))
+	reps := newReplicateSums(p, (opt.Trials+per-1)/per, len(vars), paths != nil)
 	slots := make([]int, len(vars))
 	for j, v := range vars {
 		slots[j] = v.Slot
 	}
 	err := run.Ranges(ctx, p, plan(opt), per, func(s *model.State, _, k, start, end int) (int, error) {
-		rep := reps.segment(k)
 		for i := start; i < end; i++ {
 			if err := p.Eval(s, opt.Seed, i); err != nil {
 				return i, err
 			}
-			addReplicate(rep, i, s.Slots, slots)
+			reps.add(k, i, s.Slots, slots, paths, run.PathOf(s.Slots, pathBy))
 		}
 		return 0, nil
 	})

@@ -124,23 +124,17 @@ func summarizeProcess(p *model.Program, vars []*model.Var, byVar map[*model.Var]
 }
 
 // analyseProcessParties makes each party's analysis in a scenario with
-// stages: its outcome however the dispute ends and at judgment (on the
-// trials that end there), and its reservation value and certainty
-// equivalent of going on at the first opportunity to settle, on its own
-// beliefs; the settlement range there; and, with a fixed offer, whether
-// each accepts it there.
-func analyseProcessParties(res *Result, byVar map[*model.Var]*Column) {
+// stages: its outcome however the dispute ends, nets[i], and at
+// judgment (on the trials that end there), courts[i]; its reservation
+// value and certainty equivalent of going on at the first opportunity to
+// settle, on its own beliefs; the settlement range there; and, with a
+// fixed offer, whether each accepts it there.
+func analyseProcessParties(res *Result, nets, courts []Outcome) {
 	p := res.Program
 	fit := res.Process.Fit
-	mask := pathMask(p, byVar)
 	for i, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
-		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: outcomeOf(byVar[pt.Net].Values, a)}
-		if court := onPath(byVar[pt.Court].Values, mask, model.JudgmentPath); len(court) > 0 {
-			pr.Court = outcomeOf(court, a)
-		} else {
-			pr.Court = Outcome{Mean: math.NaN(), SD: math.NaN(), CE: math.NaN(), PLoss: math.NaN()}
-		}
+		pr := &PartyResult{Name: pt.Name, Attitude: a, Net: nets[i], Court: courts[i]}
 		if views := p.Views(); i < len(views) && views[i] != nil {
 			for _, pos := range views[i].Scenario.Positions[len(p.Scenario.Positions):] {
 				pr.View = append(pr.View, pos.Path)

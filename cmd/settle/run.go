@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -97,6 +98,9 @@ func run(cmd *cobra.Command, args []string) error {
 		// without, each view is a run of its own.
 		return runShard(ctx, cmd, v.GetBool("quiet"), s, sp, p, opt, out, len(sp.Views) > 0 && !p.IsProcess(), mode)
 	}
+	if opt.Target == nil {
+		boundHeap(p, opt)
+	}
 	bar := progress.Start(cmd.ErrOrStderr(), opt.Trials, mode)
 	opt.Progress = bar.Set
 	res, err := engine.Run(ctx, p, opt)
@@ -172,6 +176,7 @@ func runShard(ctx context.Context, cmd *cobra.Command, quiet bool, s string, sp 
 		return failed(exitBadInput, fmt.Errorf("--shard with --samples: a shard keeps only its own trials; run without --shard to save every trial"))
 	}
 	start := time.Now()
+	boundHeap(p, opt)
 	first, end := sh.Trials(opt.Trials)
 	bar := progress.Start(cmd.ErrOrStderr(), end-first, mode)
 	opt.Progress = bar.Set
@@ -191,4 +196,18 @@ func runShard(ctx context.Context, cmd *cobra.Command, quiet bool, s string, sp 
 			money.FormatNumber(float64(end-1)), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// boundHeap asks the Go runtime to keep its memory within the run's
+// estimate (engine.EstimateMemory) and 64 MiB more, unless GOMEMLIMIT
+// sets a limit of its own. Without it the garbage collector lets the
+// heap grow to twice what is live before it collects: the fit of a
+// scenario with stages, whose pilots are garbage once fitted, would
+// take about twice its need. The limit is soft: a run that needs more
+// collects more often, it is never stopped.
+func boundHeap(p *model.Program, opt engine.Options) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(engine.EstimateMemory(p, opt).Bytes + 64<<20)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/stats"
 )
 
@@ -67,39 +68,18 @@ type Columns struct {
 // Summarize makes the Outcome of a run of proc from its columns.
 func Summarize(proc *model.Process, parties []string, c Columns) *Outcome {
 	n := len(c.Stage)
-	o := &Outcome{}
-	inv := 1 / float64(n)
-	settledAt := make([]int, len(proc.Stages)+1) // by stage number; 0 judgment
-	figureSum := make([]stats.Sum, len(proc.Stages)+1)
-	reached := make([]int, len(proc.Stages))
+	nc, ns := TallySize(proc)
+	counts, sums := make([]int, nc), make([]run.Sum, ns)
 	var figures []float64
 	for t := range n {
 		s := int(c.Stage[t])
-		settledAt[s]++
+		tally(len(proc.Stages), s, uint64(c.Happened[t]), c.Figure[t], counts, sums)
 		if s > 0 {
-			figureSum[s].Add(c.Figure[t])
 			figures = append(figures, c.Figure[t])
 		}
-		bits := uint64(c.Happened[t])
-		for k := range proc.Stages {
-			// Open before stage k when it settled at a later stage or
-			// not at all.
-			if bits&(1<<k) != 0 && (s == 0 || s-1 >= k) {
-				reached[k]++
-			}
-		}
 	}
-	for k, st := range proc.Stages {
-		if !st.Settle {
-			continue
-		}
-		op := Opportunity{Stage: st.Name, PReach: float64(reached[k]) * inv, PSettle: float64(settledAt[k+1]) * inv, MeanFigure: math.NaN()}
-		if settledAt[k+1] > 0 {
-			op.MeanFigure = figureSum[k+1].Value() / float64(settledAt[k+1])
-		}
-		o.Opportunities = append(o.Opportunities, op)
-	}
-	o.PJudgment = float64(settledAt[0]) * inv
+	o := &Outcome{}
+	o.tallied(proc, n, counts, sums)
 	o.Years = stats.Summarize(c.Years, 20, nil)
 	if len(figures) > 0 {
 		s := stats.Summarize(figures, 20, nil)
@@ -129,19 +109,113 @@ func Summarize(proc *model.Process, parties []string, c Columns) *Outcome {
 	return o
 }
 
+// A run that keeps no columns tallies how its trials ended as it goes
+// (Tally, in each block of trials, the blocks merged in order): counts
+// of the trials that ended in judgment and of those that reached each
+// stage, and sums of the figures of those that settled before each
+// stage, with their number. Counts merge exactly, whatever the order.
+
+// TallySize is the number of counts and of sums a tally of proc's
+// trials takes: the trials that ended in judgment, then those that
+// reached each stage; the figures settled at before each stage.
+func TallySize(proc *model.Process) (counts, sums int) {
+	return 1 + len(proc.Stages), len(proc.Stages)
+}
+
+// Tally returns what adds a trial of proc, its values in slots, to a
+// tally (counts and sums of TallySize), the settlement figure being
+// figure: a run.Job's Tally.
+func Tally(proc *model.Process, figure *model.Var) func(slots []float64, counts []int, sums []run.Sum) {
+	n, stage, happened, fig := len(proc.Stages), proc.StageNo.Slot, proc.Happened.Slot, figure.Slot
+	return func(slots []float64, counts []int, sums []run.Sum) {
+		tally(n, int(slots[stage]), uint64(slots[happened]), slots[fig], counts, sums)
+	}
+}
+
+// tally adds to counts and sums a trial of a process of nstages stages
+// that settled before stage s (1-based, 0 for judgment) at figure, the
+// stages that happened being bits (model.Process.Happened).
+func tally(nstages, s int, bits uint64, figure float64, counts []int, sums []run.Sum) {
+	if s == 0 {
+		counts[0]++
+	} else {
+		sums[s-1].Add(figure)
+	}
+	for k := range nstages {
+		// Open before stage k when it settled at a later stage or
+		// not at all.
+		if bits&(1<<k) != 0 && (s == 0 || s-1 >= k) {
+			counts[1+k]++
+		}
+	}
+}
+
+// tallied sets o's opportunities and probability of judgment from the
+// tally of n trials.
+func (o *Outcome) tallied(proc *model.Process, n int, counts []int, sums []run.Sum) {
+	inv := 1 / float64(n)
+	for k, st := range proc.Stages {
+		if !st.Settle {
+			continue
+		}
+		op := Opportunity{Stage: st.Name, PReach: float64(counts[1+k]) * inv, PSettle: float64(sums[k].N) * inv, MeanFigure: math.NaN()}
+		if sums[k].N > 0 {
+			op.MeanFigure = sums[k].Mean()
+		}
+		o.Opportunities = append(o.Opportunities, op)
+	}
+	o.PJudgment = float64(counts[0]) * inv
+}
+
+// Streamed is what the Outcome of a run that keeps no columns is made
+// from: its tally (Tally's), the summary and sketch of the years to
+// resolution over every trial, the settlement figure's summary over the
+// trials that settled (nil when none did), and each party's outcome on
+// each path.
+type Streamed struct {
+	Trials      int
+	Counts      []int
+	Sums        []run.Sum
+	Years       stats.Summary
+	YearsSketch *stats.Sketch
+	Figure      *stats.Summary
+	Parties     []PartyPaths
+}
+
+// SummarizeStreamed makes the Outcome of a run of proc that kept no
+// columns: as Summarize does, the quantiles and the timeline from the
+// sketch of the years (within stats.SketchAccuracy of the years,
+// relatively).
+func SummarizeStreamed(proc *model.Process, st Streamed) *Outcome {
+	o := &Outcome{Years: st.Years, Figure: st.Figure, Parties: st.Parties}
+	o.tallied(proc, st.Trials, st.Counts, st.Sums)
+	n := float64(st.Trials)
+	o.Open = timelineOf(st.Years.Max, func(t float64) float64 {
+		return float64(st.YearsSketch.Above(t, st.Years.Min, st.Years.Max)) / n
+	})
+	return o
+}
+
 // timeline is the probability that the dispute is still open (not yet
 // resolved) at TimelinePoints equally spaced times from 0 to the
 // longest.
 func timeline(years []float64) []TimePoint {
 	s := slices.Clone(years)
 	slices.Sort(s)
-	longest := s[len(s)-1]
+	return timelineOf(s[len(s)-1], func(t float64) float64 {
+		// Still open at t: resolved strictly after t.
+		j, _ := slices.BinarySearch(s, math.Nextafter(t, math.Inf(1)))
+		return float64(len(s)-j) / float64(len(s))
+	})
+}
+
+// timelineOf is the timeline to the longest dispute, open giving the
+// probability of being still open at a time.
+func timelineOf(longest float64, open func(t float64) float64) []TimePoint {
 	pts := make([]TimePoint, TimelinePoints)
 	for i := range pts {
 		t := longest * float64(i) / float64(TimelinePoints-1)
-		// Still open at t: resolved strictly after t.
-		j, _ := slices.BinarySearch(s, math.Nextafter(t, math.Inf(1)))
-		pts[i] = TimePoint{Years: t, POpen: float64(len(s)-j) / float64(len(s))}
+		pts[i] = TimePoint{Years: t, POpen: open(t)}
 	}
 	return pts
 }

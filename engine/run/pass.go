@@ -28,6 +28,19 @@ type Job struct {
 	// party's settled outcome is summed, and compared with court, for the
 	// offer's analysis.
 	Offered bool
+	// PathBy, when set, is the var that says how a trial of a process
+	// ended: its settlement stage, above 0 where it settled, 0 where it
+	// went to judgment. Each of Vars is then gathered (when not Exact)
+	// over the trials that ended on its path in Paths only, and each
+	// party's court outcome over those on its CourtPath.
+	PathBy *model.Var
+	Paths  []model.Path // one for each of Vars, with PathBy
+	// Tally, when set, is called after each trial with the trial's
+	// values and its block's Counts counts and Sums sums, for what the
+	// fields above do not gather. Blocks' counts and sums are merged in
+	// block order.
+	Tally        func(slots []float64, counts []int, sums []Sum)
+	Counts, Sums int
 }
 
 // Probe is the scenario with its settlement figure set to one amount.
@@ -45,6 +58,9 @@ type PartyJob struct {
 	Net, Court, Settled *model.Var
 	// ProbeSettled is the party's settled var in each probe's program.
 	ProbeSettled []*model.Var
+	// CourtPath, with Job.PathBy, is the path whose trials the court
+	// outcome's sums are over (model.AnyPath: every trial).
+	CourtPath model.Path
 }
 
 // PartyAcc is one party's streamed sums over a range of trials: what a
@@ -140,6 +156,20 @@ type Part struct {
 	Sketches []stats.Sketch
 	// Parties are each block's sums, a row a block.
 	Parties [][]PartyAcc
+	// Counts and Sums are each block's Job.Tally, a row a block (none
+	// without a Tally).
+	Counts [][]int
+	Sums   [][]Sum
+}
+
+// block is what a pass gathers over one block of trials, and how many
+// of them ended on each path.
+type block struct {
+	ms     []stats.Moments
+	accs   []PartyAcc
+	counts []int
+	sums   []Sum
+	onPath [3]int // by model.Path
 }
 
 // Pass evaluates the trials of shard of a run of pl.Trials trials and
@@ -163,6 +193,9 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 	} else {
 		part.Moments = make([][]stats.Moments, last-first)
 	}
+	if job.Tally != nil {
+		part.Counts, part.Sums = make([][]int, last-first), make([][]Sum, last-first)
+	}
 	workers := pl.workers()
 	sketches := make([][]stats.Sketch, workers)
 	type probeStates struct {
@@ -184,22 +217,25 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 				states[w].states = append(states[w].states, ps)
 			}
 		}
-		var ms []stats.Moments
+		b := &block{accs: make([]PartyAcc, len(job.Parties))}
 		if !job.Exact {
-			ms = make([]stats.Moments, nv)
-			part.Moments[k] = ms
+			b.ms = make([]stats.Moments, nv)
+			part.Moments[k] = b.ms
 			if sketches[w] == nil {
 				sketches[w] = make([]stats.Sketch, nv)
 			}
 		}
-		accs := make([]PartyAcc, len(job.Parties))
-		part.Parties[k] = accs
+		part.Parties[k] = b.accs
+		if job.Tally != nil {
+			b.counts, b.sums = make([]int, job.Counts), make([]Sum, job.Sums)
+			part.Counts[k], part.Sums[k] = b.counts, b.sums
+		}
 		for c := bs; c < be && ctx.Err() == nil; c += Chunk {
 			ce := min(c+Chunk, be)
 			if job.Exact && states[w].buf == nil {
 				states[w].buf = make([]float64, nv*Chunk)
 			}
-			if i, err := job.chunk(s, states[w].states, states[w].buf, pl.Seed, c, ce, part, ms, sketches[w], accs); err != nil {
+			if i, err := job.chunk(s, states[w].states, states[w].buf, pl.Seed, c, ce, part, b, sketches[w]); err != nil {
 				return i, err
 			}
 			if pl.Progress != nil {
@@ -225,18 +261,20 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 }
 
 // chunk evaluates trials [start, end), at most Chunk of them, into part
-// (exact) or ms and sk, and the parties' sums into accs. An exact run's
-// values go first to buf, a block of Chunk values a var, and then each
-// var's block to its column in one copy, rather than to every column in
-// turn trial by trial.
-func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uint64, start, end int, part *Part, ms []stats.Moments, sk []stats.Sketch, accs []PartyAcc) (int, error) {
+// (exact) or b's moments and sk, and the parties' sums and the tally
+// into b. An exact run's values go first to buf, a block of Chunk values
+// a var, and then each var's block to its column in one copy, rather
+// than to every column in turn trial by trial.
+func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uint64, start, end int, part *Part, b *block, sk []stats.Sketch) (int, error) {
 	p := job.Program
 	vars := job.Vars
+	ms, accs := b.ms, b.accs
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
 		}
 		slots := s.Slots
+		on := PathOf(slots, job.PathBy)
 		if job.Exact {
 			t := i - start
 			for j, v := range vars {
@@ -245,6 +283,10 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 					return i, NonFinite(x, v, i)
 				}
 				buf[j*Chunk+t] = x
+			}
+		} else if job.PathBy != nil {
+			if err := job.onPaths(slots, b, sk, on, i); err != nil {
+				return i, err
 			}
 		} else if len(vars) > 0 {
 			inv := 1 / float64(ms[0].N+1) // every var has the same count
@@ -263,9 +305,12 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 			}
 		}
 		for q := range job.Parties {
-			if i, err := job.party(q, s, ps, i, &accs[q]); err != nil {
+			if i, err := job.party(q, s, ps, i, on, &accs[q]); err != nil {
 				return i, err
 			}
+		}
+		if job.Tally != nil {
+			job.Tally(slots, b.counts, b.sums)
 		}
 	}
 	if job.Exact {
@@ -277,7 +322,47 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 	return 0, nil
 }
 
-func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, a *PartyAcc) (int, error) {
+// PathOf is the path a trial whose values are slots ended on, by is its
+// settlement stage's var (see Job's PathBy); model.AnyPath when by is
+// nil.
+func PathOf(slots []float64, by *model.Var) model.Path {
+	switch {
+	case by == nil:
+		return model.AnyPath
+	case slots[by.Slot] > 0:
+		return model.SettledPath
+	}
+	return model.JudgmentPath
+}
+
+// onPaths adds a trial that ended on path on to the moments and
+// sketches of the vars gathered over every trial and of those gathered
+// over on's: every var of a path has the same count in a block, so one
+// division serves each path.
+func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.Path, trial int) error {
+	invAny := 1 / float64(b.onPath[model.AnyPath]+1)
+	invOn := 1 / float64(b.onPath[on]+1)
+	for j, v := range job.Vars {
+		x := slots[v.Slot]
+		if x-x != 0 {
+			return NonFinite(x, v, trial)
+		}
+		switch job.Paths[j] {
+		case model.AnyPath:
+			b.ms[j].AddInv(x, invAny)
+		case on:
+			b.ms[j].AddInv(x, invOn)
+		default:
+			continue
+		}
+		sk[j].Add(x)
+	}
+	b.onPath[model.AnyPath]++
+	b.onPath[on]++
+	return nil
+}
+
+func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on model.Path, a *PartyAcc) (int, error) {
 	pj := &job.Parties[q]
 	net, court, settled := s.Slots[pj.Net.Slot], s.Slots[pj.Court.Slot], s.Slots[pj.Settled.Slot]
 	for _, c := range []struct {
@@ -288,17 +373,22 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, a *Pa
 			return trial, NonFinite(c.x, c.v, trial)
 		}
 	}
+	onCourt := pj.CourtPath == model.AnyPath || pj.CourtPath == on
 	a.NetSum.Add(net)
-	a.CourtSum.Add(court)
 	if net < 0 {
 		a.NetLoss++
 	}
-	if court < 0 {
-		a.CourtLoss++
+	if onCourt {
+		a.CourtSum.Add(court)
+		if court < 0 {
+			a.CourtLoss++
+		}
 	}
 	if r := pj.RiskTolerance; r != 0 {
 		a.NetExp.Add(-net / r)
-		a.CourtExp.Add(-court / r)
+		if onCourt {
+			a.CourtExp.Add(-court / r)
+		}
 	}
 	if job.Offered {
 		if settled > court {
@@ -348,6 +438,9 @@ type Merged struct {
 	Moments  []stats.Moments // sketched
 	Sketches []stats.Sketch  // sketched
 	Parties  []PartyAcc
+	// Counts and Sums are the Job.Tally's over every trial.
+	Counts []int
+	Sums   []Sum
 	// Batches are the parties' sums over Batches(trials) consecutive
 	// batches of blocks, a row a batch, for batch-means standard errors.
 	Batches [][]PartyAcc
@@ -405,6 +498,22 @@ func Merge(parts []*Part) (*Merged, error) {
 			}
 			for j := range m.Sketches {
 				m.Sketches[j].Merge(&pt.Sketches[j])
+			}
+		}
+	}
+	for _, pt := range parts {
+		for k, row := range pt.Counts {
+			if m.Counts == nil {
+				m.Counts, m.Sums = make([]int, len(row)), make([]Sum, len(pt.Sums[k]))
+			}
+			if len(row) != len(m.Counts) || len(pt.Sums[k]) != len(m.Sums) {
+				return nil, fmt.Errorf("merge: part %s's blocks count other things than the others'", pt.Shard)
+			}
+			for q, c := range row {
+				m.Counts[q] += c
+			}
+			for q := range m.Sums {
+				m.Sums[q].Merge(pt.Sums[k][q])
 			}
 		}
 	}

@@ -145,6 +145,21 @@ func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
 	return out
 }
 
+// Above returns how many of the values s has counted are above t, each
+// value taken as its bucket's, clamped to [min, max]: exact but for the
+// values in the bucket that holds t (a relative width of
+// 2^-SketchBits).
+func (s *Sketch) Above(t, min, max float64) uint64 {
+	vals, counts := s.cells()
+	var n uint64
+	for i, v := range vals {
+		if math.Min(math.Max(v, min), max) > t {
+			n += counts[i]
+		}
+	}
+	return n
+}
+
 // Histogram returns bins equal-width bins between min and max, each
 // bucket counted in the bin holding its value: bins are exact but for
 // buckets that straddle a bin edge (a relative width of 2^-SketchBits).
