@@ -53,7 +53,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"runtime"
 	"sync"
@@ -63,6 +62,7 @@ import (
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/rng"
 	"github.com/settle-sim/settle/engine/sampling"
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // DefaultPilot is the number of pilot trials each party's values are

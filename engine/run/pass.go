@@ -3,13 +3,13 @@ package run
 import (
 	"context"
 	"fmt"
-	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/stats"
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // Job says what one pass over a run's trials gathers: for each tracked

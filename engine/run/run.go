@@ -12,7 +12,6 @@ package run
 import (
 	"context"
 	"fmt"
-	"github.com/settle-sim/settle/internal/hugemem"
 	"math"
 	"runtime"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/stats"
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // Chunk is the number of consecutive trials a worker takes at a time
