@@ -194,10 +194,23 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 			return nil, fmt.Errorf("lsmc: the discrete features make more than %d groups", maxGroups)
 		}
 	}
-	// Rows of each group, in row order.
-	rows := make([][]int, size)
+	// Rows of each group, in row order: counted, then placed in one
+	// array.
+	of := make([]int32, n)
+	count := make([]int, size)
 	for i := range n {
 		g := m.groupOf(x[i*d : (i+1)*d])
+		of[i] = int32(g)
+		count[g]++
+	}
+	all := make([]int, n)
+	rows := make([][]int, size)
+	at := 0
+	for g, c := range count {
+		rows[g] = all[at : at : at+c]
+		at += c
+	}
+	for i, g := range of {
 		rows[g] = append(rows[g], i)
 	}
 	var cont []int
@@ -221,7 +234,8 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 		m.Columns = max(m.Columns, len(gr.cols))
 	}
 	if m.Groups < size {
-		all := make([]int, n)
+		// The groups are fitted: all, which held their rows, now lists
+		// every row for the pooled fit.
 		for i := range all {
 			all[i] = i
 		}
@@ -300,8 +314,8 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	nL, nS := len(linear), len(splined)
 	linCols := nL + nL*nS + nL*(nL-1)/2
 	knots := knotCount(nS, budget-linCols)
+	vals := make([]float64, len(r)) // each feature's in turn: the bases keep none
 	for a, j := range used {
-		vals := make([]float64, len(r))
 		for k, i := range r {
 			vals[k] = x[i*d+j]
 		}
