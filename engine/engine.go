@@ -25,6 +25,7 @@ import (
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/process"
 	"github.com/settle-sim/settle/engine/project"
 	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
@@ -310,7 +311,13 @@ func runProgram(ctx context.Context, p *model.Program, opt Options, full bool, k
 	if err != nil {
 		return nil, err
 	}
-	p, err = p.WithSampler(opt.Sampler, opt.Trials)
+	return runFitted(ctx, p, fit, opt, full, known)
+}
+
+// runFitted is runProgram once the decisions of p, a scenario with
+// stages, are fitted (fit; nil without stages).
+func runFitted(ctx context.Context, p *model.Program, fit *process.Fit, opt Options, full bool, known *shared) (*Result, error) {
+	p, err := p.WithSampler(opt.Sampler, opt.Trials)
 	if err != nil {
 		return nil, err
 	}

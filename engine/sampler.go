@@ -185,12 +185,26 @@ func runToTarget(ctx context.Context, p *model.Program, opt Options) (*Result, e
 	for _, v := range outs {
 		conv.Outputs = append(conv.Outputs, v.Name)
 	}
+	// A scenario with stages decides by the policy fitted from the seed,
+	// once: every batch, and the final run, decide by it. Its outputs
+	// that exist only on one path (settled or at judgment) are measured
+	// over the trials that ended there, as the document summarises them.
+	fitted, fit, err := fitProcess(ctx, p, opt)
+	if err != nil {
+		return nil, err
+	}
+	vars := outs
+	var stage *model.Var
+	if proc := p.Process(); proc != nil {
+		stage = proc.StageNo
+		vars = append(slices.Clone(outs), stage)
+	}
 	n := min(FirstBatch, maxN)
 	var cols [][]float64
 	for {
 		o := opt
 		o.Trials, o.Target, o.Progress = n, nil, nil
-		q, err := p.WithSampler(o.Sampler, n)
+		q, err := fitted.WithSampler(o.Sampler, n)
 		if err != nil {
 			return nil, err
 		}
@@ -198,10 +212,14 @@ func runToTarget(ctx context.Context, p *model.Program, opt Options) (*Result, e
 		if o.Sampler == sampling.LHS {
 			from = 0 // a Latin hypercube of n trials is a design of its own
 		}
-		if cols, err = extend(ctx, q, o, outs, cols, from); err != nil {
+		if cols, err = extend(ctx, q, o, vars, cols, from); err != nil {
 			return nil, err
 		}
-		st := targetStatus(q, outs, cols, t)
+		var mask []float64
+		if stage != nil {
+			mask = cols[len(outs)]
+		}
+		st := targetStatus(q, outs, cols[:len(outs)], mask, t)
 		conv.Batches = append(conv.Batches, st.batch(n))
 		if len(st.missed) == 0 {
 			conv.Met = true
@@ -221,7 +239,7 @@ func runToTarget(ctx context.Context, p *model.Program, opt Options) (*Result, e
 	conv.Trials = n
 	o := opt
 	o.Trials, o.Target = n, nil
-	res, err := runProgram(ctx, p, o, true, nil)
+	res, err := runFitted(ctx, fitted, fit, o, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -295,11 +313,21 @@ func (s status) batch(n int) Batch {
 
 // targetStatus measures each output's standard error against its
 // target.
-func targetStatus(p *model.Program, outs []*model.Var, cols [][]float64, t Target) status {
+func targetStatus(p *model.Program, outs []*model.Var, cols [][]float64, mask []float64, t Target) status {
 	var st status
 	worstRatio := math.Inf(-1)
 	for i, v := range outs {
-		mean, se := meanSEOf(p, cols[i])
+		xs := cols[i]
+		var mean, se float64
+		if v.Path == model.AnyPath || mask == nil {
+			mean, se = meanSEOf(p, xs)
+		} else {
+			xs = onPath(xs, mask, v.Path)
+			mean, se = meanSE(xs)
+			if p.Replicates() == sampling.Replicates && len(xs) > 1 {
+				se = replicateSEOnPath(cols[i], mask, v.Path)
+			}
+		}
 		target := t.Value
 		if t.Relative {
 			target = t.Value * math.Abs(mean)
@@ -312,8 +340,8 @@ func targetStatus(p *model.Program, outs []*model.Var, cols [][]float64, t Targe
 			worstRatio = ratio
 			st.worst = Batch{Worst: v.Name, SE: se, Target: target}
 		}
-		n := float64(len(cols[i]))
-		_, sd := meanSE(cols[i])
+		n := float64(len(xs))
+		_, sd := meanSE(xs)
 		sd *= math.Sqrt(n)
 		m := Miss{Output: v.Name, v: v, Mean: mean, SD: sd, SE: se, Target: target, Estimated: n * ratio * ratio}
 		st.all = append(st.all, m)

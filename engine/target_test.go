@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -107,5 +109,57 @@ func TestTargetDesigns(t *testing.T) {
 	}
 	if trialsTo[sampling.Sobol] >= trialsTo[sampling.Random] {
 		t.Errorf("sobol took %d trials, random %d", trialsTo[sampling.Sobol], trialsTo[sampling.Random])
+	}
+}
+
+// TestTargetWithStages: --target-se on a scenario with stages fits the
+// parties' decisions once, from the seed, and every batch decides by
+// them. The outputs that exist only on one path are measured over the
+// trials that ended there, as the document gives their standard error;
+// the result is the plain run of as many trials, with the batches.
+func TestTargetWithStages(t *testing.T) {
+	p, err := engine.Load("../scenarios/reference.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := engine.ParseTarget("£3m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target.Outputs = []string{"supplier_net", "supplier_net_court"}
+	target.MaxTrials = 64_000
+	opt := engine.Options{Seed: 3, Pilot: 1 << 13, Refits: 1, Workers: 2}
+	o := opt
+	o.Target = &target
+	res, err := engine.Run(context.Background(), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Convergence
+	if !c.Met || len(c.Batches) < 2 {
+		t.Fatalf("convergence %+v: want the target met after more than one batch", c)
+	}
+	last := c.Batches[len(c.Batches)-1]
+	var court *engine.Column
+	for _, col := range res.Outputs {
+		if col.Var.Name == last.Worst {
+			court = col
+		}
+	}
+	if last.Worst != "supplier_net_court" || court == nil {
+		t.Fatalf("worst output %q; want supplier_net_court, the court outcome, whose mean is over fewer trials", last.Worst)
+	}
+	if se := court.Summary.SE; math.Abs(last.SE-se) > 1e-9*se {
+		t.Errorf("the last batch's SE of %s is %v, the document's %v", last.Worst, last.SE, se)
+	}
+	plain := opt
+	plain.Trials = c.Trials
+	want, err := engine.Run(context.Background(), p, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Convergence = nil
+	if !bytes.Equal(docJSON(t, res), docJSON(t, want)) {
+		t.Errorf("the target's run of %d trials differs from the plain run of as many", c.Trials)
 	}
 }
