@@ -123,9 +123,9 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 		if x.Range == nil {
 			return nil, fmt.Errorf("%s has no settlement range: the scenario names no parties and settlement figure", labels[0])
 		}
-		v := findVar(d, x.Range.Output)
+		v := htmlreport.RangeVar(d, x.Range)
 		if v == nil {
-			return nil, fmt.Errorf("%s: the settlement figure %s is not among its outputs or inputs", labels[0], x.Range.Output)
+			return nil, fmt.Errorf("%s: the settlement figure %s is not among its outputs or inputs; list it under outputs: to draw the range on it", labels[0], x.Range.Output)
 		}
 		var marks []chart.Mark
 		for _, p := range x.Parties {

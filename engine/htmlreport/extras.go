@@ -59,3 +59,23 @@ func attitude(p report.Party, cur money.Currency) string {
 	}
 	return "risk-neutral"
 }
+
+// RangeVar returns the distribution the settlement range rg of d is
+// drawn on: the settlement figure's, among d's outputs and inputs; in a
+// scenario with stages, where the engine sets the figure at each
+// opportunity, the figure agreed in the trials that settled. nil when d
+// has neither.
+func RangeVar(d *report.Document, rg *Range) *report.Var {
+	if v := lookup(d.Outputs, rg.Output); v != nil {
+		return v
+	}
+	if v := lookup(d.Inputs, rg.Output); v != nil {
+		return v
+	}
+	if d.Process != nil && d.Process.Figure != nil {
+		v := *d.Process.Figure
+		v.Name = rg.Output + " where settled"
+		return &v
+	}
+	return nil
+}

@@ -264,10 +264,7 @@ func resultView(i int, r Result) (resultV, error) {
 		rv.Statistics = append(rv.Statistics, statV{Name: s.Name, Value: cells[0], SE: cells[1], Of: cells[2]})
 	}
 	if rg := r.Extras.Range; rg != nil {
-		v := lookup(d.Outputs, rg.Output)
-		if v == nil {
-			v = lookup(d.Inputs, rg.Output)
-		}
+		v := RangeVar(d, rg)
 		if v != nil && !v.IsBool() && len(v.Histogram.Counts) > 0 {
 			var marks []chart.Mark
 			for _, p := range r.Extras.Parties {
