@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/settle-sim/settle/engine/chart"
 	"github.com/settle-sim/settle/engine/money"
@@ -20,6 +21,15 @@ type VOI struct {
 	Choice      string
 	EVPI        report.VOIValue
 	Values      []report.VOIValue // largest first
+	// Later, in a scenario with stages, marks the decision at an
+	// opportunity after the first, before Stage: valued over the trials
+	// open there (PReach of them), where the party, on what it knows,
+	// settles in PSettle of them at each trial's own figure (Figure is
+	// their mean); Known are the inputs it knows there already.
+	Later           bool
+	Stage           string
+	PReach, PSettle float64
+	Known           []string
 }
 
 // Sobol is an output's Sobol' indices, largest total first.
@@ -42,12 +52,22 @@ const sobolBars = 8
 // out of a document.
 func driversOf(d *report.Document, x *Extras) {
 	for _, p := range d.VOI {
-		v := VOI{Party: p.Name, Figure: p.Figure, FigureBasis: p.FigureBasis, Choice: p.Choice, EVPI: p.EVPI,
-			Values: slices.Clone(p.EVPPI)}
-		slices.SortStableFunc(v.Values, func(a, b report.VOIValue) int {
-			return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
-		})
-		x.VOI = append(x.VOI, v)
+		x.VOI = append(x.VOI, VOI{Party: p.Name, Figure: p.Figure, FigureBasis: p.FigureBasis, Choice: p.Choice, EVPI: p.EVPI,
+			Stage: p.Stage, Values: largestFirst(p.EVPPI)})
+		for _, o := range p.Opportunities {
+			v := VOI{Party: p.Name, Figure: o.MeanFigure, FigureBasis: o.FigureBasis, Choice: o.Choice, EVPI: o.EVPI,
+				Later: true, Stage: o.Stage, PReach: o.PReach, PSettle: o.PSettle}
+			var unknown []report.VOIValue
+			for _, e := range o.EVPPI {
+				if e.Revealed {
+					v.Known = append(v.Known, e.Name)
+				} else {
+					unknown = append(unknown, e)
+				}
+			}
+			v.Values = largestFirst(unknown)
+			x.VOI = append(x.VOI, v)
+		}
 	}
 	for _, s := range d.Sensitivity {
 		if len(s.Sobol) > 0 {
@@ -75,11 +95,21 @@ func driversOf(d *report.Document, x *Extras) {
 	}
 }
 
+// largestFirst returns vs by value on the party's utility, then in
+// money, largest first.
+func largestFirst(vs []report.VOIValue) []report.VOIValue {
+	vs = slices.Clone(vs)
+	slices.SortStableFunc(vs, func(a, b report.VOIValue) int {
+		return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
+	})
+	return vs
+}
+
 // voiV is a party's value of information as the page shows it.
 type voiV struct {
-	Party, Note string
-	Figure      figure
-	Rows        []voiRow
+	Party, Stage, Note string
+	Figure             figure
+	Rows               []voiRow
 }
 
 type voiRow struct{ Label, Money, SE, CE, CESE, Change string }
@@ -92,9 +122,7 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 		row := func(label string, x report.VOIValue) voiRow {
 			return voiRow{label, cur.Format(x.Value), "±" + cur.Format(x.SE), cur.Format(x.CE), "±" + cur.Format(x.CESE), money.FormatPercent(x.PChange)}
 		}
-		vv := voiV{Party: v.Party, Rows: []voiRow{row("everything (EVPI)", v.EVPI)},
-			Note: fmt.Sprintf("Deciding at %s (%s); without information the %s would %s.", cur.Format(v.Figure), v.FigureBasis, v.Party,
-				map[string]string{"settle": "settle", "court": "go to court"}[v.Choice])}
+		vv := voiV{Party: v.Party, Stage: v.Stage, Rows: []voiRow{row("everything (EVPI)", v.EVPI)}, Note: voiNote(v, cur)}
 		for _, x := range v.Values {
 			label := x.Name
 			if len(x.Inputs) > 0 {
@@ -104,8 +132,14 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 			vv.Rows = append(vv.Rows, row(label, x))
 		}
 		if len(bars) > 0 {
-			c, err := chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, cur.Format)
-			f, err := svg(c, err, "voi", v.Party, "the value to the "+v.Party+" of knowing each input before deciding, on its utility")
+			title, name, when := "what knowing is worth to the "+v.Party, v.Party, ""
+			if v.Later {
+				title += " before " + v.Stage
+				name += " before " + v.Stage
+				when = " before " + v.Stage
+			}
+			c, err := chart.VOI(title, v.EVPI.CE, bars, cur.Format)
+			f, err := svg(c, err, "voi", name, "the value to the "+v.Party+" of knowing each input before deciding"+when+", on its utility")
 			if err != nil {
 				return err
 			}
@@ -137,4 +171,27 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 		rv.Spiders = append(rv.Spiders, f)
 	}
 	return nil
+}
+
+// voiNote says at what figure the decision valued by v is made, and what
+// the party decides without more information.
+func voiNote(v VOI, cur money.Currency) string {
+	would := map[string]string{"settle": "settle", "court": "go to court", "go on": "go on"}[v.Choice]
+	if !v.Later {
+		lead := "Deciding"
+		if v.Stage != "" {
+			lead = "Before " + v.Stage + ", deciding"
+		}
+		return fmt.Sprintf("%s at %s (%s); without information the %s would %s.", lead, cur.Format(v.Figure), v.FigureBasis, v.Party, would)
+	}
+	at := "at each trial's own midpoint of the reservation values, on average " + cur.Format(v.Figure)
+	if v.FigureBasis == "offer" {
+		at = "at the offer, " + cur.Format(v.Figure)
+	}
+	note := fmt.Sprintf("Before %s, where the dispute is still open in %s of the trials, deciding %s; without more information, on what it knows there, the %s would settle in %s of them.",
+		v.Stage, money.FormatPercent(v.PReach), at, v.Party, money.FormatPercent(v.PSettle))
+	if len(v.Known) > 0 {
+		note += " Known there already: " + strings.Join(v.Known, ", ") + "."
+	}
+	return note
 }
