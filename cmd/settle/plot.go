@@ -29,9 +29,10 @@ settlement range drawn on the settlement figure's distribution. Given
 several documents it overlays their cumulative distributions. spider
 and sobol draw an output's spider and Sobol' indices (run with
 --sensitivity=spider or sobol); voi a party's value of information,
---var naming the party (run with --voi). For a scenario with stages,
-timeline draws the share of disputes still open against time and
-endings where they end.`,
+--var naming the party (run with --voi; with stages, --stage chooses
+an opportunity after the first). For a scenario with stages, timeline
+draws the share of disputes still open against time and endings where
+they end.`,
 		Example: `  settle plot result.json --var supplier_net -o supplier_net.png
   settle plot result.json --var supplier_net --chart histogram -o hist.svg
   settle plot before.json after.json --var buyer_cost -o compared.png
@@ -46,6 +47,7 @@ endings where they end.`,
 	f.String("out", "", "write the chart to `FILE` (old name of -o/--output)")
 	f.MarkHidden("out")
 	f.String("chart", "s-curve", "what to draw: "+strings.Join(chartKinds, ", "))
+	f.String("stage", "", "with --chart voi in a scenario with stages, the opportunity to settle, by the `STAGE` it comes before (default: the first)")
 	f.String("format", "", "png or svg (default: from -o's extension)")
 	return cmd
 }
@@ -92,7 +94,11 @@ func runPlot(cmd *cobra.Command, args []string) error {
 	if err := checkOutputs(fileInputs("a result document", args...), out); err != nil {
 		return failed(exitBadInput, err)
 	}
-	c, err := plotChart(docs, labels, name, kind)
+	stage, _ := f.GetString("stage")
+	if stage != "" && kind != "voi" {
+		return failed(exitBadInput, fmt.Errorf("--stage chooses the opportunity of --chart voi; drop it, or add --chart voi"))
+	}
+	c, err := plotChart(docs, labels, name, kind, stage)
 	if err != nil {
 		return failed(exitBadInput, err)
 	}
@@ -104,7 +110,7 @@ func runPlot(cmd *cobra.Command, args []string) error {
 }
 
 // plotChart draws the chart kind of var name.
-func plotChart(docs []*report.Document, labels []string, name, kind string) (*chart.Chart, error) {
+func plotChart(docs []*report.Document, labels []string, name, kind, stage string) (*chart.Chart, error) {
 	d := docs[0]
 	if slices.Contains(driverKinds, kind) {
 		if len(docs) > 1 {
@@ -113,7 +119,7 @@ func plotChart(docs []*report.Document, labels []string, name, kind string) (*ch
 		if kind != "voi" && findVar(d, name) == nil {
 			return nil, fmt.Errorf("--var NAME is required: the output to draw; %s has outputs %s", labels[0], names(d.Outputs))
 		}
-		return plotDriver(d, labels[0], name, kind)
+		return plotDriver(d, labels[0], name, kind, stage)
 	}
 	if kind == "settlement-range" {
 		if len(docs) > 1 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/settle-sim/settle/engine/chart"
@@ -15,7 +16,7 @@ var driverKinds = []string{"spider", "sobol", "voi"}
 
 // plotDriver draws the driver chart kind of name (an output, or for voi a
 // party) from d, labelled label.
-func plotDriver(d *report.Document, label, name, kind string) (*chart.Chart, error) {
+func plotDriver(d *report.Document, label, name, kind, stage string) (*chart.Chart, error) {
 	x := htmlreport.ExtrasOf(d)
 	switch kind {
 	case "spider":
@@ -34,20 +35,37 @@ func plotDriver(d *report.Document, label, name, kind string) (*chart.Chart, err
 		}
 		return nil, fmt.Errorf("%s has no Sobol' indices for %s; run with --sensitivity=sobol", label, name)
 	}
-	var parties []string
+	var parties, stages []string
 	for _, v := range x.VOI {
-		parties = append(parties, v.Party)
+		if !v.Later {
+			parties = append(parties, v.Party)
+		}
 		if v.Party != name && name != "" {
+			continue
+		}
+		if v.Stage != "" {
+			stages = append(stages, v.Stage)
+		}
+		if stage == "" && v.Later || stage != "" && v.Stage != stage {
 			continue
 		}
 		var bars []chart.VOIBar
 		for _, e := range v.Values {
 			bars = append(bars, chart.VOIBar{Label: e.Name, Value: e.CE, SE: e.CESE})
 		}
-		return chart.VOI("what knowing is worth to the "+v.Party, v.EVPI.CE, bars, d.Money().Format)
+		title := "what knowing is worth to the " + v.Party
+		if v.Later {
+			title += " before " + v.Stage
+		}
+		return chart.VOI(title, v.EVPI.CE, bars, d.Money().Format)
 	}
-	if len(parties) == 0 {
+	switch {
+	case len(parties) == 0:
 		return nil, fmt.Errorf("%s has no value of information; run with --voi", label)
+	case stage != "" && len(stages) == 0 && slices.Contains(parties, name):
+		return nil, fmt.Errorf("%s: --stage %s: the value of information is of one decision, the scenario has no stages", label, stage)
+	case stage != "" && slices.Contains(parties, name):
+		return nil, fmt.Errorf("%s has no value of information before stage %q; its opportunities come before %s", label, stage, strings.Join(stages, ", "))
 	}
 	return nil, fmt.Errorf("%s has no value of information for party %q; its parties are %s (--var names the party)", label, name, strings.Join(parties, ", "))
 }
