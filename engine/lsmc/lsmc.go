@@ -203,11 +203,11 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 		of[i] = int32(g)
 		count[g]++
 	}
-	all := make([]int, n)
+	placed := make([]int, n)
 	rows := make([][]int, size)
 	at := 0
 	for g, c := range count {
-		rows[g] = all[at : at : at+c]
+		rows[g] = placed[at : at : at+c]
 		at += c
 	}
 	for i, g := range of {
@@ -234,8 +234,7 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 		m.Columns = max(m.Columns, len(gr.cols))
 	}
 	if m.Groups < size {
-		// The groups are fitted: all, which held their rows, now lists
-		// every row for the pooled fit.
+		all := make([]int, n)
 		for i := range all {
 			all[i] = i
 		}
