@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -130,8 +128,7 @@ func runCompare(cmd *cobra.Command, args []string) error {
 		if err != nil {
 			return failed(exitBadInput, err)
 		}
-		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-		defer stop()
+		ctx := cmd.Context() // cancelled on SIGINT or SIGTERM (catchSignals), once the signal is recorded
 		for i, p := range progs {
 			if p == nil {
 				continue

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -90,8 +89,7 @@ func run(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-	defer stop()
+	ctx := cmd.Context() // cancelled on SIGINT or SIGTERM (catchSignals), once the signal is recorded
 	start := time.Now()
 	if s := v.GetString("shard"); s != "" {
 		// With stages the parties decide on their views, in every shard;

@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,8 +80,7 @@ func sweep(cmd *cobra.Command, args []string) error {
 	if err := checkOutputs(programInputs(sp, p), out); err != nil {
 		return failed(exitBadInput, err)
 	}
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-	defer stop()
+	ctx := cmd.Context() // cancelled on SIGINT or SIGTERM (catchSignals), once the signal is recorded
 	start := time.Now()
 	if s := v.GetString("shard"); s != "" {
 		sh, err := engine.ParseShard(s)

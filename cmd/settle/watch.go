@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,8 +35,7 @@ shows its errors and watching goes on. Stop with Ctrl-C.`,
 			}
 			noteWorkers(cmd, v.GetInt("workers"))
 			interval, _ := cmd.Flags().GetDuration("interval")
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
+			ctx := cmd.Context() // cancelled on SIGINT or SIGTERM (catchSignals), once the signal is recorded
 			return watch.Loop(ctx, watch.Config{
 				Spec: sp,
 				Options: func(p *model.Program) (engine.Options, error) {
