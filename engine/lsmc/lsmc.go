@@ -38,6 +38,7 @@ package lsmc
 import (
 	"errors"
 	"fmt"
+	"gonum.org/v1/gonum/floats"
 	"math"
 	"slices"
 
@@ -666,12 +667,13 @@ func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
 // normal accumulates the normal equations XᵀX β = XᵀY row by row. A
 // row of B-splines is mostly zeros (four of a feature's functions are
 // non-zero at any value, sixteen of a tensor product's), so each row adds
-// only the products of its non-zero values, in the order the rows come,
-// which fixes every sum's rounding.
+// the products of its non-zero values only (with the zeros after them
+// in XᵀX's row, which add nothing), in the order the rows come, which
+// fixes every sum's rounding.
 type normal struct {
 	ncol, t int
 	xtx     []float64 // row-major ncol × ncol: its upper triangle until equations mirrors it
-	xty     []float64 // ncol × t
+	xty     []float64 // t × ncol: target q's sums in a row of their own
 	yty     [MaxTargets]float64
 	nz      []int
 }
@@ -688,14 +690,17 @@ func (n *normal) add(xr, yr []float64) {
 			nz = append(nz, c)
 		}
 	}
-	for k, c := range nz {
-		v := xr[c]
-		row := n.xtx[c*n.ncol:]
-		for _, e := range nz[k:] {
-			row[e] += v * xr[e]
-		}
-		for q, w := range yr {
-			n.xty[c*n.t+q] += v * w
+	// Each non-zero value's products with the rest of the row, zeros
+	// and all, in one vector operation: adding v·0 leaves a sum as it
+	// was, and a dense row of the upper triangle is quicker to walk than
+	// the non-zero columns one by one.
+	for _, c := range nz {
+		floats.AddScaled(n.xtx[c*n.ncol+c:(c+1)*n.ncol], xr[c], xr[c:])
+	}
+	for q, w := range yr {
+		row := n.xty[q*n.ncol : (q+1)*n.ncol]
+		for _, c := range nz {
+			row[c] += w * xr[c]
 		}
 	}
 	for q, w := range yr {
@@ -713,7 +718,7 @@ func (n *normal) residuals(beta *mat.Dense, rss []float64) {
 		var bb, bxy float64
 		for i := range n.ncol {
 			bi := beta.At(i, q)
-			bxy += bi * n.xty[i*n.t+q]
+			bxy += bi * n.xty[q*n.ncol+i]
 			row := n.xtx[i*n.ncol:]
 			s := 0.0
 			for j := range n.ncol {
@@ -732,7 +737,13 @@ func (n *normal) equations() (*mat.SymDense, *mat.Dense) {
 			n.xtx[i*n.ncol+j] = n.xtx[j*n.ncol+i]
 		}
 	}
-	return mat.NewSymDense(n.ncol, n.xtx), mat.NewDense(n.ncol, n.t, n.xty)
+	xty := mat.NewDense(n.ncol, n.t, nil)
+	for q := range n.t {
+		for i := range n.ncol {
+			xty.Set(i, q, n.xty[q*n.ncol+i])
+		}
+	}
+	return mat.NewSymDense(n.ncol, n.xtx), xty
 }
 
 // solve returns β solving the normal equations XᵀX β = XᵀY, with a small

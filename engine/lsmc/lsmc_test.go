@@ -444,3 +444,19 @@ func TestPredictFewRows(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFitMany fits the shape of the reference case's fit before an
+// appeal: six splined and three linear features, three targets.
+func BenchmarkFitMany(b *testing.B) {
+	feats := []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}, {Name: "e"}, {Name: "f"}, {Name: "spent", Linear: true}, {Name: "years", Linear: true}, {Name: "g", Linear: true}}
+	x, y := sample(1<<17, 9, 3, 10, func(r *rand.Rand, x []float64) {
+		x[0], x[1], x[2] = r.Float64(), r.NormFloat64(), r.ExpFloat64()
+		x[3], x[4], x[5] = r.Float64(), r.NormFloat64(), r.ExpFloat64()
+		x[6], x[7], x[8] = 10+5*r.Float64(), 1+r.Float64(), r.Float64()
+	}, func(x, y []float64) { y[0], y[1], y[2] = x[0]*x[1], x[2]-x[3], x[4] }, 0.1)
+	for b.Loop() {
+		if _, err := Fit(feats, x, y, 3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
