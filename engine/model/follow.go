@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Follow returns a copy of p, a variant of base (base's scenario with
 // the inputs names replaced, as an offer or a settlement figure
@@ -12,18 +15,21 @@ import "fmt"
 // of its cost: each draw site has its own stream, so the draws of the
 // vars recomputed are the same as p's own.
 //
+// In a program with stages the parties' decisions read what is
+// revealed, the timeline and every outcome, so only the vars evaluated
+// before the process are followed (those that depend on names
+// recomputed, every other taken from base) and the process itself runs
+// in full.
+//
 // Follow refuses programs whose draws are planned jointly (Latin
 // hypercube, Sobol' or correlated inputs), where one input's change can
-// move others' draws, and programs with stages, whose decisions read
-// every var; evaluate those in full.
+// move others' draws; evaluate those in full.
 func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program, error) {
 	if p.plan.active() || base.plan.active() {
 		return nil, fmt.Errorf("follow: draws are planned jointly")
 	}
 	if p.proc != nil || base.proc != nil {
-		// The parties' decisions read what is revealed, the timeline
-		// and every outcome: nothing a pin moves can be followed alone.
-		return nil, fmt.Errorf("follow: the scenario has stages")
+		return p.followProcess(base, names)
 	}
 	// The vars to recompute: those depending on names that needed vars
 	// are, or read.
@@ -93,6 +99,33 @@ func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program
 			q.steps = append(q.steps, st)
 		}
 	}
+	return &q, nil
+}
+
+// followProcess is Follow for a program with stages: its base phase
+// loads from base every random var that does not depend on names, then
+// recomputes, in order, those that do; the process runs in full.
+func (p *Program) followProcess(base *Program, names []string) (*Program, error) {
+	if p.proc == nil || base.proc == nil {
+		return nil, fmt.Errorf("follow: one program has stages and the other not")
+	}
+	q := *p
+	q.steps = nil
+	var again []step
+	for _, st := range p.steps {
+		v := p.varAt(st.slot)
+		if v == nil || !v.Random || slices.ContainsFunc(names, func(n string) bool { return p.DependsOn(v, n) }) {
+			again = append(again, st)
+			continue
+		}
+		bv, ok := base.Lookup(v.Name)
+		if !ok || !bv.Random {
+			return nil, fmt.Errorf("follow: %s is not computed in the base program", v.Name)
+		}
+		from := bv.Slot
+		q.steps = append(q.steps, step{slot: st.slot, eval: func(s *State) float64 { return s.from[from] }})
+	}
+	q.steps = append(q.steps, again...)
 	return &q, nil
 }
 

@@ -498,3 +498,58 @@ func writeFile(t *testing.T, path, src string) {
 		t.Fatal(err)
 	}
 }
+
+// TestFollowedPinIsFullEvaluation checks what the tornado's held runs
+// rest on in a scenario with stages: a pinned program that follows the
+// scenario's own (evaluating again only the inputs the pin moves, then
+// the process in full) gives, in every trial, the bits of the pinned
+// program evaluated in full, for every input of the reference case.
+func TestFollowedPinIsFullEvaluation(t *testing.T) {
+	spec := engine.Spec{Path: filepath.Join("..", "..", "scenarios", "reference.yaml")}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := engine.Defaults(p)
+	opt.Trials, opt.Pilot, opt.Refits, opt.Sensitivity = 1000, 1<<14, 1, false
+	res, err := engine.Run(context.Background(), p, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = res.Program // deciding by the fitted policy
+	base := p.NewState()
+	if len(res.Inputs) < 20 {
+		t.Fatalf("%d inputs; the reference case has more", len(res.Inputs))
+	}
+	for _, c := range res.Inputs {
+		in := c.Var
+		for _, at := range []float64{c.Summary.Quantiles[2], c.Summary.Quantiles[6]} { // p10, p90
+			q, err := p.Pin(in.Name, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fq, err := q.Follow(p, []string{in.Name}, p.Outputs)
+			if err != nil {
+				t.Fatalf("%s: %v", in.Name, err)
+			}
+			full, followed := q.NewState(), fq.NewState()
+			followed.Follow(base)
+			for trial := range 300 {
+				for _, e := range []struct {
+					q *model.Program
+					s *model.State
+				}{{p, base}, {q, full}, {fq, followed}} {
+					if err := e.q.Eval(e.s, opt.Seed, trial); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, v := range p.Vars {
+					a, b := full.Slots[v.Slot], followed.Slots[v.Slot]
+					if math.Float64bits(a) != math.Float64bits(b) && !(math.IsNaN(a) && math.IsNaN(b)) {
+						t.Fatalf("%s held at %g, trial %d: %s is %v followed, %v in full", in.Name, at, trial, v.Name, b, a)
+					}
+				}
+			}
+		}
+	}
+}
