@@ -39,13 +39,14 @@ type process struct {
 	stageSteps [][]step // per stage: the rules using its start, then its expressions
 	end        []step
 	post       []step
-	// partyEnd holds, for each party, the end steps its settled and
-	// court outcomes need, in order: all that fitting its values
-	// evaluates.
-	partyEnd [][]step
-	parties  []Party
-	features [][]featureSource // per stage, its opportunity's state
-	maxState int
+	// partySettled and partyCourt hold, for each party, the end steps
+	// its settled and its court outcome need, in order: all that fitting
+	// its values evaluates; partyFigure those of partySettled that depend
+	// on the settlement figure.
+	partySettled, partyCourt, partyFigure [][]step
+	parties                               []Party
+	features                              [][]featureSource // per stage, its opportunity's state
+	maxState                              int
 }
 
 // Process describes the stages of a compiled scenario.
@@ -344,26 +345,23 @@ func (c *compiler) process() {
 	}
 	prog.steps = base
 	for _, p := range prog.Parties {
-		need := map[*Var]bool{}
-		var visit func(v *Var)
-		visit = func(v *Var) {
-			if v == nil || need[v] {
-				return
-			}
-			need[v] = true
-			for _, d := range v.Deps {
-				visit(c.vars[d])
-			}
-		}
-		visit(p.Settled)
-		visit(p.Court)
-		var steps []step
+		forSettled, forCourt := c.needs(p.Settled), c.needs(p.Court)
+		var settled, court, figure []step
 		for _, st := range pr.end {
-			if need[bySlot[st.slot]] {
-				steps = append(steps, st)
+			v := bySlot[st.slot]
+			if forSettled[v] {
+				settled = append(settled, st)
+				if fl[v].figure {
+					figure = append(figure, st)
+				}
+			}
+			if forCourt[v] {
+				court = append(court, st)
 			}
 		}
-		pr.partyEnd = append(pr.partyEnd, steps)
+		pr.partySettled = append(pr.partySettled, settled)
+		pr.partyCourt = append(pr.partyCourt, court)
+		pr.partyFigure = append(pr.partyFigure, figure)
 	}
 
 	// The stages' own expressions.
@@ -466,6 +464,24 @@ func (c *compiler) process() {
 
 // maxStages keeps Process.Happened's bits exact in a float64.
 const maxStages = 50
+
+// needs returns v and every var it depends on, directly or through
+// others.
+func (c *compiler) needs(v *Var) map[*Var]bool {
+	need := map[*Var]bool{}
+	var visit func(v *Var)
+	visit = func(v *Var) {
+		if v == nil || need[v] {
+			return
+		}
+		need[v] = true
+		for _, d := range v.Deps {
+			visit(c.vars[d])
+		}
+	}
+	visit(v)
+	return need
+}
 
 // stageVar compiles one of a stage's expressions.
 func (c *compiler) stageVar(d *scenario.Def, typ Type, what string, known []string, cfg *conf.Config) *Var {
@@ -786,11 +802,29 @@ func (p *Program) EndAt(s *State, k int, figure float64) error {
 	return p.endFor(s, k, figure, p.proc.end)
 }
 
-// PartyEndAt is EndAt that evaluates only what party i's settled and
-// court outcomes need: the other vars of the end phase are left as they
-// were.
-func (p *Program) PartyEndAt(s *State, k int, figure float64, i int) error {
-	return p.endFor(s, k, figure, p.proc.partyEnd[i])
+// PartySettledAt is EndAt that evaluates only what party i's settled
+// outcome needs: the other vars of the end phase are left as they were.
+func (p *Program) PartySettledAt(s *State, k int, figure float64, i int) error {
+	return p.endFor(s, k, figure, p.proc.partySettled[i])
+}
+
+// PartyCourtAt is EndAt, in judgment after the last stage (k =
+// len(Stages)) or as if judgment came at stage k, that evaluates only
+// what party i's court outcome needs.
+func (p *Program) PartyCourtAt(s *State, k int, i int) error {
+	return p.endFor(s, k, 0, p.proc.partyCourt[i])
+}
+
+// PartySettledAgain evaluates party i's settled outcome at another
+// figure at the opportunity of the last PartySettledAt on s: only what
+// depends on the figure is evaluated again, the rest (discount factors,
+// costs) is as it was.
+func (p *Program) PartySettledAgain(s *State, figure float64, i int) error {
+	s.Slots[p.Figure.Slot] = figure
+	for _, st := range p.proc.partyFigure[i] {
+		s.Slots[st.slot] = st.eval(s)
+	}
+	return s.takeErr(s.trial)
 }
 
 func (p *Program) endFor(s *State, k int, figure float64, steps []step) error {

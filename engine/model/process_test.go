@@ -109,3 +109,58 @@ func TestCompileProcessErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPartyOutcomesAt checks the outcomes fitting evaluates against the
+// whole end phase: a party's settled outcome at one figure and then at
+// another (only what depends on the figure evaluated again, the
+// discount and the spend kept), and its court outcome at judgment.
+func TestPartyOutcomesAt(t *testing.T) {
+	src := strings.NewReplacer(
+		`  supplier_settled: settlement_figure - spent_supplier`,
+		`  discount: (1 + interest) ^ -elapsed_years
+  supplier_settled: (settlement_figure - spent_supplier) * discount`,
+		`  settlement_figure: 0`, `  settlement_figure: 0
+  interest: uniform(0.02, 0.08)`,
+		`  buyer_settled: -settlement_figure - spent_buyer`,
+		`  buyer_settled: -settlement_figure * discount - spent_buyer`,
+	).Replace(processBase)
+	p := compile(t, src)
+	ns := len(p.Process().Stages)
+	s, whole := p.NewState(), p.NewState()
+	for trial := range 50 {
+		for _, st := range []*model.State{s, whole} {
+			if err := p.EvalTimeline(st, 7, trial); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for k := range ns {
+			for i, party := range p.Parties {
+				if err := p.PartySettledAt(s, k, 3e6, i); err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range []float64{-2e6, 0, 41e6} {
+					if err := p.PartySettledAgain(s, f, i); err != nil {
+						t.Fatal(err)
+					}
+					if err := p.EndAt(whole, k, f); err != nil {
+						t.Fatal(err)
+					}
+					if got, want := s.Slots[party.Settled.Slot], whole.Slots[party.Settled.Slot]; got != want {
+						t.Fatalf("trial %d, stage %d: %s's settled outcome at %g is %v again, %v in full", trial, k, party.Name, f, got, want)
+					}
+				}
+			}
+		}
+		for i, party := range p.Parties {
+			if err := p.PartyCourtAt(s, ns, i); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.EndAt(whole, ns, 0); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := s.Slots[party.Court.Slot], whole.Slots[party.Court.Slot]; got != want {
+				t.Fatalf("trial %d: %s's court outcome is %v, %v in full", trial, party.Name, got, want)
+			}
+		}
+	}
+}

@@ -63,13 +63,17 @@ func Branches(ctx context.Context, p *model.Program, seed uint64, n, workers int
 	// stage k's opportunity by settling at f, or with k = ns in judgment.
 	outcome := func(s *model.State, k int, f float64, out []float64) error {
 		for i, party := range p.Parties {
-			if err := p.PartyEndAt(s, k, f, i); err != nil {
+			if k == ns {
+				if err := p.PartyCourtAt(s, k, i); err != nil {
+					return err
+				}
+				out[i] = s.Slots[party.Court.Slot]
+				continue
+			}
+			if err := p.PartySettledAt(s, k, f, i); err != nil {
 				return err
 			}
-			out[i] = s.Slots[party.Court.Slot]
-			if k < ns {
-				out[i] = s.Slots[party.Settled.Slot]
-			}
+			out[i] = s.Slots[party.Settled.Slot]
 		}
 		return nil
 	}

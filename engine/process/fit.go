@@ -254,7 +254,13 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 			}
 			var v [3]float64
 			for j, f := range probes[:n] {
-				if err := q.PartyEndAt(s, st, f, i); err != nil {
+				var err error
+				if j == 0 {
+					err = q.PartySettledAt(s, st, f, i)
+				} else {
+					err = q.PartySettledAgain(s, f, i)
+				}
+				if err != nil {
 					return err
 				}
 				v[j] = s.Slots[party.Settled.Slot]
@@ -270,7 +276,7 @@ func simulate(ctx context.Context, q *model.Program, i, n int, seed uint64, meth
 			pl.reached[st][t] = true
 			pl.a[st][t], pl.k[st][t] = v[0], slope
 		}
-		if err := q.PartyEndAt(s, ns, 0, i); err != nil {
+		if err := q.PartyCourtAt(s, ns, i); err != nil {
 			return err
 		}
 		c := s.Slots[party.Court.Slot]
