@@ -344,7 +344,8 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 
 	// Each row of X is made, added to the normal equations and
 	// dropped: 2^17 rows of 80 columns would be 84 MB written and read.
-	xr := make([]float64, ncol)
+	ne := newNormal(ncol, t)
+	xr := ne.row[:ncol]
 	var fv [MaxFeatures][maxSplines + 3]float64
 	rowOf := func(i int) {
 		row := x[i*d : (i+1)*d]
@@ -359,10 +360,10 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 			}
 		}
 	}
-	ne := newNormal(ncol, t)
 	for _, i := range r {
 		rowOf(i)
-		ne.add(xr, y[i*t:(i+1)*t])
+		copy(ne.row[ncol:], y[i*t:(i+1)*t])
+		ne.add()
 	}
 	beta, inv, err := solve(ne.equations())
 	if err != nil {
@@ -672,39 +673,38 @@ func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
 // fixes every sum's rounding.
 type normal struct {
 	ncol, t int
-	xtx     []float64 // row-major ncol × ncol: its upper triangle until equations mirrors it
-	xty     []float64 // t × ncol: target q's sums in a row of their own
-	yty     [MaxTargets]float64
-	nz      []int
+	// sums holds the first ncol rows of [X Y]ᵀ[X Y], row-major, ncol +
+	// t wide: XᵀX's upper triangle (mirrored by equations), then XᵀY.
+	sums []float64
+	row  []float64 // the row to add: X's values, then Y's
+	yty  [MaxTargets]float64
+	nz   []int
+	xtx  []float64 // XᵀX, ncol × ncol, made by equations
 }
 
 func newNormal(ncol, t int) *normal {
-	return &normal{ncol: ncol, t: t, xtx: make([]float64, ncol*ncol), xty: make([]float64, ncol*t), nz: make([]int, 0, ncol)}
+	return &normal{ncol: ncol, t: t, sums: make([]float64, ncol*(ncol+t)), row: make([]float64, ncol+t), nz: make([]int, 0, ncol)}
 }
 
-// add adds the row xr of X and yr of Y.
-func (n *normal) add(xr, yr []float64) {
+// add adds n.row, a row of X followed by its row of Y.
+func (n *normal) add() {
+	w := n.ncol + n.t
+	row := n.row[:w]
 	nz := n.nz[:0]
-	for c, v := range xr {
+	for c, v := range row[:n.ncol] {
 		if v != 0 {
 			nz = append(nz, c)
 		}
 	}
 	// Each non-zero value's products with the rest of the row, zeros
-	// and all, in one vector operation: adding v·0 leaves a sum as it
-	// was, and a dense row of the upper triangle is quicker to walk than
-	// the non-zero columns one by one.
+	// and all, and with Y, in one vector operation: adding v·0 leaves a
+	// sum as it was, and a dense row is quicker to walk than the
+	// non-zero columns one by one.
 	for _, c := range nz {
-		floats.AddScaled(n.xtx[c*n.ncol+c:(c+1)*n.ncol], xr[c], xr[c:])
+		floats.AddScaled(n.sums[c*w+c:(c+1)*w], row[c], row[c:])
 	}
-	for q, w := range yr {
-		row := n.xty[q*n.ncol : (q+1)*n.ncol]
-		for _, c := range nz {
-			row[c] += w * xr[c]
-		}
-	}
-	for q, w := range yr {
-		n.yty[q] += w * w
+	for q, y := range row[n.ncol:] {
+		n.yty[q] += y * y
 	}
 	n.nz = nz
 }
@@ -718,7 +718,7 @@ func (n *normal) residuals(beta *mat.Dense, rss []float64) {
 		var bb, bxy float64
 		for i := range n.ncol {
 			bi := beta.At(i, q)
-			bxy += bi * n.xty[q*n.ncol+i]
+			bxy += bi * n.sums[i*(n.ncol+n.t)+n.ncol+q]
 			row := n.xtx[i*n.ncol:]
 			s := 0.0
 			for j := range n.ncol {
@@ -732,15 +732,15 @@ func (n *normal) residuals(beta *mat.Dense, rss []float64) {
 
 // equations returns XᵀX and XᵀY.
 func (n *normal) equations() (*mat.SymDense, *mat.Dense) {
-	for i := range n.ncol {
-		for j := range i {
-			n.xtx[i*n.ncol+j] = n.xtx[j*n.ncol+i]
-		}
-	}
+	w := n.ncol + n.t
+	n.xtx = make([]float64, n.ncol*n.ncol)
 	xty := mat.NewDense(n.ncol, n.t, nil)
-	for q := range n.t {
-		for i := range n.ncol {
-			xty.Set(i, q, n.xty[q*n.ncol+i])
+	for i := range n.ncol {
+		for j := range n.ncol {
+			n.xtx[i*n.ncol+j] = n.sums[min(i, j)*w+max(i, j)]
+		}
+		for q := range n.t {
+			xty.Set(i, q, n.sums[i*w+n.ncol+q])
 		}
 	}
 	return mat.NewSymDense(n.ncol, n.xtx), xty
