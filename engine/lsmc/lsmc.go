@@ -781,10 +781,21 @@ func (m *Model) Predict(x []float64, out []float64) {
 	if g == nil {
 		g = m.pooled
 	}
-	t := m.targets
-	o := g.icpt // summed in an array of the stack, written to out at the end
 	var mu [MaxFeatures]int
 	var sv, z [MaxFeatures]float64
+	g.locate(x, &mu, &sv, &z)
+	if m.targets == 3 {
+		m.predict3(g, x, &mu, &sv, &z, out)
+		return
+	}
+	m.predictN(g, x, &mu, &sv, &z, out)
+}
+
+// locate sets, for each of g's features at row x (clamped to the range
+// fitted on), its standardised value z and, for a feature entering as
+// splines, its span mu and place in it sv (0 at its start, 1 at its
+// end).
+func (g *group) locate(x []float64, mu *[MaxFeatures]int, sv, z *[MaxFeatures]float64) {
 	for a := range g.feats {
 		f := &g.feats[a]
 		v := min(max(x[f.feature], f.lo), f.hi)
@@ -794,6 +805,13 @@ func (m *Model) Predict(x []float64, out []float64) {
 			sv[a] = (v - f.t[mu[a]]) * g.spanInv[a][mu[a]-3]
 		}
 	}
+}
+
+// predictN is Predict's sum for any number of targets, at the spans mu,
+// places in them sv and standardised values z of g's features.
+func (m *Model) predictN(g *group, x []float64, mu *[MaxFeatures]int, sv, z *[MaxFeatures]float64, out []float64) {
+	t := m.targets
+	o := g.icpt // summed in an array of the stack, written to out at the end
 	for k, c := range g.lterms {
 		w := z[c.a]
 		if c.b >= 0 {
@@ -831,13 +849,7 @@ func (m *Model) Predict(x []float64, out []float64) {
 		c := g.polyT[((mu[0]-3)*g.spans1+mu[1]-3)*t*16:]
 		s0, s1 := sv[0], sv[1]
 		for q := range t {
-			p := c[q*16 : q*16+16]
-			acc := 0.0
-			for i := 3; i >= 0; i-- {
-				r := p[i*4 : i*4+4]
-				acc = acc*s0 + r[0] + s1*(r[1]+s1*(r[2]+s1*r[3]))
-			}
-			o[q] += acc
+			o[q] += bicubic(c[q*16:q*16+16], s0, s1)
 		}
 	case linearBasis:
 		for a := range g.nS {
@@ -854,6 +866,83 @@ func (m *Model) Predict(x []float64, out []float64) {
 		}
 	}
 	copy(out[:t], o[:t])
+}
+
+// bicubic evaluates Σ p[4i+j] s0^i s1^j.
+func bicubic(p []float64, s0, s1 float64) float64 {
+	p = p[:16]
+	acc := 0.0
+	for i := 3; i >= 0; i-- {
+		r := p[i*4 : i*4+4]
+		acc = acc*s0 + r[0] + s1*(r[1]+s1*(r[2]+s1*r[3]))
+	}
+	return acc
+}
+
+// predict3 is Predict's sum for three targets (a process's fits have
+// three), in three variables rather than an array, which the compiler
+// keeps in registers: the same terms added in the same order, so the
+// same bits.
+func (m *Model) predict3(g *group, x []float64, mu *[MaxFeatures]int, sv, z *[MaxFeatures]float64, out []float64) {
+	o0, o1, o2 := g.icpt[0], g.icpt[1], g.icpt[2]
+	for k, c := range g.lterms {
+		w := z[c.a]
+		if c.b >= 0 {
+			w *= z[c.b]
+		}
+		lc := g.lcoef[k*3 : k*3+3 : k*3+3]
+		o0 += w * lc[0]
+		o1 += w * lc[1]
+		o2 += w * lc[2]
+	}
+	switch g.kind {
+	case splineBasis, additiveBasis:
+		for a := range g.nS {
+			c := g.polyS[a][(mu[a]-3)*12 : (mu[a]-3)*12+12 : (mu[a]-3)*12+12]
+			s := sv[a]
+			o0 += c[0] + s*(c[1]+s*(c[2]+s*c[3]))
+			o1 += c[4] + s*(c[5]+s*(c[6]+s*c[7]))
+			o2 += c[8] + s*(c[9]+s*(c[10]+s*c[11]))
+		}
+		k := 0
+		for a := range g.nS {
+			for b := a + 1; b < g.nS; b++ {
+				c := g.pairs[k]
+				k++
+				za, zb := z[a], z[b]
+				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
+				for r := range len(c) / 3 {
+					cr := c[r*3 : r*3+3 : r*3+3]
+					o0 += w[r] * cr[0]
+					o1 += w[r] * cr[1]
+					o2 += w[r] * cr[2]
+				}
+			}
+		}
+	case tensorBasis:
+		c := g.polyT[((mu[0]-3)*g.spans1+mu[1]-3)*48:]
+		s0, s1 := sv[0], sv[1]
+		o0 += bicubic(c[0:16], s0, s1)
+		o1 += bicubic(c[16:32], s0, s1)
+		o2 += bicubic(c[32:48], s0, s1)
+	case linearBasis:
+		for a := range g.nS {
+			l := g.linear[a][:3]
+			o0 += z[a] * l[0]
+			o1 += z[a] * l[1]
+			o2 += z[a] * l[2]
+		}
+	}
+	for c, dm := range g.dummies {
+		if nearestValue(m.features[dm.feature].Support, x[dm.feature]) == dm.value {
+			d := g.dummy[c*3 : c*3+3 : c*3+3]
+			o0 += d[0]
+			o1 += d[1]
+			o2 += d[2]
+		}
+	}
+	out = out[:3]
+	out[0], out[1], out[2] = o0, o1, o2
 }
 
 // compile puts the coefficients beta (len(cols)+len(dummies) rows, t

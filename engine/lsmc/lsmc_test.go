@@ -460,3 +460,95 @@ func BenchmarkFitMany(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPredictMany predicts from the fit of BenchmarkFitMany's shape
+// at rows that move from span to span, as a run's trials do.
+func BenchmarkPredictMany(b *testing.B) {
+	feats := []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}, {Name: "e"}, {Name: "f"}, {Name: "spent", Linear: true}, {Name: "years", Linear: true}, {Name: "g", Linear: true}}
+	x, y := sample(1<<15, 9, 3, 10, func(r *rand.Rand, x []float64) {
+		x[0], x[1], x[2] = r.Float64(), r.NormFloat64(), r.ExpFloat64()
+		x[3], x[4], x[5] = r.Float64(), r.NormFloat64(), r.ExpFloat64()
+		x[6], x[7], x[8] = 10+5*r.Float64(), 1+r.Float64(), r.Float64()
+	}, func(x, y []float64) { y[0], y[1], y[2] = x[0]*x[1], x[2]-x[3], x[4] }, 0.1)
+	m, err := Fit(feats, x, y, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]float64, 3)
+	i := 0
+	for b.Loop() {
+		m.Predict(x[i*9:(i+1)*9], out)
+		i = (i + 1) % 1024
+	}
+}
+
+// TestPredict3IsPredictN: the sum for three targets in variables gives
+// the bits of the sum for any number in an array, for every kind of
+// basis, linear terms, pairs and the pooled fit's indicators.
+func TestPredict3IsPredictN(t *testing.T) {
+	kinds := map[basisKind]bool{}
+	dummies := false
+	for _, tc := range []struct {
+		name  string
+		feats []Feature
+		rows  int
+	}{
+		{"spline", []Feature{{Name: "a"}}, 20_000},
+		{"tensor", []Feature{{Name: "liable", Support: []float64{0, 1}}, {Name: "a"}, {Name: "b"}}, 20_000},
+		{"tensor and linear", []Feature{{Name: "a"}, {Name: "b"}, {Name: "spent", Linear: true}}, 20_000},
+		{"additive", []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "years", Linear: true}}, 20_000},
+		{"many", []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}, {Name: "e"}, {Name: "y", Linear: true}, {Name: "s", Linear: true}}, 20_000},
+		{"linear", []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "d"}}, 60},
+		{"pooled", []Feature{{Name: "k", Support: []float64{0, 1, 2, 3, 4, 5, 6, 7}}, {Name: "a"}}, 400},
+	} {
+		d := len(tc.feats)
+		x, y := sample(tc.rows, d, 3, 5, func(r *rand.Rand, x []float64) {
+			for j, f := range tc.feats {
+				if f.Support != nil {
+					x[j] = float64(r.IntN(min(len(f.Support), 2)))
+				} else {
+					x[j] = r.NormFloat64() * float64(j+1)
+				}
+			}
+		}, func(x, y []float64) {
+			y[0], y[1], y[2] = math.Tanh(x[0]), x[0]*x[d-1], math.Exp(-x[d-1]*x[d-1])
+		}, 0.1)
+		m, err := Fit(tc.feats, x, y, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(9, 9))
+		row := make([]float64, d)
+		for range 2000 {
+			for j, f := range tc.feats {
+				if f.Support != nil {
+					row[j] = float64(r.IntN(len(f.Support)))
+				} else {
+					row[j] = r.NormFloat64() * float64(j+2) // beyond the fit's range too
+				}
+			}
+			g := m.groups[m.groupOf(row)]
+			if g == nil {
+				g = m.pooled
+			}
+			kinds[g.kind] = true
+			dummies = dummies || len(g.dummies) > 0
+			var mu [MaxFeatures]int
+			var sv, z [MaxFeatures]float64
+			g.locate(row, &mu, &sv, &z)
+			var got, want [3]float64
+			m.predict3(g, row, &mu, &sv, &z, got[:])
+			m.predictN(g, row, &mu, &sv, &z, want[:])
+			if got != want {
+				t.Fatalf("%s at %v: %v in variables, %v in an array", tc.name, row, got, want)
+			}
+			var viaPredict [3]float64
+			if m.Predict(row, viaPredict[:]); viaPredict != got {
+				t.Fatalf("%s at %v: Predict gives %v, predict3 %v", tc.name, row, viaPredict, got)
+			}
+		}
+	}
+	if len(kinds) != 4 || !dummies {
+		t.Errorf("checked kinds %v and the pooled fit's indicators %v; want all four kinds and indicators", kinds, dummies)
+	}
+}

@@ -427,14 +427,21 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 		}
 		return math.Exp(min(-(v-shift)/r, 700))
 	}
-	x = hugemem.Floats(rows * dim)
+	// The states of the trials that reach st: the pilot's own where
+	// every trial does (lsmc.Fit only reads them).
+	x = pl.x[st]
+	if rows < pl.n {
+		x = hugemem.Floats(rows * dim)
+	}
 	y = hugemem.Floats(rows * 3)
 	row := 0
 	for t := range pl.n {
 		if !pl.reached[st][t] {
 			continue
 		}
-		copy(x[row*dim:(row+1)*dim], pl.x[st][t*dim:(t+1)*dim])
+		if rows < pl.n {
+			copy(x[row*dim:(row+1)*dim], pl.x[st][t*dim:(t+1)*dim])
+		}
 		y[row*3], y[row*3+1], y[row*3+2] = u(d[t]), u(pl.a[st][t]), pl.k[st][t]
 		row++
 	}
