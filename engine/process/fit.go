@@ -55,6 +55,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -354,6 +355,7 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 		d[i] = append([]float64(nil), pl.court...)
 	}
 	infos := make([][]FitInfo, len(proc.Stages))
+	first := slices.IndexFunc(proc.State, func(f []lsmc.Feature) bool { return f != nil })
 	for st := len(proc.Stages) - 1; st >= 0; st-- {
 		feats := proc.State[st]
 		if feats == nil {
@@ -378,6 +380,9 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 		}
 		infos[st] = fitted
 		pol.Valuations[st] = vals
+		if st == first {
+			break // no earlier opportunity reads the outcomes of going on
+		}
 		// Each party's outcome from here if it goes on: settling here
 		// where both would. Each trial on its own, so on every worker.
 		for i, pl := range pilots {
