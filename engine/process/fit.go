@@ -525,10 +525,10 @@ func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 	return out
 }
 
-// measureError refits on opt.Refits independent pilots of opt.Pilot / 16
-// trials and sets the first opportunity's SEs: the refits' standard
-// deviation scaled by √(1/16), as for a fit on 16 times the trials,
-// the size of the pilot. The fit's error shrinks about as 1/√n for a
+// measureError refits on opt.Refits independent pilots of opt.Pilot /
+// refitFraction trials and sets the first opportunity's SEs: the refits'
+// standard deviation scaled by √(1/refitFraction), as for a fit on
+// refitFraction times the trials, the size of the pilot. The fit's error shrinks about as 1/√n for a
 // given basis; the basis of a smaller pilot may have fewer knots, which
 // makes the scaled figure somewhat conservative. With pseudo-random
 // draws the refits' pilots are disjoint runs of the pilot's own trials,
@@ -579,8 +579,11 @@ func measureError(ctx context.Context, p *model.Program, beliefs []*model.Progra
 	return nil
 }
 
-// refitFraction is the share of the pilot each refit is made on.
-const refitFraction = 16
+// refitFraction is the share of the pilot each refit is made on: 8,192
+// trials of the default pilot, 100 rows or more for each of the largest
+// basis's columns, so that the basis is the pilot's own and the error
+// scales as 1/√n (TestRefitErrorIsTheSpread).
+const refitFraction = 32
 
 func sd(xs []float64) float64 {
 	m := 0.0

@@ -483,6 +483,50 @@ func TestEstimatorErrorFromRefits(t *testing.T) {
 	_ = process.DefaultPilot
 }
 
+// TestRefitErrorIsTheSpread checks the reported estimator error against
+// the spread of the first opportunity's reservation values over fits on
+// independent pilots (10 seeds): their ratio is about 1, within what 4
+// refits (about ±40%) and 10 fits (about ±25%) allow.
+func TestRefitErrorIsTheSpread(t *testing.T) {
+	spec := engine.Spec{Path: filepath.Join("testdata", "signal.yaml")}
+	p, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const fits = 10
+	var vals, ses [2][]float64
+	for seed := range uint64(fits) {
+		fit, err := process.FitPolicy(context.Background(), p, p.Views(), process.Options{Seed: 100 + seed, Pilot: 1 << 15, Refits: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range fit.FirstValues {
+			vals[i] = append(vals[i], v.Reservation)
+			ses[i] = append(ses[i], v.ReservationSE)
+		}
+	}
+	for i := range vals {
+		mean, sd := 0.0, 0.0
+		for _, v := range vals[i] {
+			mean += v / fits
+		}
+		for _, v := range vals[i] {
+			sd += (v - mean) * (v - mean) / (fits - 1)
+		}
+		sd = math.Sqrt(sd)
+		rms := 0.0
+		for _, s := range ses[i] {
+			rms += s * s / fits
+		}
+		rms = math.Sqrt(rms)
+		if ratio := rms / sd; !(ratio > 0.5 && ratio < 2) {
+			t.Errorf("%s: reported error £%.3fm (root mean square), spread over %d pilots £%.3fm: ratio %.2f, want about 1", p.Parties[i].Name, rms/m, fits, sd/m, ratio)
+		} else {
+			t.Logf("%s: reported £%.3fm, spread £%.3fm", p.Parties[i].Name, rms/m, sd/m)
+		}
+	}
+}
+
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
