@@ -182,23 +182,24 @@ func exactProcess(res *Result, opt Options, full bool, values [][]float64) map[*
 	// Each var on its own path: a var that exists only where the dispute
 	// settles (or goes to judgment) is summarised over those trials.
 	mask := pathMask(p, byVar)
-	var cols [][]float64
-	var bins []int
-	var todo []*Column
-	for _, v := range vars {
-		c := byVar[v]
+	some := make([]bool, len(vars)) // whether var i has values on its path
+	run.Each(len(vars), workers(opt), func(i int) {
+		c := byVar[vars[i]]
 		xs := c.Values
 		if c.Var.Path != model.AnyPath && mask != nil {
 			xs = onPath(xs, mask, c.Var.Path)
-			if len(xs) == 0 {
-				c.Summary = emptySummary()
-				continue
-			}
 		}
-		cols, bins, todo = append(cols, xs), append(bins, histogramBins(v)), append(todo, c)
-	}
-	for i, s := range run.Summaries(cols, bins, workers(opt)) {
-		todo[i].Summary = s
+		if some[i] = len(xs) > 0; some[i] {
+			c.Summary = stats.Summarize(xs, histogramBins(c.Var), nil)
+		} else {
+			c.Summary = emptySummary()
+		}
+	})
+	var todo []*Column
+	for i, v := range vars {
+		if some[i] {
+			todo = append(todo, byVar[v])
+		}
 	}
 	replicateErrors(p, todo, mask)
 	res.Correlations, res.CorrelationsRepaired = achievedCorrelations(p, byVar)

@@ -2,6 +2,7 @@ package process
 
 import (
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/settle-sim/settle/engine/model"
@@ -80,32 +81,42 @@ func Summarize(proc *model.Process, parties []string, c Columns) *Outcome {
 	}
 	o := &Outcome{}
 	o.tallied(proc, n, counts, sums)
-	o.Years = stats.Summarize(c.Years, 20, nil)
-	if len(figures) > 0 {
-		s := stats.Summarize(figures, 20, nil)
-		o.Figure = &s
+	// Each summary on its own, in parallel: the years, the figures, and
+	// each party's outcome on each path.
+	settled := len(figures)
+	jobs := []func(){
+		func() { o.Years = stats.Summarize(c.Years, 20, nil) },
+		func() { o.Open = timeline(c.Years) },
 	}
+	if settled > 0 {
+		jobs = append(jobs, func() {
+			s := stats.Summarize(figures, 20, nil)
+			o.Figure = &s
+		})
+	}
+	o.Parties = make([]PartyPaths, len(parties))
 	for i, name := range parties {
-		pp := PartyPaths{Name: name}
-		var set, judg []float64
-		for t := range n {
-			if c.Stage[t] > 0 {
-				set = append(set, c.Nets[i][t])
-			} else {
-				judg = append(judg, c.Nets[i][t])
+		pp := &o.Parties[i]
+		pp.Name = name
+		path := func(want bool, size int, to **stats.Summary) {
+			if size == 0 {
+				return
 			}
+			jobs = append(jobs, func() {
+				xs := make([]float64, 0, size)
+				for t := range n {
+					if (c.Stage[t] > 0) == want {
+						xs = append(xs, c.Nets[i][t])
+					}
+				}
+				s := stats.Summarize(xs, 20, nil)
+				*to = &s
+			})
 		}
-		if len(set) > 0 {
-			s := stats.Summarize(set, 20, nil)
-			pp.Settled = &s
-		}
-		if len(judg) > 0 {
-			s := stats.Summarize(judg, 20, nil)
-			pp.Judgment = &s
-		}
-		o.Parties = append(o.Parties, pp)
+		path(true, settled, &pp.Settled)
+		path(false, n-settled, &pp.Judgment)
 	}
-	o.Open = timeline(c.Years)
+	run.Each(len(jobs), runtime.GOMAXPROCS(0), func(k int) { jobs[k]() })
 	return o
 }
 
@@ -198,15 +209,31 @@ func SummarizeStreamed(proc *model.Process, st Streamed) *Outcome {
 
 // timeline is the probability that the dispute is still open (not yet
 // resolved) at TimelinePoints equally spaced times from 0 to the
-// longest.
+// longest: in one pass, each trial counted at the last of the times it
+// is resolved strictly after.
 func timeline(years []float64) []TimePoint {
-	s := slices.Clone(years)
-	slices.Sort(s)
-	return timelineOf(s[len(s)-1], func(t float64) float64 {
-		// Still open at t: resolved strictly after t.
-		j, _ := slices.BinarySearch(s, math.Nextafter(t, math.Inf(1)))
-		return float64(len(s)-j) / float64(len(s))
-	})
+	longest := slices.Max(years)
+	times := make([]float64, TimelinePoints)
+	for i := range times {
+		times[i] = longest * float64(i) / float64(TimelinePoints-1)
+	}
+	after := make([]int, TimelinePoints+1) // after[j]: trials resolved after times[:j] and no later one
+	for _, y := range years {
+		j, _ := slices.BinarySearch(times, y) // times[:j] < y ≤ times[j:]
+		after[j]++
+	}
+	open := make([]int, TimelinePoints) // open[i]: trials resolved strictly after times[i]
+	for i := TimelinePoints - 1; i >= 0; i-- {
+		open[i] = after[i+1]
+		if i+1 < TimelinePoints {
+			open[i] += open[i+1]
+		}
+	}
+	pts := make([]TimePoint, TimelinePoints)
+	for i, t := range times {
+		pts[i] = TimePoint{Years: t, POpen: float64(open[i]) / float64(len(years))}
+	}
+	return pts
 }
 
 // timelineOf is the timeline to the longest dispute, open giving the

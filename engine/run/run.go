@@ -176,21 +176,26 @@ func NonFinite(x float64, v *model.Var, trial int) error {
 // columns in parallel on workers goroutines.
 func Summaries(cols [][]float64, bins []int, workers int) []stats.Summary {
 	out := make([]stats.Summary, len(cols))
+	Each(len(cols), workers, func(k int) { out[k] = stats.Summarize(cols[k], bins[k], nil) })
+	return out
+}
+
+// Each calls fn(k) for each k in [0, n) on up to workers goroutines and
+// returns when every call has. Which goroutine makes which call is not
+// fixed, so fn(k) must write only what belongs to k.
+func Each(n, workers int, fn func(k int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(max(workers, 1), len(cols)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range min(max(workers, 1), n) {
+		wg.Go(func() {
 			for {
 				k := int(next.Add(1) - 1)
-				if k >= len(cols) {
+				if k >= n {
 					return
 				}
-				out[k] = stats.Summarize(cols[k], bins[k], nil)
+				fn(k)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	return out
 }
