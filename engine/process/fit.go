@@ -62,6 +62,7 @@ import (
 	"github.com/settle-sim/settle/engine/lsmc"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/rng"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/internal/hugemem"
 )
@@ -465,25 +466,11 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 // and the payer, whose settled outcome falls.
 func sides(p *model.Program, proc *model.Process, pilots []*pilot) (payee, payer int, err error) {
 	sign := make([]int, len(pilots))
-	for i, pl := range pilots {
-		for st := range proc.Stages {
-			for t := 0; pl.k[st] != nil && t < pl.n; t++ {
-				if !pl.reached[st][t] {
-					continue
-				}
-				s := 0
-				switch k := pl.k[st][t]; {
-				case k > 0:
-					s = 1
-				case k < 0:
-					s = -1
-				}
-				if s == 0 || (sign[i] != 0 && s != sign[i]) {
-					return 0, 0, fmt.Errorf("party %s: its settled outcome %s must rise with the settlement figure in every trial, or fall in every trial; before stage %s it %s",
-						p.Parties[i].Name, p.Parties[i].Settled.Name, proc.Stages[st].Name, map[bool]string{true: "does not move with it", false: "moves the other way"}[s == 0])
-				}
-				sign[i] = s
-			}
+	errs := make([]error, len(pilots))
+	run.Each(len(pilots), len(pilots), func(i int) { sign[i], errs[i] = slopeSign(p, proc, pilots[i], i) })
+	for _, err := range errs {
+		if err != nil {
+			return 0, 0, err
 		}
 	}
 	if len(sign) != 2 || sign[0] == 0 || sign[1] == 0 {
@@ -502,11 +489,39 @@ func sides(p *model.Program, proc *model.Process, pilots []*pilot) (payee, payer
 	return 1, 0, nil
 }
 
+// slopeSign returns the sign of how party i's settled outcome moves with
+// the figure in its pilot pl, the same in every trial at every
+// opportunity, or an error.
+func slopeSign(p *model.Program, proc *model.Process, pl *pilot, i int) (int, error) {
+	sign := 0
+	for st := range proc.Stages {
+		for t := 0; pl.k[st] != nil && t < pl.n; t++ {
+			if !pl.reached[st][t] {
+				continue
+			}
+			s := 0
+			switch k := pl.k[st][t]; {
+			case k > 0:
+				s = 1
+			case k < 0:
+				s = -1
+			}
+			if s == 0 || (sign != 0 && s != sign) {
+				return 0, fmt.Errorf("party %s: its settled outcome %s must rise with the settlement figure in every trial, or fall in every trial; before stage %s it %s",
+					p.Parties[i].Name, p.Parties[i].Settled.Name, proc.Stages[st].Name, map[bool]string{true: "does not move with it", false: "moves the other way"}[s == 0])
+			}
+			sign = s
+		}
+	}
+	return sign, nil
+}
+
 // firstValues averages each party's values at opportunity st over the
 // states its pilot reaches there.
 func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 	out := make([]Values, len(pilots))
-	for i, pl := range pilots {
+	run.Each(len(pilots), len(pilots), func(i int) {
+		pl := pilots[i]
 		var sr, sg, sk float64
 		n := 0
 		for t := range pl.n {
@@ -521,7 +536,7 @@ func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 		}
 		out[i] = Values{Reservation: sr / float64(n), GoingOn: sg / float64(n), Slope: sk / float64(n),
 			ReservationSE: math.NaN(), GoingOnSE: math.NaN()}
-	}
+	})
 	return out
 }
 
