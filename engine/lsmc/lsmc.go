@@ -163,6 +163,32 @@ type column struct{ a, fa, b, fb int }
 // Fit fits E[Y | X] on n rows: x holds n rows of len(features) values,
 // y n rows of t targets.
 func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
+	var f Fitter
+	return f.Fit(features, x, y, t)
+}
+
+// A Fitter fits models one after another, keeping the scratch memory a
+// fit takes (a few values a row) for the next: memory written for the
+// first time costs a page fault a page, which on some machines is a
+// good part of a fit's time. The zero value is ready; a Fitter is not
+// for concurrent use.
+type Fitter struct {
+	of     []int32
+	placed []int
+	all    []int
+	vals   []float64
+}
+
+// grow returns (*b)[:n], reallocating only when it is too short.
+func grow[T any](b *[]T, n int) []T {
+	if cap(*b) < n {
+		*b = make([]T, n)
+	}
+	return (*b)[:n]
+}
+
+// Fit is the package's Fit, with f's scratch memory.
+func (f *Fitter) Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 	d := len(features)
 	switch {
 	case d > MaxFeatures:
@@ -197,14 +223,14 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 	}
 	// Rows of each group, in row order: counted, then placed in one
 	// array.
-	of := make([]int32, n)
+	of := grow(&f.of, n)
 	count := make([]int, size)
 	for i := range n {
 		g := m.groupOf(x[i*d : (i+1)*d])
 		of[i] = int32(g)
 		count[g]++
 	}
-	placed := make([]int, n)
+	placed := grow(&f.placed, n)
 	rows := make([][]int, size)
 	at := 0
 	for g, c := range count {
@@ -226,7 +252,7 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 		if len(r) == 0 {
 			continue
 		}
-		gr, err := m.fitGroup(x, y, r, cont, false, ss)
+		gr, err := m.fitGroup(x, y, r, cont, false, ss, f)
 		if err != nil {
 			return nil, err
 		}
@@ -235,11 +261,11 @@ func Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 		m.Columns = max(m.Columns, len(gr.cols))
 	}
 	if m.Groups < size {
-		all := make([]int, n)
+		all := grow(&f.all, n)
 		for i := range all {
 			all[i] = i
 		}
-		pooled, err := m.fitGroup(x, y, all, cont, true, nil)
+		pooled, err := m.fitGroup(x, y, all, cont, true, nil, f)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +301,7 @@ func nearest(support []float64, x float64) int {
 
 // fitGroup fits the rows r; ss, when not nil, accumulates the residual
 // sums of squares of each target.
-func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []float64) (*group, error) {
+func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []float64, f *Fitter) (*group, error) {
 	d, t := len(m.features), m.targets
 	gr := &group{}
 	// The continuous features that vary within the group.
@@ -314,7 +340,7 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	nL, nS := len(linear), len(splined)
 	linCols := nL + nL*nS + nL*(nL-1)/2
 	knots := knotCount(nS, budget-linCols)
-	vals := make([]float64, len(r)) // each feature's in turn: the bases keep none
+	vals := grow(&f.vals, len(r)) // each feature's in turn: the bases keep none
 	for a, j := range used {
 		for k, i := range r {
 			vals[k] = x[i*d+j]

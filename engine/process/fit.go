@@ -356,6 +356,7 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 		d[i] = append([]float64(nil), pl.court...)
 	}
 	infos := make([][]FitInfo, len(proc.Stages))
+	scratch := make([]fitScratch, np) // each party's, for its fits in turn
 	first := slices.IndexFunc(proc.State, func(f []lsmc.Feature) bool { return f != nil })
 	for st := len(proc.Stages) - 1; st >= 0; st-- {
 		feats := proc.State[st]
@@ -369,7 +370,7 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 		var wg sync.WaitGroup
 		for i, pl := range pilots {
 			wg.Go(func() {
-				vals[i], fitted[i], errs[i] = valuation(feats, pl, st, d[i], p.Parties[i].RiskTolerance)
+				vals[i], fitted[i], errs[i] = valuation(feats, pl, st, d[i], p.Parties[i].RiskTolerance, &scratch[i])
 			})
 		}
 		wg.Wait()
@@ -410,9 +411,34 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 	return fit, nil
 }
 
+// maxState is the most values of a state at any of pl's opportunities.
+func maxState(pl *pilot) int {
+	d := 0
+	for _, x := range pl.x {
+		d = max(d, len(x)/max(pl.n, 1))
+	}
+	return d
+}
+
+// fitScratch is the memory of one party's fits, one opportunity after
+// another: written once, it is not faulted in again for each.
+type fitScratch struct {
+	lsmc.Fitter
+	x, y []float64
+}
+
+// floats returns (*b)[:n], allocating its pilot's worth, max, when it is
+// too short.
+func floats(b *[]float64, n, max int) []float64 {
+	if cap(*b) < n {
+		*b = hugemem.Floats(max)
+	}
+	return (*b)[:n]
+}
+
 // valuation fits one party's values at opportunity st from its pilot,
-// with d its outcome of going on in each trial.
-func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) (*model.Valuation, FitInfo, error) {
+// with d its outcome of going on in each trial, in sc's memory.
+func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64, sc *fitScratch) (*model.Valuation, FitInfo, error) {
 	dim := len(feats)
 	var x, y []float64
 	shift := 0.0
@@ -437,9 +463,9 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 	// every trial does (lsmc.Fit only reads them).
 	x = pl.x[st]
 	if rows < pl.n {
-		x = hugemem.Floats(rows * dim)
+		x = floats(&sc.x, rows*dim, pl.n*maxState(pl))
 	}
-	y = hugemem.Floats(rows * 3)
+	y = floats(&sc.y, rows*3, pl.n*3)
 	row := 0
 	for t := range pl.n {
 		if !pl.reached[st][t] {
@@ -451,7 +477,7 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64) 
 		y[row*3], y[row*3+1], y[row*3+2] = u(d[t]), u(pl.a[st][t]), pl.k[st][t]
 		row++
 	}
-	m, err := lsmc.Fit(feats, x, y, 3)
+	m, err := sc.Fit(feats, x, y, 3)
 	if err != nil {
 		return nil, FitInfo{}, err
 	}
