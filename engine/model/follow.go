@@ -19,7 +19,8 @@ import (
 // revealed, the timeline and every outcome, so only the vars evaluated
 // before the process are followed (those that depend on names
 // recomputed, every other taken from base) and the process itself runs
-// in full.
+// in full, except that at the opportunities names cannot reach (see
+// firstMoved) the parties decide as they did in base's trial.
 //
 // Follow refuses programs whose draws are planned jointly (Latin
 // hypercube, Sobol' or correlated inputs), where one input's change can
@@ -126,10 +127,41 @@ func (p *Program) followProcess(base *Program, names []string) (*Program, error)
 		q.steps = append(q.steps, step{slot: st.slot, eval: func(s *State) float64 { return s.from[from] }})
 	}
 	q.steps = append(q.steps, again...)
+	pr := *p.proc
+	pr.reuse = p.firstMoved(names)
+	q.proc = &pr
 	return &q, nil
+}
+
+// firstMoved returns the first stage of p's process whose opportunity
+// names can move: whether it comes (its condition), or its state (what
+// the stages before it reveal, their conditions, durations and costs).
+// The parties' decisions read only that state, so at every opportunity
+// before it a trial of a program pinned on names decides as p's own.
+func (p *Program) firstMoved(names []string) int {
+	moved := func(v *Var) bool {
+		// A stage's own expressions are not among p.Vars: their
+		// dependencies are.
+		return v != nil && slices.ContainsFunc(names, func(n string) bool {
+			return v.Name == n || slices.ContainsFunc(v.Deps, func(d string) bool {
+				dv, ok := p.Lookup(d)
+				return d == n || ok && p.DependsOn(dv, n)
+			})
+		})
+	}
+	stages := p.proc.Stages
+	for k, st := range stages {
+		if moved(st.When) {
+			return k
+		}
+		if moved(st.Duration) || slices.ContainsFunc(st.Costs, moved) || slices.ContainsFunc(st.Reveals, moved) {
+			return k + 1
+		}
+	}
+	return len(stages)
 }
 
 // Follow makes s, a state of a program made by Follow, read its frontier
 // from base, a state of the base program: evaluate the trial in base
 // first, then in s.
-func (s *State) Follow(base *State) { s.from = base.Slots }
+func (s *State) Follow(base *State) { s.from, s.base = base.Slots, base }

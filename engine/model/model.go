@@ -150,6 +150,7 @@ type State struct {
 	qs    quantiles // the plan's uniforms for the trial
 	proc  *procState
 	from  []float64 // the slots a follower reads its frontier from (follow.go)
+	base  *State    // the state it follows, whose decisions it may take
 }
 
 // EvalError is a failure while evaluating a trial, such as a

@@ -44,9 +44,14 @@ type process struct {
 	// its values evaluates; partyFigure those of partySettled that depend
 	// on the settlement figure.
 	partySettled, partyCourt, partyFigure [][]step
-	parties                               []Party
-	features                              [][]featureSource // per stage, its opportunity's state
-	maxState                              int
+
+	parties  []Party
+	features [][]featureSource // per stage, its opportunity's state
+	maxState int
+	// reuse, in a program made by Follow, is the first opportunity
+	// whose state (or whether it comes) the pins can move: at those
+	// before it the decisions are those of the state followed.
+	reuse int
 }
 
 // Process describes the stages of a compiled scenario.
@@ -102,17 +107,22 @@ const (
 
 // procState is a worker's scratch for the process of a trial.
 type procState struct {
-	happens []bool
-	start   []float64
-	costs   []float64 // stage-major, one a party
-	spent   []float64 // one a party
-	end     float64   // years to judgment, were it reached
-	x       []float64 // the state at an opportunity
+	// decided says at which opportunities the trial's parties decided,
+	// settle whether they settled there and figure at what.
+	decided, settle []bool
+	figure          []float64
+	happens         []bool
+	start           []float64
+	costs           []float64 // stage-major, one a party
+	spent           []float64 // one a party
+	end             float64   // years to judgment, were it reached
+	x               []float64 // the state at an opportunity
 }
 
 func (pr *process) newState() *procState {
 	n, np := len(pr.Stages), len(pr.parties)
-	return &procState{happens: make([]bool, n), start: make([]float64, n), costs: make([]float64, n*np),
+	return &procState{decided: make([]bool, n), settle: make([]bool, n), figure: make([]float64, n),
+		happens: make([]bool, n), start: make([]float64, n), costs: make([]float64, n*np),
 		spent: make([]float64, np), x: make([]float64, pr.maxState)}
 }
 
@@ -681,13 +691,23 @@ func (pr *process) run(p *Program, s *State) {
 	for i := range ps.spent {
 		ps.spent[i] = 0
 	}
+	for k := range ps.decided {
+		ps.decided[k] = false
+	}
 	for k := range pr.Stages {
 		if !ps.happens[k] {
 			continue
 		}
 		if pr.Stages[k].Settle {
-			x := pr.fillState(s, k, ps.x)
-			if ok, figure := pol.Decide(k, x); ok {
+			var ok bool
+			var figure float64
+			if b := s.base; k < pr.reuse && b != nil && b.proc.decided[k] {
+				ok, figure = b.proc.settle[k], b.proc.figure[k]
+			} else {
+				ok, figure = pol.Decide(k, pr.fillState(s, k, ps.x))
+			}
+			ps.decided[k], ps.settle[k], ps.figure[k] = true, ok, figure
+			if ok {
 				pr.endAt(p, s, ps.start[k], figure)
 				for i, party := range pr.parties {
 					slots[pr.Nets[i].Slot] = slots[party.Settled.Slot]
