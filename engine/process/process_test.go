@@ -546,8 +546,9 @@ func writeFile(t *testing.T, path, src string) {
 // TestFollowedPinIsFullEvaluation checks what the tornado's held runs
 // rest on in a scenario with stages: a pinned program that follows the
 // scenario's own (evaluating again only the inputs the pin moves, then
-// the process in full) gives, in every trial, the bits of the pinned
-// program evaluated in full, for every input of the reference case.
+// the process, taking the scenario's decisions where the pin cannot
+// move them) gives, in every trial, the bits of the pinned program
+// evaluated in full, for every input of the reference case.
 func TestFollowedPinIsFullEvaluation(t *testing.T) {
 	spec := engine.Spec{Path: filepath.Join("..", "..", "scenarios", "reference.yaml")}
 	p, err := spec.Load()
