@@ -5,10 +5,6 @@ import (
 	"unsafe"
 )
 
-// hugePage is the size of a transparent huge page on the architectures
-// Go runs Linux on most (x86-64, arm64 with 4 KB pages).
-const hugePage = 2 << 20
-
 // advise asks that the whole huge pages inside xs be backed by huge
 // pages. It is only advice: an error (an old kernel, huge pages turned
 // off) leaves xs as it was.
@@ -21,4 +17,11 @@ func advise(xs []float64) {
 	}
 	in := xs[(beg-p)/8 : (end-p)/8]
 	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(in))), len(in)*8), syscall.MADV_HUGEPAGE)
+}
+
+// alignment returns the index of xs's first element on a huge page's
+// boundary (0 where none is in its first hugePage bytes).
+func alignment(xs []float64) int {
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(xs)))
+	return int(((p+hugePage-1)&^(hugePage-1) - p) / 8)
 }

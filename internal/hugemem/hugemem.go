@@ -8,21 +8,32 @@
 // columns for the first time took about a third of the run. Linux's
 // transparent huge pages, in the common "madvise" mode, are given only to
 // memory that asks for them, and Go's heap does not ask; so an array of
-// at least Threshold bytes is made by Go as usual and then advised
-// (madvise MADV_HUGEPAGE) before anything is written to it: one fault
-// for each 2 MB instead of 512. The memory stays Go's, collected as any
-// other. Elsewhere, or where the kernel refuses, the array is an
-// ordinary one.
+// at least Threshold bytes is made by Go and then advised (madvise
+// MADV_HUGEPAGE) before anything is written to it: one fault for each
+// 2 MB instead of 512. Go aligns a large array to its own 8 KB pages
+// only, which would leave up to 2 MB at its start on small pages, so
+// the array is made a huge page longer and starts at the first huge
+// page boundary in it (the unused part is never written, so never
+// faulted in): only its last partial huge page is on small pages. This
+// halved the page faults of the reference case at 200,000 trials. The
+// memory stays Go's, collected as any other. Elsewhere, or where the
+// kernel refuses, the array is an ordinary one.
 package hugemem
 
+// hugePage is the size of a transparent huge page on amd64 and arm64.
+const hugePage = 2 << 20
+
 // Threshold is the size in bytes from which an array is advised.
-const Threshold = 4 << 20
+const Threshold = 2 << 20
 
 // Floats returns a zeroed []float64 of length n.
 func Floats(n int) []float64 {
-	xs := make([]float64, n)
-	if n*8 >= Threshold {
-		advise(xs)
+	if n*8 < Threshold {
+		return make([]float64, n)
 	}
+	xs := make([]float64, n+hugePage/8)
+	off := alignment(xs)
+	xs = xs[off : off+n : off+n]
+	advise(xs)
 	return xs
 }

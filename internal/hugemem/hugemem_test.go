@@ -1,6 +1,10 @@
 package hugemem
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+	"unsafe"
+)
 
 // Floats gives a zeroed array of the length asked for, advised or not,
 // whose every element can be written and read back.
@@ -20,6 +24,21 @@ func TestFloats(t *testing.T) {
 			if x != float64(i) {
 				t.Fatalf("Floats(%d)[%d] reads %v after writing %d", n, i, x, i)
 			}
+		}
+	}
+}
+
+// TestFloatsAligned: on Linux an array of Threshold bytes or more starts
+// on a huge page's boundary, and its capacity is its length (appending
+// reallocates rather than writing into the padding).
+func TestFloatsAligned(t *testing.T) {
+	for _, n := range []int{Threshold / 8, 3*Threshold/8 + 5} {
+		xs := Floats(n)
+		if cap(xs) != n {
+			t.Errorf("Floats(%d) has capacity %d", n, cap(xs))
+		}
+		if runtime.GOOS == "linux" && uintptr(unsafe.Pointer(unsafe.SliceData(xs)))%hugePage != 0 {
+			t.Errorf("Floats(%d) starts at %p, not on a huge page", n, unsafe.SliceData(xs))
 		}
 	}
 }
