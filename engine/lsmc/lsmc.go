@@ -38,6 +38,7 @@ package lsmc
 import (
 	"errors"
 	"fmt"
+	"github.com/settle-sim/settle/internal/hugemem"
 	"gonum.org/v1/gonum/floats"
 	"math"
 	"slices"
@@ -182,7 +183,7 @@ type Fitter struct {
 // grow returns (*b)[:n], reallocating only when it is too short.
 func grow[T any](b *[]T, n int) []T {
 	if cap(*b) < n {
-		*b = make([]T, n)
+		*b = hugemem.Make[T](n)
 	}
 	return (*b)[:n]
 }

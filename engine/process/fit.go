@@ -353,7 +353,8 @@ func fitPilots(ctx context.Context, p *model.Program, pilots []*pilot, opt Optio
 	// opportunity on, if it does not settle there.
 	d := make([][]float64, np)
 	for i, pl := range pilots {
-		d[i] = append([]float64(nil), pl.court...)
+		d[i] = hugemem.Floats(pl.n)
+		copy(d[i], pl.court)
 	}
 	infos := make([][]FitInfo, len(proc.Stages))
 	scratch := make([]fitScratch, np) // each party's, for its fits in turn

@@ -2,6 +2,6 @@
 
 package hugemem
 
-func advise([]float64) {}
+func advise([]byte) {}
 
-func alignment([]float64) int { return 0 }
+func alignment(uintptr) uintptr { return 0 }

@@ -20,6 +20,8 @@
 // kernel refuses, the array is an ordinary one.
 package hugemem
 
+import "unsafe"
+
 // hugePage is the size of a transparent huge page on amd64 and arm64.
 const hugePage = 2 << 20
 
@@ -27,13 +29,18 @@ const hugePage = 2 << 20
 const Threshold = 2 << 20
 
 // Floats returns a zeroed []float64 of length n.
-func Floats(n int) []float64 {
-	if n*8 < Threshold {
-		return make([]float64, n)
+func Floats(n int) []float64 { return Make[float64](n) }
+
+// Make returns a zeroed []T of length n.
+func Make[T any](n int) []T {
+	size := int(unsafe.Sizeof(*new(T)))
+	if size == 0 || n*size < Threshold {
+		return make([]T, n)
 	}
-	xs := make([]float64, n+hugePage/8)
-	off := alignment(xs)
+	xs := make([]T, n+hugePage/size)
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(xs)))
+	off := int(alignment(p)) / size
 	xs = xs[off : off+n : off+n]
-	advise(xs)
+	advise(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(xs))), n*size))
 	return xs
 }

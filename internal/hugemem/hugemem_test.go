@@ -32,6 +32,10 @@ func TestFloats(t *testing.T) {
 // on a huge page's boundary, and its capacity is its length (appending
 // reallocates rather than writing into the padding).
 func TestFloatsAligned(t *testing.T) {
+	if is := Make[int32](Threshold); len(is) != Threshold || cap(is) != Threshold ||
+		runtime.GOOS == "linux" && uintptr(unsafe.Pointer(unsafe.SliceData(is)))%hugePage != 0 {
+		t.Errorf("Make[int32](%d): length %d, capacity %d, at %p", Threshold, len(is), cap(is), unsafe.SliceData(is))
+	}
 	for _, n := range []int{Threshold / 8, 3*Threshold/8 + 5} {
 		xs := Floats(n)
 		if cap(xs) != n {
