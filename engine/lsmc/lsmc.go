@@ -863,8 +863,7 @@ func (m *Model) predictN(g *group, x []float64, mu *[MaxFeatures]int, sv, z *[Ma
 			for b := a + 1; b < g.nS; b++ {
 				c := g.pairs[k]
 				k++
-				za, zb := z[a], z[b]
-				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
+				w := pairTerms(z[a], z[b])
 				for r := range len(c) / t {
 					for q := range t {
 						o[q] += w[r] * c[r*t+q]
@@ -893,6 +892,12 @@ func (m *Model) predictN(g *group, x []float64, mu *[MaxFeatures]int, sv, z *[Ma
 		}
 	}
 	copy(out[:t], o[:t])
+}
+
+// pairTerms returns the products of a pair's standardised values that
+// its columns take: z_a·z_b, z_a²·z_b, z_a·z_b², z_a²·z_b².
+func pairTerms(za, zb float64) [4]float64 {
+	return [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
 }
 
 // bicubic evaluates Σ p[4i+j] s0^i s1^j.
@@ -936,8 +941,7 @@ func (m *Model) predict3(g *group, x []float64, mu *[MaxFeatures]int, sv, z *[Ma
 			for b := a + 1; b < g.nS; b++ {
 				c := g.pairs[k]
 				k++
-				za, zb := z[a], z[b]
-				w := [4]float64{za * zb, za * za * zb, za * zb * zb, za * za * zb * zb}
+				w := pairTerms(z[a], z[b])
 				for r := range len(c) / 3 {
 					cr := c[r*3 : r*3+3 : r*3+3]
 					o0 += w[r] * cr[0]

@@ -290,6 +290,25 @@ func TestFitLinearFeatures(t *testing.T) {
 	}
 }
 
+// mixedSample draws n rows of feats, a discrete feature's value 0 or 1
+// and a continuous one's normal with sd j+1, and three targets with noise
+// 0.1: a sigmoid of the first feature, its product with the last, and a
+// bell of the last.
+func mixedSample(feats []Feature, n int, seed uint64) (x, y []float64) {
+	d := len(feats)
+	return sample(n, d, 3, seed, func(r *rand.Rand, x []float64) {
+		for j, f := range feats {
+			if f.Support != nil {
+				x[j] = float64(r.IntN(2))
+			} else {
+				x[j] = r.NormFloat64() * float64(j+1)
+			}
+		}
+	}, func(x, y []float64) {
+		y[0], y[1], y[2] = math.Tanh(x[0]), x[0]*x[d-1], math.Exp(-x[d-1]*x[d-1])
+	}, 0.1)
+}
+
 // BenchmarkFit fits the shape of a process's regressions: 2^17 rows,
 // three splined and two linear features, three targets.
 func BenchmarkFit(b *testing.B) {
@@ -365,18 +384,7 @@ func TestPredictCubicsMatchSplines(t *testing.T) {
 		{"tensor and linear", []Feature{{Name: "a"}, {Name: "b"}, {Name: "spent", Linear: true}}, tensorBasis},
 		{"additive", []Feature{{Name: "a"}, {Name: "b"}, {Name: "c"}, {Name: "years", Linear: true}}, additiveBasis},
 	} {
-		d := len(tc.feats)
-		x, y := sample(20_000, d, 3, 11, func(r *rand.Rand, x []float64) {
-			for j, f := range tc.feats {
-				if f.Support != nil {
-					x[j] = float64(r.IntN(2))
-				} else {
-					x[j] = r.NormFloat64() * float64(j+1)
-				}
-			}
-		}, func(x, y []float64) {
-			y[0], y[1], y[2] = math.Tanh(x[0]), x[0]*x[d-1], math.Exp(-x[d-1]*x[d-1])
-		}, 0.1)
+		x, y := mixedSample(tc.feats, 20_000, 11)
 		m, err := Fit(tc.feats, x, y, 3)
 		if err != nil {
 			t.Fatal(err)
@@ -502,17 +510,7 @@ func TestPredict3IsPredictN(t *testing.T) {
 		{"pooled", []Feature{{Name: "k", Support: []float64{0, 1, 2, 3, 4, 5, 6, 7}}, {Name: "a"}}, 400},
 	} {
 		d := len(tc.feats)
-		x, y := sample(tc.rows, d, 3, 5, func(r *rand.Rand, x []float64) {
-			for j, f := range tc.feats {
-				if f.Support != nil {
-					x[j] = float64(r.IntN(min(len(f.Support), 2)))
-				} else {
-					x[j] = r.NormFloat64() * float64(j+1)
-				}
-			}
-		}, func(x, y []float64) {
-			y[0], y[1], y[2] = math.Tanh(x[0]), x[0]*x[d-1], math.Exp(-x[d-1]*x[d-1])
-		}, 0.1)
+		x, y := mixedSample(tc.feats, tc.rows, 5)
 		m, err := Fit(tc.feats, x, y, 3)
 		if err != nil {
 			t.Fatal(err)
