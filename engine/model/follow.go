@@ -128,7 +128,9 @@ func (p *Program) followProcess(base *Program, names []string) (*Program, error)
 	}
 	q.steps = append(q.steps, again...)
 	pr := *p.proc
-	pr.reuse = p.firstMoved(names)
+	if p.policy == base.policy { // the same decisions on the same state
+		pr.reuse = p.firstMoved(names)
+	}
 	q.proc = &pr
 	return &q, nil
 }
