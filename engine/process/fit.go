@@ -428,11 +428,11 @@ type fitScratch struct {
 	x, y []float64
 }
 
-// floats returns (*b)[:n], allocating its pilot's worth, max, when it is
-// too short.
-func floats(b *[]float64, n, max int) []float64 {
+// floats returns (*b)[:n], allocating the most a pilot can need, size,
+// when it is too short.
+func floats(b *[]float64, n, size int) []float64 {
 	if cap(*b) < n {
-		*b = hugemem.Floats(max)
+		*b = hugemem.Floats(size)
 	}
 	return (*b)[:n]
 }
@@ -570,9 +570,10 @@ func firstValues(pol *model.Policy, pilots []*pilot, st, dim int) []Values {
 // measureError refits on opt.Refits independent pilots of opt.Pilot /
 // refitFraction trials and sets the first opportunity's SEs: the refits'
 // standard deviation scaled by √(1/refitFraction), as for a fit on
-// refitFraction times the trials, the size of the pilot. The fit's error shrinks about as 1/√n for a
-// given basis; the basis of a smaller pilot may have fewer knots, which
-// makes the scaled figure somewhat conservative. With pseudo-random
+// refitFraction times the trials, the size of the pilot. The fit's
+// error shrinks about as 1/√n for a given basis; the basis of a smaller
+// pilot may have fewer knots, which makes the scaled figure somewhat
+// conservative. With pseudo-random
 // draws the refits' pilots are disjoint runs of the pilot's own trials,
 // which are independent draws: no more trials are simulated. A Latin
 // hypercube's trials are not independent of one another, so its refits
