@@ -49,7 +49,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/settle-sim/settle/bench/peers/handgo"
@@ -205,10 +204,7 @@ func timedCPU(name string, args ...string) (float64, float64, int64, []byte, err
 	if err != nil {
 		return 0, 0, 0, nil, fmt.Errorf("%s %s: %v: %s", name, strings.Join(args, " "), err, stderr.String())
 	}
-	var rss int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = int64(ru.Maxrss) << 10 // kilobytes on Linux
-	}
+	rss := peakRSS(cmd.ProcessState)
 	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	return sec, cpu, rss, stdout.Bytes(), nil
 }
