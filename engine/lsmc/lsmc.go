@@ -373,12 +373,16 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	// dropped: 2^17 rows of 80 columns would be 84 MB written and read.
 	ne := newNormal(ncol, t)
 	xr := ne.row[:ncol]
-	var fv [MaxFeatures][maxSplines + 3]float64
+	var fv basisValues
+	at := make([][2]int32, len(gr.cols))
+	for c, col := range gr.cols {
+		at[c] = col.at()
+	}
 	rowOf := func(i int) {
 		row := x[i*d : (i+1)*d]
 		gr.functions(row, &fv)
-		for c, col := range gr.cols {
-			xr[c] = col.value(&fv)
+		for c, p := range at {
+			xr[c] = fv[p[0]] * fv[p[1]]
 		}
 		for c, dm := range dummies {
 			xr[len(gr.cols)+c] = 0
@@ -573,33 +577,55 @@ func columns(fs []featureBasis, budget int) []column {
 	return cols
 }
 
+// basisValues holds every function of each of a group's features at a
+// row, function i of feature a at a·fnStride + i, and at oneAt a 1 by
+// which a column of one factor (or the intercept) is multiplied, exactly.
+type basisValues [MaxFeatures*fnStride + 1]float64
+
+const (
+	fnStride = maxSplines + 3
+	oneAt    = MaxFeatures * fnStride
+)
+
 // functions evaluates every function of each of the group's features at
 // row, clamped to the range fitted on.
-func (g *group) functions(row []float64, fv *[MaxFeatures][maxSplines + 3]float64) {
+func (g *group) functions(row []float64, fv *basisValues) {
+	fv[oneAt] = 1
 	for a := range g.feats {
 		f := &g.feats[a]
 		v := min(max(row[f.feature], f.lo), f.hi)
-		out := &fv[a]
+		out := fv[a*fnStride : (a+1)*fnStride]
 		out[0] = 1
 		if !f.linear {
-			var b [maxSplines]float64
-			f.splines(v, &b)
-			copy(out[1:f.nb], b[1:f.nb])
+			// The B-splines but the first, whose place the 1 takes.
+			clear(out[1:f.nb])
+			mu, nz := f.span(v)
+			for r, b := range nz {
+				if i := mu - 3 + r; i >= 1 {
+					out[i] = b
+				}
+			}
 		}
 		z := (v - f.mean) / f.sd
 		out[f.nb], out[f.nb+1] = z, z*z
 	}
 }
 
-func (c column) value(fv *[MaxFeatures][maxSplines + 3]float64) float64 {
-	if c.a < 0 {
-		return 1
+// at returns where in a basisValues c's two factors are: a column of one
+// factor, or the intercept, is multiplied by the 1 at oneAt.
+func (c column) at() [2]int32 {
+	switch {
+	case c.a < 0:
+		return [2]int32{oneAt, oneAt}
+	case c.b < 0:
+		return [2]int32{int32(c.a*fnStride + c.fa), oneAt}
 	}
-	v := fv[c.a][c.fa]
-	if c.b >= 0 {
-		v *= fv[c.b][c.fb]
-	}
-	return v
+	return [2]int32{int32(c.a*fnStride + c.fa), int32(c.b*fnStride + c.fb)}
+}
+
+func (c column) value(fv *basisValues) float64 {
+	p := c.at()
+	return fv[p[0]] * fv[p[1]]
 }
 
 // span returns the span μ of v (t[μ] ≤ v < t[μ+1], 3 ≤ μ ≤ nb−1) and
@@ -1150,7 +1176,7 @@ func (m *Model) PredictSE(x []float64, out []float64) {
 	if g == nil {
 		g = m.pooled
 	}
-	var fv [MaxFeatures][maxSplines + 3]float64
+	var fv basisValues
 	g.functions(x, &fv)
 	phi := mat.NewVecDense(len(g.cols)+len(g.dummies), nil)
 	for c, col := range g.cols {
