@@ -707,17 +707,6 @@ func (f *featureBasis) monomials() (m [][4][4]float64, inv []float64) {
 	return m, inv
 }
 
-// splines sets b[0:nb] to every cubic B-spline of f at v.
-func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
-	mu, nz := f.span(v)
-	for i := range f.nb {
-		b[i] = 0
-	}
-	for r := range 4 {
-		b[mu-3+r] = nz[r]
-	}
-}
-
 // normal accumulates the normal equations XᵀX β = XᵀY row by row. A
 // row of B-splines is mostly zeros (four of a feature's functions are
 // non-zero at any value, sixteen of a tensor product's), so each row adds

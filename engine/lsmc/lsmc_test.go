@@ -550,3 +550,14 @@ func TestPredict3IsPredictN(t *testing.T) {
 		t.Errorf("checked kinds %v and the pooled fit's indicators %v; want all four kinds and indicators", kinds, dummies)
 	}
 }
+
+// splines sets b[0:nb] to every cubic B-spline of f at v.
+func (f *featureBasis) splines(v float64, b *[maxSplines]float64) {
+	mu, nz := f.span(v)
+	for i := range f.nb {
+		b[i] = 0
+	}
+	for r := range 4 {
+		b[mu-3+r] = nz[r]
+	}
+}
