@@ -579,7 +579,7 @@ func TestFollowedPinIsFullEvaluation(t *testing.T) {
 			}
 			full, followed := q.NewState(), fq.NewState()
 			followed.Follow(base)
-			for trial := range 300 {
+			for trial := range 1000 {
 				for _, e := range []struct {
 					q *model.Program
 					s *model.State
