@@ -180,14 +180,6 @@ type Fitter struct {
 	vals   []float64
 }
 
-// grow returns (*b)[:n], reallocating only when it is too short.
-func grow[T any](b *[]T, n int) []T {
-	if cap(*b) < n {
-		*b = hugemem.Make[T](n)
-	}
-	return (*b)[:n]
-}
-
 // Fit is the package's Fit, with f's scratch memory.
 func (f *Fitter) Fit(features []Feature, x, y []float64, t int) (*Model, error) {
 	d := len(features)
@@ -224,14 +216,14 @@ func (f *Fitter) Fit(features []Feature, x, y []float64, t int) (*Model, error) 
 	}
 	// Rows of each group, in row order: counted, then placed in one
 	// array.
-	of := grow(&f.of, n)
+	of := hugemem.Grow(&f.of, n)
 	count := make([]int, size)
 	for i := range n {
 		g := m.groupOf(x[i*d : (i+1)*d])
 		of[i] = int32(g)
 		count[g]++
 	}
-	placed := grow(&f.placed, n)
+	placed := hugemem.Grow(&f.placed, n)
 	rows := make([][]int, size)
 	at := 0
 	for g, c := range count {
@@ -262,7 +254,7 @@ func (f *Fitter) Fit(features []Feature, x, y []float64, t int) (*Model, error) 
 		m.Columns = max(m.Columns, len(gr.cols))
 	}
 	if m.Groups < size {
-		all := grow(&f.all, n)
+		all := hugemem.Grow(&f.all, n)
 		for i := range all {
 			all[i] = i
 		}
@@ -341,7 +333,7 @@ func (m *Model) fitGroup(x, y []float64, r []int, cont []int, pooled bool, ss []
 	nL, nS := len(linear), len(splined)
 	linCols := nL + nL*nS + nL*(nL-1)/2
 	knots := knotCount(nS, budget-linCols)
-	vals := grow(&f.vals, len(r)) // each feature's in turn: the bases keep none
+	vals := hugemem.Grow(&f.vals, len(r)) // each feature's in turn: the bases keep none
 	for a, j := range used {
 		for k, i := range r {
 			vals[k] = x[i*d+j]

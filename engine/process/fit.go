@@ -428,15 +428,6 @@ type fitScratch struct {
 	x, y []float64
 }
 
-// floats returns (*b)[:n], allocating the most a pilot can need, size,
-// when it is too short.
-func floats(b *[]float64, n, size int) []float64 {
-	if cap(*b) < n {
-		*b = hugemem.Floats(size)
-	}
-	return (*b)[:n]
-}
-
 // valuation fits one party's values at opportunity st from its pilot,
 // with d its outcome of going on in each trial, in sc's memory.
 func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64, sc *fitScratch) (*model.Valuation, FitInfo, error) {
@@ -464,9 +455,9 @@ func valuation(feats []lsmc.Feature, pl *pilot, st int, d []float64, r float64, 
 	// every trial does (lsmc.Fit only reads them).
 	x = pl.x[st]
 	if rows < pl.n {
-		x = floats(&sc.x, rows*dim, pl.n*maxState(pl))
+		x = hugemem.Grow(&sc.x, pl.n*maxState(pl))[:rows*dim] // the most any stage needs, once
 	}
-	y = floats(&sc.y, rows*3, pl.n*3)
+	y = hugemem.Grow(&sc.y, pl.n*3)[:rows*3]
 	row := 0
 	for t := range pl.n {
 		if !pl.reached[st][t] {

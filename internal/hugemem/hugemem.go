@@ -31,6 +31,16 @@ const Threshold = 2 << 20
 // Floats returns a zeroed []float64 of length n.
 func Floats(n int) []float64 { return Make[float64](n) }
 
+// Grow returns (*b)[:n], first replacing *b by Make's n values when it
+// holds fewer: scratch memory reused from one use to the next, faulted in
+// once.
+func Grow[T any](b *[]T, n int) []T {
+	if cap(*b) < n {
+		*b = Make[T](n)
+	}
+	return (*b)[:n]
+}
+
 // Make returns a zeroed []T of length n.
 func Make[T any](n int) []T {
 	size := int(unsafe.Sizeof(*new(T)))

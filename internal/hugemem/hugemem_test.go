@@ -46,3 +46,17 @@ func TestFloatsAligned(t *testing.T) {
 		}
 	}
 }
+
+// TestGrow: Grow reuses the memory it was given while it is long enough,
+// and replaces it only when it is not.
+func TestGrow(t *testing.T) {
+	var b []float64
+	xs := Grow(&b, 10)
+	xs[9] = 7
+	if ys := Grow(&b, 5); len(ys) != 5 || &ys[0] != &xs[0] {
+		t.Errorf("Grow(5) after Grow(10): length %d, same memory %v", len(ys), &ys[0] == &xs[0])
+	}
+	if ys := Grow(&b, 20); len(ys) != 20 || ys[9] != 0 {
+		t.Errorf("Grow(20) after Grow(10): length %d, ys[9] = %v, want 20 and fresh zeros", len(ys), ys[9])
+	}
+}
