@@ -7,12 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/lsmc"
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/process"
+	"github.com/settle-sim/settle/engine/run"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/smooth"
 	"github.com/settle-sim/settle/engine/stats"
@@ -334,23 +334,12 @@ func valueDecisions(ctx context.Context, q *model.Program, ds []*voi.Decision, i
 // eachItem calls fn for items 0 to n−1 on the workers and returns the
 // first item's error.
 func eachItem(ctx context.Context, n int, opt Options, fn func(k int) error) error {
-	var next atomic.Int64
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for range min(workers(opt), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= n || ctx.Err() != nil {
-					return
-				}
-				errs[k] = fn(k)
-			}
-		}()
-	}
-	wg.Wait()
+	run.Each(n, workers(opt), func(k int) {
+		if ctx.Err() == nil {
+			errs[k] = fn(k)
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
