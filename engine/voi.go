@@ -374,12 +374,10 @@ func processVOI(ctx context.Context, res *Result, q *model.Program, out *VOIResu
 		return fmt.Errorf("--voi: the scenario's stages give no opportunity to settle")
 	}
 	offer := out.FigureBasis == "offer"
-	figure := func(k int, x []float64) float64 {
+	figure := func(k int, lo, hi float64) float64 {
 		if offer || k == first {
 			return out.Figure
 		}
-		lo, _ := pol.Valuations[k][pol.Payee].At(x)
-		hi, _ := pol.Valuations[k][pol.Payer].At(x)
 		return (lo + hi) / 2
 	}
 	decs, err := process.Branches(ctx, q, opt.Seed, opt.Trials, workers(opt), figure)

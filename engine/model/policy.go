@@ -71,12 +71,24 @@ func (v *Valuation) At(x []float64) (reservation, goingOn float64) {
 // of the range's width, or at the fixed offer when there is one and it
 // lies in the range.
 func (pol *Policy) Decide(k int, x []float64) (bool, float64) {
-	vs := pol.Valuations[k]
-	if vs == nil {
+	if pol.Valuations[k] == nil {
 		return false, 0
 	}
-	lo, _ := vs[pol.Payee].At(x)
-	hi, _ := vs[pol.Payer].At(x)
+	return pol.Settle(pol.Range(k, x))
+}
+
+// Range returns the settlement range at stage k's opportunity, which
+// has one, in state x: from the payee's reservation value lo to the
+// payer's hi, empty unless lo ≤ hi.
+func (pol *Policy) Range(k int, x []float64) (lo, hi float64) {
+	vs := pol.Valuations[k]
+	lo, _ = vs[pol.Payee].At(x)
+	hi, _ = vs[pol.Payer].At(x)
+	return lo, hi
+}
+
+// Settle is Decide on the range from lo to hi.
+func (pol *Policy) Settle(lo, hi float64) (bool, float64) {
 	if !(lo <= hi) {
 		return false, 0
 	}

@@ -30,11 +30,12 @@ type Decision struct {
 // Branches returns the decision at each opportunity to settle of p (a
 // program with stages whose policy is fitted), in stage order, valued on
 // trials 0 to n−1: in each trial open at an opportunity, what each party
-// ends with if it settles there at figure(k, x), x the trial's state
-// there, and if it goes on. One pass over the trials gives them all: a
+// ends with if it settles there at figure(k, lo, hi), lo to hi the
+// settlement range the policy finds in the trial's state there, and if
+// it goes on. One pass over the trials gives them all: a
 // trial's branches at each opportunity it reaches on the policy's path.
 // The value of information of the decision to settle is valued on them.
-func Branches(ctx context.Context, p *model.Program, seed uint64, n, workers int, figure func(k int, x []float64) float64) ([]*Decision, error) {
+func Branches(ctx context.Context, p *model.Program, seed uint64, n, workers int, figure func(k int, lo, hi float64) float64) ([]*Decision, error) {
 	proc, pol := p.Process(), p.Policy()
 	if proc == nil || pol == nil {
 		return nil, fmt.Errorf("process: the scenario has no stages, or its decisions are not fitted")
@@ -109,7 +110,8 @@ func Branches(ctx context.Context, p *model.Program, seed uint64, n, workers int
 			d := len(proc.State[k])
 			x := p.StateAt(s, k, o.state[t*d:(t+1)*d])
 			o.open[t] = true
-			o.fig[t] = figure(k, x)
+			lo, hi := pol.Range(k, x)
+			o.fig[t] = figure(k, lo, hi)
 			if err := outcome(s, k, o.fig[t], out); err != nil {
 				return err
 			}
@@ -117,7 +119,7 @@ func Branches(ctx context.Context, p *model.Program, seed uint64, n, workers int
 				o.settle[i][t] = out[i]
 			}
 			path = append(path, k)
-			if ok, f := pol.Decide(k, x); ok {
+			if ok, f := pol.Settle(lo, hi); ok {
 				end, endF = k, f
 				break
 			}
