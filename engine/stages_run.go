@@ -119,7 +119,7 @@ func processShard(ctx context.Context, p *model.Program, opt Options, full bool,
 		job.Counts, job.Sums = process.TallySize(proc)
 		for _, pt := range p.Parties {
 			job.Parties = append(job.Parties, run.PartyJob{RiskTolerance: pt.RiskTolerance, Net: pt.Net, Court: pt.Court,
-				Settled: pt.Settled, CourtPath: model.JudgmentPath})
+				Settled: pt.Settled})
 		}
 	}
 	rp, err := run.Pass(ctx, job, plan(opt), shard)

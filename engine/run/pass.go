@@ -32,7 +32,7 @@ type Job struct {
 	// ended: its settlement stage, above 0 where it settled, 0 where it
 	// went to judgment. Each of Vars is then gathered (when not Exact)
 	// over the trials that ended on its path in Paths only, and each
-	// party's court outcome over those on its CourtPath.
+	// party's court outcome over those that went to judgment.
 	PathBy *model.Var
 	Paths  []model.Path // one for each of Vars, with PathBy
 	// Tally, when set, is called after each trial with the trial's
@@ -58,9 +58,6 @@ type PartyJob struct {
 	Net, Court, Settled *model.Var
 	// ProbeSettled is the party's settled var in each probe's program.
 	ProbeSettled []*model.Var
-	// CourtPath, with Job.PathBy, is the path whose trials the court
-	// outcome's sums are over (model.AnyPath: every trial).
-	CourtPath model.Path
 }
 
 // PartyAcc is one party's streamed sums over a range of trials: what a
@@ -268,7 +265,7 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uint64, start, end int, part *Part, b *block, sk []stats.Sketch) (int, error) {
 	p := job.Program
 	vars := job.Vars
-	ms, accs := b.ms, b.accs
+	accs := b.accs
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
@@ -284,20 +281,8 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 				}
 				buf[j*Chunk+t] = x
 			}
-		} else if job.PathBy != nil {
-			if err := job.onPaths(slots, b, sk, on, i); err != nil {
-				return i, err
-			}
-		} else if len(vars) > 0 {
-			inv := 1 / float64(ms[0].N+1) // every var has the same count
-			for j, v := range vars {
-				x := slots[v.Slot]
-				if x-x != 0 {
-					return i, NonFinite(x, v, i)
-				}
-				ms[j].AddInv(x, inv)
-				sk[j].Add(x)
-			}
+		} else if err := job.onPaths(slots, b, sk, on, i); err != nil {
+			return i, err
 		}
 		for k, pr := range job.Probes {
 			if err := pr.Program.Eval(ps[k], seed, i); err != nil {
@@ -337,8 +322,9 @@ func PathOf(slots []float64, by *model.Var) model.Path {
 
 // onPaths adds a trial that ended on path on to the moments and
 // sketches of the vars gathered over every trial and of those gathered
-// over on's: every var of a path has the same count in a block, so one
-// division serves each path.
+// over on's (with no Paths, every var is gathered over every trial):
+// every var of a path has the same count in a block, so one division
+// serves each path.
 func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.Path, trial int) error {
 	invAny := 1 / float64(b.onPath[model.AnyPath]+1)
 	invOn := 1 / float64(b.onPath[on]+1)
@@ -347,10 +333,10 @@ func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.P
 		if x-x != 0 {
 			return NonFinite(x, v, trial)
 		}
-		switch job.Paths[j] {
-		case model.AnyPath:
+		switch {
+		case job.Paths == nil || job.Paths[j] == model.AnyPath:
 			b.ms[j].AddInv(x, invAny)
-		case on:
+		case job.Paths[j] == on:
 			b.ms[j].AddInv(x, invOn)
 		default:
 			continue
@@ -358,7 +344,9 @@ func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.P
 		sk[j].Add(x)
 	}
 	b.onPath[model.AnyPath]++
-	b.onPath[on]++
+	if on != model.AnyPath {
+		b.onPath[on]++
+	}
 	return nil
 }
 
@@ -373,7 +361,7 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on mo
 			return trial, NonFinite(c.x, c.v, trial)
 		}
 	}
-	onCourt := pj.CourtPath == model.AnyPath || pj.CourtPath == on
+	onCourt := on != model.SettledPath // every trial without Job.PathBy
 	a.NetSum.Add(net)
 	if net < 0 {
 		a.NetLoss++
