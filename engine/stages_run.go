@@ -182,23 +182,21 @@ func exactProcess(res *Result, opt Options, full bool, values [][]float64) map[*
 	// Each var on its own path: a var that exists only where the dispute
 	// settles (or goes to judgment) is summarised over those trials.
 	mask := pathMask(p, byVar)
-	some := make([]bool, len(vars)) // whether var i has values on its path
 	run.Each(len(vars), workers(opt), func(i int) {
 		c := byVar[vars[i]]
 		xs := c.Values
 		if c.Var.Path != model.AnyPath && mask != nil {
 			xs = onPath(xs, mask, c.Var.Path)
 		}
-		if some[i] = len(xs) > 0; some[i] {
+		c.Summary = emptySummary()
+		if len(xs) > 0 {
 			c.Summary = stats.Summarize(xs, histogramBins(c.Var), nil)
-		} else {
-			c.Summary = emptySummary()
 		}
 	})
-	var todo []*Column
-	for i, v := range vars {
-		if some[i] {
-			todo = append(todo, byVar[v])
+	var todo []*Column // those with values on their path
+	for _, v := range vars {
+		if c := byVar[v]; c.Summary.N > 0 {
+			todo = append(todo, c)
 		}
 	}
 	replicateErrors(p, todo, mask)
@@ -207,10 +205,11 @@ func exactProcess(res *Result, opt Options, full bool, values [][]float64) map[*
 	var nets, courts []Outcome
 	for _, pt := range p.Parties {
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
-		nets = append(nets, outcomeOf(byVar[pt.Net].Values, a))
+		net := byVar[pt.Net] // over every trial, and summarised above
+		nets = append(nets, outcomeOf(net.Summary, net.Values, a))
 		court := noOutcome()
 		if xs := onPath(byVar[pt.Court].Values, mask, model.JudgmentPath); len(xs) > 0 {
-			court = outcomeOf(xs, a)
+			court = outcomeOf(stats.Summarize(xs, 1, nil), xs, a)
 		}
 		courts = append(courts, court)
 	}
@@ -313,9 +312,9 @@ func partySettled(p *model.Program) []*model.Var {
 	return vs
 }
 
-// outcomeOf summarises a party's outcomes xs under attitude a.
-func outcomeOf(xs []float64, a decision.Attitude) Outcome {
-	s := stats.Summarize(xs, 1, nil)
+// outcomeOf is a party's outcome under attitude a from its outcomes xs
+// and their summary s.
+func outcomeOf(s stats.Summary, xs []float64, a decision.Attitude) Outcome {
 	loss := 0
 	for _, x := range xs {
 		if x < 0 {
