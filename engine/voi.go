@@ -96,19 +96,22 @@ type OpportunityVOI struct {
 type PartyVOI struct {
 	Party         string
 	RiskTolerance float64 // 0 for risk-neutral
-	// Settles and SettlesOnMoney say what the party decides without
-	// information: on its own utility, and on expected money; at a later
-	// opportunity, whether it settles in most of the trials.
-	Settles, SettlesOnMoney bool
 	// PSettle and PSettleOnMoney are the share of the trials in which
-	// it settles without information, deciding on what it knows: 0 or 1
-	// where that is the same in every trial.
+	// it settles without information, deciding on what it knows (on its
+	// own utility, and on expected money): 0 or 1 where that is the same
+	// in every trial, as at the first opportunity.
 	PSettle, PSettleOnMoney float64
 	EVPI                    voi.Value
 	// EVPPI has each sampled input the party's outcomes depend on, in
 	// evaluation order, then each group.
 	EVPPI []InputVOI
 }
+
+// Settles and SettlesOnMoney say what the party decides without
+// information, on its own utility and on expected money: whether it
+// settles in most of the trials (at the first opportunity, in all).
+func (p *PartyVOI) Settles() bool        { return p.PSettle > 0.5 }
+func (p *PartyVOI) SettlesOnMoney() bool { return p.PSettleOnMoney > 0.5 }
 
 // InputVOI is the value of perfect information on one input or group.
 type InputVOI struct {
@@ -299,7 +302,6 @@ func valueDecisions(ctx context.Context, q *model.Program, ds []*voi.Decision, i
 		if err != nil {
 			return nil, fmt.Errorf("--voi: party %s: %w", pt.Name, err)
 		}
-		pv.Settles, pv.SettlesOnMoney = u == 1, m == 1
 		pv.PSettle, pv.PSettleOnMoney = float64(u), float64(m)
 		if pv.EVPI, err = voi.EVPI(d); err != nil {
 			return nil, fmt.Errorf("--voi: party %s: %w", pt.Name, err)
@@ -481,7 +483,7 @@ func valueGiven(ctx context.Context, q *model.Program, ds []*voi.Decision, feats
 	out := make([]*PartyVOI, len(ds))
 	for i, pt := range q.Parties {
 		out[i] = &PartyVOI{Party: pt.Name, RiskTolerance: pt.RiskTolerance, EVPI: pis[i], EVPPI: make([]InputVOI, len(items)),
-			PSettle: utility[i][1], PSettleOnMoney: money[i][1], Settles: utility[i][1] > 0.5, SettlesOnMoney: money[i][1] > 0.5}
+			PSettle: utility[i][1], PSettleOnMoney: money[i][1]}
 	}
 	d := len(feats)
 	err = eachItem(ctx, len(items), opt, func(k int) error {

@@ -92,8 +92,8 @@ func TestVOIClosedForms(t *testing.T) {
 	eu := math.Exp(-f/R)*stdNormal.CDF((f-mu)/sd) +
 		math.Exp(-mu/R+sd*sd/(2*R*R))*(1-stdNormal.CDF((f-mu+sd*sd/R)/sd))
 	within4SE(t, "claimant EVPI on utility", c.EVPI.CE, -R*math.Log(eu)-(mu-sd*sd/(2*R)))
-	if c.Settles || c.SettlesOnMoney || !v.Parties[1].Settles {
-		t.Errorf("without information the claimant goes to court (CE 137.2 > 135) and the defendant settles (pays 135 < 140): claimant settles %v, defendant %v", c.Settles, v.Parties[1].Settles)
+	if c.Settles() || c.SettlesOnMoney() || !v.Parties[1].Settles() {
+		t.Errorf("without information the claimant goes to court (CE 137.2 > 135) and the defendant settles (pays 135 < 140): claimant settles %v, defendant %v", c.Settles(), v.Parties[1].Settles())
 	}
 }
 

@@ -159,7 +159,7 @@ func newVOI(res *engine.Result) VOI {
 	}
 	for _, p := range res.VOI.Parties {
 		pv := PartyVOI{Name: p.Party, Figure: res.VOI.Figure, FigureBasis: res.VOI.FigureBasis, Stage: res.VOI.Stage,
-			Choice: choice(p.Settles), ChoiceOnMoney: choice(p.SettlesOnMoney),
+			Choice: choice(p.Settles()), ChoiceOnMoney: choice(p.SettlesOnMoney()),
 			EVPI: voiValue("evpi", nil, p.EVPI, false), EVPPI: VOIValues{}}
 		for _, e := range p.EVPPI {
 			pv.EVPPI = append(pv.EVPPI, inputValue(e))
