@@ -53,11 +53,7 @@ func plotDriver(d *report.Document, label, name, kind, stage string) (*chart.Cha
 		for _, e := range v.Values {
 			bars = append(bars, chart.VOIBar{Label: e.Name, Value: e.CE, SE: e.CESE})
 		}
-		title := "what knowing is worth to the " + v.Party
-		if v.Later {
-			title += " before " + v.Stage
-		}
-		return chart.VOI(title, v.EVPI.CE, bars, d.Money().Format)
+		return chart.VOI(v.Title(), v.EVPI.CE, bars, d.Money().Format)
 	}
 	switch {
 	case len(parties) == 0:

@@ -32,6 +32,14 @@ type VOI struct {
 	Known           []string
 }
 
+// Title is the title of v's chart.
+func (v VOI) Title() string {
+	if v.Later {
+		return "what knowing is worth to the " + v.Party + " before " + v.Stage
+	}
+	return "what knowing is worth to the " + v.Party
+}
+
 // Sobol is an output's Sobol' indices, largest total first.
 type Sobol struct {
 	Output string
@@ -132,14 +140,12 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 			vv.Rows = append(vv.Rows, row(label, x))
 		}
 		if len(bars) > 0 {
-			title, name, when := "what knowing is worth to the "+v.Party, v.Party, ""
+			when := ""
 			if v.Later {
-				title += " before " + v.Stage
-				name += " before " + v.Stage
 				when = " before " + v.Stage
 			}
-			c, err := chart.VOI(title, v.EVPI.CE, bars, cur.Format)
-			f, err := svg(c, err, "voi", name, "the value to the "+v.Party+" of knowing each input before deciding"+when+", on its utility")
+			c, err := chart.VOI(v.Title(), v.EVPI.CE, bars, cur.Format)
+			f, err := svg(c, err, "voi", v.Party+when, "the value to the "+v.Party+" of knowing each input before deciding"+when+", on its utility")
 			if err != nil {
 				return err
 			}
@@ -176,13 +182,12 @@ func driverViews(r Result, d *report.Document, rv *resultV) error {
 // voiNote says at what figure the decision valued by v is made, and what
 // the party decides without more information.
 func voiNote(v VOI, cur money.Currency) string {
-	would := map[string]string{"settle": "settle", "court": "go to court", "go on": "go on"}[v.Choice]
 	if !v.Later {
 		lead := "Deciding"
 		if v.Stage != "" {
 			lead = "Before " + v.Stage + ", deciding"
 		}
-		return fmt.Sprintf("%s at %s (%s); without information the %s would %s.", lead, cur.Format(v.Figure), v.FigureBasis, v.Party, would)
+		return fmt.Sprintf("%s at %s (%s); without information the %s would %s.", lead, cur.Format(v.Figure), v.FigureBasis, v.Party, report.ChoiceWords(v.Choice))
 	}
 	at := "at each trial's own midpoint of the reservation values, on average " + cur.Format(v.Figure)
 	if v.FigureBasis == "offer" {

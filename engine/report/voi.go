@@ -232,7 +232,7 @@ func writeVOI(w io.Writer, d *Document, md bool) {
 	var decisions []string
 	for _, p := range d.VOI {
 		writeVOITable(w, "value of information, "+p.Name, p.EVPI, p.EVPPI, cur, md)
-		decisions = append(decisions, fmt.Sprintf("the %s would %s", p.Name, map[string]string{"settle": "settle", "court": "go to court", "go on": "go on"}[p.Choice]))
+		decisions = append(decisions, fmt.Sprintf("the %s would %s", p.Name, ChoiceWords(p.Choice)))
 	}
 	p := d.VOI[0]
 	where := ""
@@ -298,4 +298,13 @@ func writeVOITable(w io.Writer, title string, evpi VOIValue, evppi VOIValues, cu
 		rows = append(rows, cells(v.label(), v))
 	}
 	writeGrid(w, title, head, rows, md)
+}
+
+// ChoiceWords says a party's choice (a PartyVOI's Choice: settle,
+// court or go on) as what it would do: settle, go to court, go on.
+func ChoiceWords(choice string) string {
+	if choice == "court" {
+		return "go to court"
+	}
+	return choice
 }
