@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/settle-sim/settle/engine/diag"
 	"github.com/settle-sim/settle/engine/lsmc"
@@ -471,12 +470,12 @@ func revealedAt(proc *model.Process, k int, items []voiItem) []bool {
 // and each item's EVPPI by lsmc's regression on the state and the
 // item's inputs not revealed yet.
 func valueGiven(ctx context.Context, q *model.Program, ds []*voi.Decision, feats []lsmc.Feature, x []float64, items []voiItem, revealed []bool, opt Options) ([]*PartyVOI, error) {
-	known := memo(lsmcRegression(feats, x, len(ds[0].Payoffs[0])))
-	money, utility, err := voi.Chosen(ds, known)
+	given, err := voi.Known(ds, lsmcRegression(feats, x, len(ds[0].Payoffs[0])))
 	if err != nil {
 		return nil, fmt.Errorf("--voi: what the parties know: %w", err)
 	}
-	pis, err := voi.ValuesGiven(ds, known, nil)
+	money, utility := given.Chosen()
+	pis, err := given.Values(nil)
 	if err != nil {
 		return nil, fmt.Errorf("--voi: %w", err)
 	}
@@ -516,7 +515,7 @@ func valueGiven(ctx context.Context, q *model.Program, ds []*voi.Decision, feats
 				row[d+j] = c[r]
 			}
 		}
-		vs, err := voi.ValuesGiven(ds, known, lsmcRegression(fs, xs, n))
+		vs, err := given.Values(lsmcRegression(fs, xs, n))
 		if err != nil {
 			return fmt.Errorf("--voi: %s: %w", it.name, err)
 		}
@@ -560,38 +559,6 @@ func lsmcRegression(feats []lsmc.Feature, x []float64, n int) voi.Regression {
 			}
 		}
 		return out, nil
-	}
-}
-
-// memo returns r, remembering its fits of the last responses it was
-// given: the same slices again are not fitted again. Safe for
-// concurrent use.
-func memo(r voi.Regression) voi.Regression {
-	var mu sync.Mutex
-	var lastYs, lastFits [][]float64
-	same := func(ys [][]float64) bool {
-		if len(ys) != len(lastYs) {
-			return false
-		}
-		for j := range ys {
-			if len(ys[j]) != len(lastYs[j]) || len(ys[j]) > 0 && &ys[j][0] != &lastYs[j][0] {
-				return false
-			}
-		}
-		return true
-	}
-	return func(ys [][]float64) ([][]float64, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if lastFits != nil && same(ys) {
-			return lastFits, nil
-		}
-		fits, err := r(ys)
-		if err != nil {
-			return nil, err
-		}
-		lastYs, lastFits = ys, fits
-		return fits, nil
 	}
 }
 

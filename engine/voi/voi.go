@@ -264,17 +264,39 @@ type Regression func(ys [][]float64) ([][]float64, error)
 // plug-in figures are the mean of maxₐ ĝₐ(with) − ĝ_{bₜ}(with) (for
 // perfect information, the value itself); EDF is not set.
 func ValuesGiven(ds []*Decision, known, with Regression) ([]Value, error) {
+	g, err := Known(ds, known)
+	if err != nil {
+		return nil, err
+	}
+	return g.Values(with)
+}
+
+// Given is decisions whose makers already know something: their
+// differences, in money and, for a risk-averse decision maker, in
+// utility, fitted once on what they know, against which the value of
+// knowing more is measured (Values) as often as asked.
+type Given struct {
+	ds     []*Decision
+	scales [][]givenScale // each decision's, money then utility
+	base   [][]float64    // the fits of every difference on what is known
+}
+
+// givenScale is one decision's differences on one scale, their first
+// fit in Given.base.
+type givenScale struct {
+	nb    *netBenefits
+	first int
+}
+
+// Known fits the differences of the decisions ds, on the same trials,
+// by known: what their makers decide on without more information.
+func Known(ds []*Decision, known Regression) (*Given, error) {
 	if known == nil {
 		return nil, errors.New("voi: no regression on what is known")
 	}
-	// Every decision's differences, in money and, for a risk-averse
-	// decision maker, in utility, fitted together.
+	// Every decision's differences, fitted together.
 	var ys [][]float64
-	type scale struct {
-		nb    *netBenefits
-		first int // its first response in ys
-	}
-	scales := make([][]scale, len(ds))
+	g := &Given{ds: ds, scales: make([][]givenScale, len(ds))}
 	for i, d := range ds {
 		if err := d.check(); err != nil {
 			return nil, err
@@ -287,30 +309,44 @@ func ValuesGiven(ds []*Decision, known, with Regression) ([]Value, error) {
 				break
 			}
 			nb := d.netBenefits(u)
-			scales[i] = append(scales[i], scale{nb, len(ys)})
+			g.scales[i] = append(g.scales[i], givenScale{nb, len(ys)})
 			ys = append(ys, nb.diffs...)
 		}
 	}
-	base, err := fitChecked(known, ys)
-	if err != nil {
+	var err error
+	if g.base, err = fitChecked(known, ys); err != nil {
 		return nil, err
 	}
+	return g, nil
+}
+
+// Values is ValuesGiven on g's decisions and what they know, with
+// what with conditions on (nil for perfect information). It may be
+// called from several goroutines at once.
+func (g *Given) Values(with Regression) ([]Value, error) {
 	var fits [][]float64
 	if with != nil {
+		var ys [][]float64
+		for _, scs := range g.scales {
+			for _, sc := range scs {
+				ys = append(ys, sc.nb.diffs...)
+			}
+		}
+		var err error
 		if fits, err = fitChecked(with, ys); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]Value, len(ds))
-	for i := range ds {
+	out := make([]Value, len(g.ds))
+	for i := range g.ds {
 		var v Value
-		for j, sc := range scales[i] {
+		for j, sc := range g.scales[i] {
 			m := len(sc.nb.diffs)
 			var f [][]float64
 			if fits != nil {
 				f = fits[sc.first : sc.first+m]
 			}
-			est, plugIn, pChange := value(sc.nb, base[sc.first:sc.first+m], f)
+			est, plugIn, pChange := value(sc.nb, g.base[sc.first:sc.first+m], f)
 			if j == 0 {
 				v.Money, v.MoneyPlugIn, v.PChange = est, plugIn, pChange
 				v.CE, v.CEPlugIn = est, plugIn
@@ -465,30 +501,24 @@ func value(nb *netBenefits, base, fits [][]float64) (est Estimate, plugIn, pChan
 // what known conditions on would take each action: for each decision of
 // ds, on money and on its utility. It is the same known as ValuesGiven's.
 func Chosen(ds []*Decision, known Regression) (money, utility [][]float64, err error) {
-	if known == nil {
-		return nil, nil, errors.New("voi: no regression on what is known")
-	}
-	var ys [][]float64
-	for _, d := range ds {
-		if err := d.check(); err != nil {
-			return nil, nil, err
-		}
-		ys = append(ys, d.netBenefits(false).diffs...)
-		if d.RiskTolerance > 0 {
-			ys = append(ys, d.netBenefits(true).diffs...)
-		}
-	}
-	fits, err := fitChecked(known, ys)
+	g, err := Known(ds, known)
 	if err != nil {
 		return nil, nil, err
 	}
-	share := func(g [][]float64) []float64 {
-		out := make([]float64, len(g)+1)
-		n := len(g[0])
-		x := make([]float64, len(g))
+	money, utility = g.Chosen()
+	return money, utility, nil
+}
+
+// Chosen is the package's Chosen on g's decisions and what they know.
+func (g *Given) Chosen() (money, utility [][]float64) {
+	share := func(sc givenScale) []float64 {
+		fit := g.base[sc.first : sc.first+len(sc.nb.diffs)]
+		out := make([]float64, len(fit)+1)
+		n := len(fit[0])
+		x := make([]float64, len(fit))
 		for t := range n {
-			for a := range g {
-				x[a] = g[a][t]
+			for a := range fit {
+				x[a] = fit[a][t]
 			}
 			_, b := maxPart(x)
 			out[b]++
@@ -498,19 +528,15 @@ func Chosen(ds []*Decision, known Regression) (money, utility [][]float64, err e
 		}
 		return out
 	}
-	j := 0
-	for _, d := range ds {
-		m := len(d.Payoffs) - 1
-		sm := share(fits[j : j+m])
-		j += m
+	for _, scs := range g.scales {
+		sm := share(scs[0])
 		su := sm
-		if d.RiskTolerance > 0 {
-			su = share(fits[j : j+m])
-			j += m
+		if len(scs) > 1 {
+			su = share(scs[1])
 		}
 		money, utility = append(money, sm), append(utility, su)
 	}
-	return money, utility, nil
+	return money, utility
 }
 
 // gain is the value of information given the mean regret avoided rbar
