@@ -59,22 +59,19 @@ const sobolBars = 8
 // driversOf takes the value of information, Sobol' indices and spiders
 // out of a document.
 func driversOf(d *report.Document, x *Extras) {
+	known := func(vs report.VOIValues) []string {
+		var names []string
+		for _, v := range vs.Revealed() {
+			names = append(names, v.Name)
+		}
+		return names
+	}
 	for _, p := range d.VOI {
 		x.VOI = append(x.VOI, VOI{Party: p.Name, Figure: p.Figure, FigureBasis: p.FigureBasis, Choice: p.Choice, EVPI: p.EVPI,
-			Stage: p.Stage, Values: largestFirst(p.EVPPI)})
+			Stage: p.Stage, Values: p.EVPPI.ByValue(), Known: known(p.EVPPI)})
 		for _, o := range p.Opportunities {
-			v := VOI{Party: p.Name, Figure: o.MeanFigure, FigureBasis: o.FigureBasis, Choice: o.Choice, EVPI: o.EVPI,
-				Later: true, Stage: o.Stage, PReach: o.PReach, PSettle: o.PSettle}
-			var unknown []report.VOIValue
-			for _, e := range o.EVPPI {
-				if e.Revealed {
-					v.Known = append(v.Known, e.Name)
-				} else {
-					unknown = append(unknown, e)
-				}
-			}
-			v.Values = largestFirst(unknown)
-			x.VOI = append(x.VOI, v)
+			x.VOI = append(x.VOI, VOI{Party: p.Name, Figure: o.MeanFigure, FigureBasis: o.FigureBasis, Choice: o.Choice, EVPI: o.EVPI,
+				Later: true, Stage: o.Stage, PReach: o.PReach, PSettle: o.PSettle, Values: o.EVPPI.ByValue(), Known: known(o.EVPPI)})
 		}
 	}
 	for _, s := range d.Sensitivity {
@@ -101,16 +98,6 @@ func driversOf(d *report.Document, x *Extras) {
 			x.Spiders = append(x.Spiders, sp)
 		}
 	}
-}
-
-// largestFirst returns vs by value on the party's utility, then in
-// money, largest first.
-func largestFirst(vs []report.VOIValue) []report.VOIValue {
-	vs = slices.Clone(vs)
-	slices.SortStableFunc(vs, func(a, b report.VOIValue) int {
-		return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
-	})
-	return vs
 }
 
 // voiV is a party's value of information as the page shows it.

@@ -80,3 +80,23 @@ func TestDriversLaterOpportunities(t *testing.T) {
 		}
 	}
 }
+
+// TestDriversFirstOpportunityKnown: an input revealed before the first
+// opportunity (by a stage with no opportunity before it) is named as
+// known there, not drawn as a bar worth nothing, as the text report has
+// it.
+func TestDriversFirstOpportunityKnown(t *testing.T) {
+	d := drivers(t)
+	d.VOI[0].Stage = "mediation"
+	d.VOI[0].EVPPI = append(report.VOIValues{{Name: "early_evidence", Revealed: true}}, d.VOI[0].EVPPI...)
+	x := ExtrasOf(d)
+	first := x.VOI[0]
+	for _, v := range first.Values {
+		if v.Name == "early_evidence" {
+			t.Errorf("before mediation: early_evidence, known there, is among the values %+v", first.Values)
+		}
+	}
+	if len(first.Known) != 1 || first.Known[0] != "early_evidence" {
+		t.Errorf("before mediation: known %v, want early_evidence", first.Known)
+	}
+}

@@ -108,6 +108,27 @@ type VOIValue struct {
 // VOIValues are values in order; in JSON an object keyed by name.
 type VOIValues []VOIValue
 
+// Estimated returns the values of vs estimated: not of the inputs known
+// already at the decision (Revealed), in order.
+func (vs VOIValues) Estimated() VOIValues {
+	return slices.DeleteFunc(slices.Clone(vs), func(v VOIValue) bool { return v.Revealed })
+}
+
+// Revealed returns those of vs known already at the decision, in order.
+func (vs VOIValues) Revealed() VOIValues {
+	return slices.DeleteFunc(slices.Clone(vs), func(v VOIValue) bool { return !v.Revealed })
+}
+
+// ByValue returns the values of vs estimated, largest first: by value on
+// the party's utility, then in money.
+func (vs VOIValues) ByValue() VOIValues {
+	est := vs.Estimated()
+	slices.SortStableFunc(est, func(a, b VOIValue) int {
+		return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
+	})
+	return est
+}
+
 // MarshalJSON writes v as an object keyed by party, in order.
 func (v VOI) MarshalJSON() ([]byte, error) {
 	return marshalObject(len(v), func(i int) (string, any) { return v[i].Name, v[i] })
