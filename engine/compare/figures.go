@@ -48,20 +48,15 @@ func Figures(d *report.Document) []Figure {
 		add := func(path string, v report.VOIValue) {
 			fs = append(fs, Figure{path, cur, v.Value, v.SE}, Figure{path + ".ce", cur, v.CE, v.CESE})
 		}
-		add("voi."+p.Name+".evpi", p.EVPI)
-		for _, v := range p.EVPPI {
-			if !v.Revealed {
-				add("voi."+p.Name+".evppi."+v.Name, v)
+		decision := func(at string, evpi report.VOIValue, evppi report.VOIValues) {
+			add(at+".evpi", evpi)
+			for _, v := range evppi.Estimated() {
+				add(at+".evppi."+v.Name, v)
 			}
 		}
+		decision("voi."+p.Name, p.EVPI, p.EVPPI)
 		for _, o := range p.Opportunities {
-			at := "voi." + p.Name + ".opportunities." + o.Stage
-			add(at+".evpi", o.EVPI)
-			for _, v := range o.EVPPI {
-				if !v.Revealed {
-					add(at+".evppi."+v.Name, v)
-				}
-			}
+			decision("voi."+p.Name+".opportunities."+o.Stage, o.EVPI, o.EVPPI)
 		}
 	}
 	for _, s := range d.Sensitivity {

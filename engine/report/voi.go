@@ -277,10 +277,8 @@ func writeVOI(w io.Writer, d *Document, md bool) {
 				decisions = append(decisions, fmt.Sprintf("the %s in %s", q.Name, money.FormatPercent(qo.PSettle)))
 			}
 			if known == nil {
-				for _, v := range qo.EVPPI {
-					if v.Revealed {
-						known = append(known, v.label())
-					}
+				for _, v := range qo.EVPPI.Revealed() {
+					known = append(known, v.label())
 				}
 			}
 		}
@@ -306,16 +304,7 @@ func writeVOITable(w io.Writer, title string, evpi VOIValue, evppi VOIValues, cu
 			"±" + cur.Format(v.CESE), money.FormatPercent(v.PChange)}
 	}
 	rows := [][]string{cells("perfect information (EVPI)", evpi)}
-	var byValue VOIValues
-	for _, v := range evppi {
-		if !v.Revealed {
-			byValue = append(byValue, v)
-		}
-	}
-	slices.SortStableFunc(byValue, func(a, b VOIValue) int {
-		return cmp.Or(cmp.Compare(b.CE, a.CE), cmp.Compare(b.Value, a.Value))
-	})
-	for _, v := range byValue {
+	for _, v := range evppi.ByValue() {
 		rows = append(rows, cells(v.label(), v))
 	}
 	writeGrid(w, title, head, rows, md)
