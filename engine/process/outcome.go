@@ -200,49 +200,35 @@ type Streamed struct {
 func SummarizeStreamed(proc *model.Process, st Streamed) *Outcome {
 	o := &Outcome{Years: st.Years, Figure: st.Figure, Parties: st.Parties}
 	o.tallied(proc, st.Trials, st.Counts, st.Sums)
-	n := float64(st.Trials)
-	o.Open = timelineOf(st.Years.Max, func(t float64) float64 {
-		return float64(st.YearsSketch.Above(t, st.Years.Min, st.Years.Max)) / n
-	})
+	times := timelineTimes(st.Years.Max)
+	o.Open = timelineOf(times, st.YearsSketch.AboveEach(times, st.Years.Min, st.Years.Max), st.Trials)
 	return o
 }
 
 // timeline is the probability that the dispute is still open (not yet
 // resolved) at TimelinePoints equally spaced times from 0 to the
-// longest: in one pass, each trial counted at the last of the times it
-// is resolved strictly after.
+// longest, over the trials whose years to resolution are years.
 func timeline(years []float64) []TimePoint {
-	longest := slices.Max(years)
+	times := timelineTimes(slices.Max(years))
+	return timelineOf(times, stats.CountAbove(times, years), len(years))
+}
+
+// timelineTimes returns TimelinePoints equally spaced times from 0 to
+// longest.
+func timelineTimes(longest float64) []float64 {
 	times := make([]float64, TimelinePoints)
 	for i := range times {
 		times[i] = longest * float64(i) / float64(TimelinePoints-1)
 	}
-	after := make([]int, TimelinePoints+1) // after[j]: trials resolved after times[:j] and no later one
-	for _, y := range years {
-		j, _ := slices.BinarySearch(times, y) // times[:j] < y ≤ times[j:]
-		after[j]++
-	}
-	open := make([]int, TimelinePoints) // open[i]: trials resolved strictly after times[i]
-	for i := TimelinePoints - 1; i >= 0; i-- {
-		open[i] = after[i+1]
-		if i+1 < TimelinePoints {
-			open[i] += open[i+1]
-		}
-	}
-	pts := make([]TimePoint, TimelinePoints)
-	for i, t := range times {
-		pts[i] = TimePoint{Years: t, POpen: float64(open[i]) / float64(len(years))}
-	}
-	return pts
+	return times
 }
 
-// timelineOf is the timeline to the longest dispute, open giving the
-// probability of being still open at a time.
-func timelineOf(longest float64, open func(t float64) float64) []TimePoint {
-	pts := make([]TimePoint, TimelinePoints)
-	for i := range pts {
-		t := longest * float64(i) / float64(TimelinePoints-1)
-		pts[i] = TimePoint{Years: t, POpen: open(t)}
+// timelineOf is the timeline at times, open[i] of the n trials being
+// still open at times[i] (resolved strictly after it).
+func timelineOf(times []float64, open []uint64, n int) []TimePoint {
+	pts := make([]TimePoint, len(times))
+	for i, t := range times {
+		pts[i] = TimePoint{Years: t, POpen: float64(open[i]) / float64(n)}
 	}
 	return pts
 }

@@ -28,10 +28,12 @@ func TestTimelineCounts(t *testing.T) {
 		got := timeline(years)
 		s := slices.Clone(years)
 		slices.Sort(s)
-		want := timelineOf(s[len(s)-1], func(t float64) float64 {
+		var want []TimePoint
+		for i := range TimelinePoints {
+			t := s[len(s)-1] * float64(i) / float64(TimelinePoints-1)
 			j, _ := slices.BinarySearch(s, math.Nextafter(t, math.Inf(1)))
-			return float64(len(s)-j) / float64(len(s))
-		})
+			want = append(want, TimePoint{Years: t, POpen: float64(len(s)-j) / float64(len(s))})
+		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: timeline\n%v, want\n%v", tc.name, got, want)
 		}

@@ -3,6 +3,7 @@ package stats
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // SketchBits is the number of mantissa bits a Sketch keeps: values are
@@ -145,19 +146,40 @@ func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
 	return out
 }
 
-// Above returns how many of the values s has counted are above t, each
-// value taken as its bucket's, clamped to [min, max]: exact but for the
-// values in the bucket that holds t (a relative width of
-// 2^-SketchBits).
-func (s *Sketch) Above(t, min, max float64) uint64 {
+// AboveEach returns, for each of the ascending ts, how many of the
+// values s has counted are above it, each value taken as its bucket's,
+// clamped to [min, max]: exact but for the values in the bucket that
+// holds t (a relative width of 2^-SketchBits).
+func (s *Sketch) AboveEach(ts []float64, min, max float64) []uint64 {
 	vals, counts := s.cells()
-	var n uint64
-	for i, v := range vals {
-		if math.Min(math.Max(v, min), max) > t {
-			n += counts[i]
-		}
+	return countAbove(ts, len(vals), func(i int) (float64, uint64) {
+		return math.Min(math.Max(vals[i], min), max), counts[i]
+	})
+}
+
+// CountAbove returns, for each of the ascending ts, how many of xs are
+// above it, in one pass over xs.
+func CountAbove(ts, xs []float64) []uint64 {
+	return countAbove(ts, len(xs), func(i int) (float64, uint64) { return xs[i], 1 })
+}
+
+// countAbove returns, for each of the ascending ts, the weight of the n
+// values at(i) gives above it: each value's weight counted at the last
+// of ts below it, then summed from the end.
+func countAbove(ts []float64, n int, at func(i int) (x float64, weight uint64)) []uint64 {
+	last := make([]uint64, len(ts)+1) // last[j]: the weight above ts[:j] and no later one
+	for i := range n {
+		x, w := at(i)
+		j, _ := slices.BinarySearch(ts, x) // ts[:j] < x ≤ ts[j:]
+		last[j] += w
 	}
-	return n
+	out := make([]uint64, len(ts))
+	var above uint64
+	for i := len(ts) - 1; i >= 0; i-- {
+		above += last[i+1]
+		out[i] = above
+	}
+	return out
 }
 
 // Histogram returns bins equal-width bins between min and max, each

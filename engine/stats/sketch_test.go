@@ -114,3 +114,37 @@ func BenchmarkSummaries(b *testing.B) {
 		b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N*len(xs)), "ns/value")
 	})
 }
+
+// TestAboveEach: AboveEach counts, at each time, the values above it as
+// their buckets' clamped values, as one count of each bucket at a time
+// gives.
+func TestAboveEach(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var s Sketch
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for range 20000 {
+		x := r.ExpFloat64()*3 - 0.5
+		if r.IntN(10) == 0 {
+			x = 0
+		}
+		s.Add(x)
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	ts := []float64{-1, lo, -0.25, 0, 0.5, 1, 2.5, 7, hi, 100}
+	got := s.AboveEach(ts, lo, hi)
+	vals, counts := s.cells()
+	for i, t0 := range ts {
+		var want uint64
+		for k, v := range vals {
+			if math.Min(math.Max(v, lo), hi) > t0 {
+				want += counts[k]
+			}
+		}
+		if got[i] != want {
+			t.Errorf("above %g: %d, want %d", t0, got[i], want)
+		}
+	}
+	if got[0] != 20000 || got[len(ts)-1] != 0 {
+		t.Errorf("above %g and %g: %d and %d, want all and none", ts[0], ts[len(ts)-1], got[0], got[len(ts)-1])
+	}
+}
