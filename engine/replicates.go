@@ -41,18 +41,32 @@ func replicateSEOnPath(values, mask []float64, path model.Path) float64 {
 	const R = sampling.Replicates
 	var sums [R]stats.Sum
 	var counts [R]int
-	total := 0
 	for t, x := range values {
 		if (mask[t] > 0) == (path == model.SettledPath) {
 			sums[t%R].Add(x)
 			counts[t%R]++
-			total++
 		}
+	}
+	var totals [R]float64
+	for k := range R {
+		totals[k] = sums[k].Value()
+	}
+	return replicateSE(&totals, &counts)
+}
+
+// replicateSE is the standard error of a mean from its replicates' sums
+// of values and counts of trials: each replicate's mean weighted by its
+// share of the trials (stats.ReplicateSE).
+func replicateSE(sums *[sampling.Replicates]float64, counts *[sampling.Replicates]int) float64 {
+	const R = sampling.Replicates
+	total := 0
+	for _, c := range counts {
+		total += c
 	}
 	means, weights := make([]float64, R), make([]float64, R)
 	for k := range R {
 		if counts[k] > 0 {
-			means[k] = sums[k].Value() / float64(counts[k])
+			means[k] = sums[k] / float64(counts[k])
 			weights[k] = float64(counts[k]) / float64(total)
 		}
 	}
@@ -126,11 +140,9 @@ func (r *replicateSums) se(n int) []float64 {
 	}
 	const R = sampling.Replicates
 	out := make([]float64, r.nvars)
-	means := make([]float64, R)
-	weights := make([]float64, R)
 	for j := range out {
 		var ms [R]int
-		total := 0
+		var sums [R]float64
 		for k := range R {
 			if r.counts == nil {
 				ms[k] = int(sampling.ReplicateSize(uint64(k), uint64(n)))
@@ -139,19 +151,13 @@ func (r *replicateSums) se(n int) []float64 {
 					ms[k] += c[j*R+k]
 				}
 			}
-			total += ms[k]
-		}
-		for k := range R {
 			var s stats.Sum
 			for _, seg := range r.segs {
 				s.Add(seg[j*R+k].Value())
 			}
-			means[k], weights[k] = 0, 0
-			if ms[k] > 0 {
-				means[k], weights[k] = s.Value()/float64(ms[k]), float64(ms[k])/float64(total)
-			}
+			sums[k] = s.Value()
 		}
-		out[j] = stats.ReplicateSE(means, weights)
+		out[j] = replicateSE(&sums, &ms)
 	}
 	return out
 }
