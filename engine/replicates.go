@@ -42,7 +42,7 @@ func replicateSEOnPath(values, mask []float64, path model.Path) float64 {
 	var sums [R]stats.Sum
 	var counts [R]int
 	for t, x := range values {
-		if (mask[t] > 0) == (path == model.SettledPath) {
+		if path.Holds(model.EndedOn(mask[t])) {
 			sums[t%R].Add(x)
 			counts[t%R]++
 		}
@@ -122,7 +122,7 @@ func (r *replicateSums) add(k, trial int, values []float64, slots []int, paths [
 	rep, _ := sampling.Replicate(uint64(trial))
 	seg := r.segs[k]
 	for j, slot := range slots {
-		if paths != nil && paths[j] != model.AnyPath && paths[j] != on {
+		if paths != nil && !paths[j].Holds(on) {
 			continue
 		}
 		seg[j*sampling.Replicates+int(rep)].Add(values[slot])

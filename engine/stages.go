@@ -102,16 +102,15 @@ func pathMask(p *model.Program, byVar map[*model.Var]*Column) []float64 {
 // onPath returns the values of the trials that ended on path, mask
 // holding each trial's settlement stage (0 for judgment).
 func onPath(values, mask []float64, path model.Path) []float64 {
-	settled := path == model.SettledPath
 	n := 0
 	for _, m := range mask[:len(values)] {
-		if (m > 0) == settled {
+		if path.Holds(model.EndedOn(m)) {
 			n++
 		}
 	}
 	out := make([]float64, 0, n)
 	for t, x := range values {
-		if (mask[t] > 0) == settled {
+		if path.Holds(model.EndedOn(mask[t])) {
 			out = append(out, x)
 		}
 	}

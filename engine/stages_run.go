@@ -260,7 +260,9 @@ func sketchedProcess(ctx context.Context, res *Result, opt Options, full bool, m
 
 	// How the disputes ended, and each party's outcome on each path.
 	at := func(v *model.Var, path model.Path) int { return entryIndex(vars, paths, v, path) }
-	onPath := func(v *model.Var, path model.Path) *stats.Summary {
+	// summaryOn is v's summary over the trials that ended on path, nil
+	// where none did.
+	summaryOn := func(v *model.Var, path model.Path) *stats.Summary {
 		j := at(v, path)
 		if m.Moments[j].N == 0 {
 			return nil
@@ -270,16 +272,16 @@ func sketchedProcess(ctx context.Context, res *Result, opt Options, full bool, m
 	}
 	years := at(proc.Years, model.AnyPath)
 	st := process.Streamed{Trials: m.Trials, Counts: m.Counts, Sums: m.Sums, Years: summary(years, 20),
-		YearsSketch: &m.Sketches[years], Figure: onPath(p.Figure, model.SettledPath)}
+		YearsSketch: &m.Sketches[years], Figure: summaryOn(p.Figure, model.SettledPath)}
 	var nets, courts []Outcome
 	for i, pt := range p.Parties {
-		st.Parties = append(st.Parties, process.PartyPaths{Name: pt.Name, Settled: onPath(pt.Net, model.SettledPath),
-			Judgment: onPath(pt.Net, model.JudgmentPath)})
+		st.Parties = append(st.Parties, process.PartyPaths{Name: pt.Name, Settled: summaryOn(pt.Net, model.SettledPath),
+			Judgment: summaryOn(pt.Net, model.JudgmentPath)})
 		a := decision.Attitude{RiskTolerance: pt.RiskTolerance}
 		acc := &m.Parties[i]
-		nets = append(nets, outcome(summary(at(pt.Net, model.AnyPath), 1), acc.NetLoss, &acc.NetExp, a))
+		nets = append(nets, outcome(byVar[pt.Net].Summary, acc.NetLoss, &acc.NetExp, a)) // over every trial, summarised above
 		court := noOutcome()
-		if s := onPath(pt.Court, model.JudgmentPath); s != nil {
+		if s := summaryOn(pt.Court, model.JudgmentPath); s != nil {
 			court = outcome(*s, acc.CourtLoss, &acc.CourtExp, a)
 		}
 		courts = append(courts, court)

@@ -82,6 +82,19 @@ const (
 	JudgmentPath
 )
 
+// EndedOn is the path of a trial whose settlement stage (the value of
+// Process.StageNo) is stage: settled above 0, judgment at 0.
+func EndedOn(stage float64) Path {
+	if stage > 0 {
+		return SettledPath
+	}
+	return JudgmentPath
+}
+
+// Holds reports whether a var on path p has its meaning in a trial that
+// ended on path on (AnyPath where that is not known).
+func (p Path) Holds(on Path) bool { return p == AnyPath || on == AnyPath || p == on }
+
 func (p Path) String() string {
 	switch p {
 	case SettledPath:

@@ -98,14 +98,14 @@ func Summarize(proc *model.Process, parties []string, c Columns) *Outcome {
 	for i, name := range parties {
 		pp := &o.Parties[i]
 		pp.Name = name
-		path := func(want bool, size int, to **stats.Summary) {
+		path := func(on model.Path, size int, to **stats.Summary) {
 			if size == 0 {
 				return
 			}
 			jobs = append(jobs, func() {
 				xs := make([]float64, 0, size)
 				for t := range n {
-					if (c.Stage[t] > 0) == want {
+					if model.EndedOn(c.Stage[t]) == on {
 						xs = append(xs, c.Nets[i][t])
 					}
 				}
@@ -113,8 +113,8 @@ func Summarize(proc *model.Process, parties []string, c Columns) *Outcome {
 				*to = &s
 			})
 		}
-		path(true, settled, &pp.Settled)
-		path(false, n-settled, &pp.Judgment)
+		path(model.SettledPath, settled, &pp.Settled)
+		path(model.JudgmentPath, n-settled, &pp.Judgment)
 	}
 	run.Each(len(jobs), runtime.GOMAXPROCS(0), func(k int) { jobs[k]() })
 	return o

@@ -311,13 +311,10 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 // settlement stage's var (see Job's PathBy); model.AnyPath when by is
 // nil.
 func PathOf(slots []float64, by *model.Var) model.Path {
-	switch {
-	case by == nil:
+	if by == nil {
 		return model.AnyPath
-	case slots[by.Slot] > 0:
-		return model.SettledPath
 	}
-	return model.JudgmentPath
+	return model.EndedOn(slots[by.Slot])
 }
 
 // onPaths adds a trial that ended on path on to the moments and
@@ -361,7 +358,7 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on mo
 			return trial, NonFinite(c.x, c.v, trial)
 		}
 	}
-	onCourt := on != model.SettledPath // every trial without Job.PathBy
+	onCourt := model.JudgmentPath.Holds(on)
 	a.NetSum.Add(net)
 	if net < 0 {
 		a.NetLoss++
