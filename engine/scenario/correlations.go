@@ -353,6 +353,10 @@ func (l *loader) correlationPairs(path string, v *yaml.Node, c *Correlations) bo
 		rho  float64
 		pos  diag.Pos
 	}
+	if len(v.Content) == 0 {
+		l.diags.Errorf(pos(path, v), "write - [input_a, input_b, 0.6], or leave correlations out", "correlations lists no pairs")
+		return false
+	}
 	var pairs []pair
 	ok := true
 	for _, it := range v.Content {

@@ -179,6 +179,10 @@ func TestLoadStructureErrors(t *testing.T) {
 			[][]string{{"s.yaml:3:3", "a is defined twice in this file; first at ", "s.yaml:2:3"}}},
 		{"input and rule of one name", "inputs:\n  a: 1\nrules:\n  a: 2\noutputs: [a]\n",
 			[][]string{{"s.yaml:4:3", "a is defined twice in this file"}}},
+		{"correlations without pairs", "inputs:\n  a: normal(0, 1)\noutputs: [a]\ncorrelations: []\n",
+			[][]string{{"s.yaml:4:15", "correlations lists no pairs", "leave correlations out"}}},
+		{"correlations' pairs without any", "inputs:\n  a: normal(0, 1)\noutputs: [a]\ncorrelations:\n  pairs: []\n",
+			[][]string{{"s.yaml:5:10", "correlations lists no pairs"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
