@@ -46,7 +46,7 @@ func ParseShard(s string) (Shard, error) {
 
 // PartFormat is the version of the partial-result format this settle
 // writes and reads.
-const PartFormat = 1
+const PartFormat = 2
 
 // partMagic opens every partial-result file.
 const partMagic = "SETLPART"

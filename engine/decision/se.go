@@ -9,7 +9,7 @@ import (
 
 // SEMethod names how the standard errors of certainty equivalents and
 // reservation values are computed, as documents record it.
-const SEMethod = "a mean's standard error, the delta method on kept values, or batch means"
+const SEMethod = "a mean's standard error, the delta method on streamed sums or kept values, or batch means"
 
 // Influence writes into dst (len(xs) long) the influence of each trial on
 // the certainty equivalent of xs and returns the certainty equivalent:

@@ -10,33 +10,46 @@ import (
 // ExpSum accumulates the sum of e^(−x/R) over outcomes x, streamed and
 // mergeable, for certainty equivalents under exponential utility without
 // keeping the outcomes: the sum is held as e^M · S, M the largest −x/R
-// seen (a running log-sum-exp), so that no term overflows. S is a
-// compensated (Neumaier) sum, rescaled when M grows. Sums made over
+// seen (a running log-sum-exp), so that no term overflows. It also sums
+// the squares, Q, for the certainty equivalent's standard error. S and Q
+// are compensated (Neumaier) sums, rescaled when M grows. Sums made over
 // consecutive ranges of trials and merged in the ranges' order give the
 // same bits however the ranges were scheduled.
 type ExpSum struct {
-	N    int
-	M    float64 // the largest exponent, −x/R
-	S, C float64 // Σ e^(−x/R − M) and its compensation
+	N     int
+	M     float64 // the largest exponent, −x/R
+	S, C  float64 // Σ u, u = e^(−x/R − M), and its compensation
+	Q, QC float64 // Σ u² and its compensation
 }
 
 // Add adds one outcome's exponent y = −x/R.
 func (e *ExpSum) Add(y float64) {
 	if e.N == 0 {
-		e.N, e.M, e.S, e.C = 1, y, 1, 0
+		e.N, e.M, e.S, e.C, e.Q, e.QC = 1, y, 1, 0, 1, 0
 		return
 	}
 	e.N++
 	if y > e.M {
-		f := math.Exp(e.M - y)
-		e.S, e.C, e.M = e.S*f, e.C*f, y
-		e.add(1)
+		e.rescale(math.Exp(e.M - y))
+		e.M = y
+		e.add(1, 1)
 		return
 	}
-	e.add(math.Exp(y - e.M))
+	u := math.Exp(y - e.M)
+	e.add(u, u*u)
 }
 
-func (e *ExpSum) add(x float64) { stats.Neumaier(&e.S, &e.C, x) }
+// rescale multiplies the sums by f, their terms' new scale.
+func (e *ExpSum) rescale(f float64) {
+	e.S, e.C = e.S*f, e.C*f
+	f *= f
+	e.Q, e.QC = e.Q*f, e.QC*f
+}
+
+func (e *ExpSum) add(u, uu float64) {
+	stats.Neumaier(&e.S, &e.C, u)
+	stats.Neumaier(&e.Q, &e.QC, uu)
+}
 
 // Merge adds o, the sum over the outcomes that follow e's.
 func (e *ExpSum) Merge(o ExpSum) {
@@ -49,15 +62,15 @@ func (e *ExpSum) Merge(o ExpSum) {
 	}
 	e.N += o.N
 	if o.M > e.M {
-		f := math.Exp(e.M - o.M)
-		e.S, e.C, e.M = e.S*f, e.C*f, o.M
-		e.add(o.S)
-		e.add(o.C)
+		e.rescale(math.Exp(e.M - o.M))
+		e.M = o.M
+		e.add(o.S, o.Q)
+		e.add(o.C, o.QC)
 		return
 	}
 	f := math.Exp(o.M - e.M)
-	e.add(o.S * f)
-	e.add(o.C * f)
+	e.add(o.S*f, o.Q*f*f)
+	e.add(o.C*f, o.QC*f*f)
 }
 
 // CertaintyEquivalent returns −R·log E[e^(−X/R)] of the outcomes added
@@ -67,6 +80,27 @@ func (e *ExpSum) CertaintyEquivalent(r float64) float64 {
 		return math.NaN()
 	}
 	return -r * (e.M + math.Log((e.S+e.C)/float64(e.N)))
+}
+
+// CertaintyEquivalentSE returns the standard error of the certainty
+// equivalent by the delta method, R·sd(u)/(ū·√n) with u = e^(−x/R − M),
+// as Attitude.CertaintyEquivalentSE gives it from kept outcomes, and
+// whether the sums can give it: the sum of squared deviations is
+// Q − S²/n, which loses precision to cancellation when the outcomes'
+// spread is tiny beside R (u nearly constant), so ok is false when it
+// is below a millionth of Q (a relative error above about 1e-10). Of
+// fewer than two outcomes it is 0.
+func (e *ExpSum) CertaintyEquivalentSE(r float64) (se float64, ok bool) {
+	if e.N < 2 {
+		return 0, true
+	}
+	n := float64(e.N)
+	s, q := e.S+e.C, e.Q+e.QC
+	ss := q - s*s/n
+	if !(ss >= 1e-6*q) {
+		return 0, false
+	}
+	return math.Abs(r) * math.Sqrt(ss/(n-1)) / (s / n) / math.Sqrt(n), true
 }
 
 // Bisect finds the figure in [lo, hi] at which a party on side is
