@@ -126,7 +126,7 @@ func analyseParties(ctx context.Context, res *Result, cols map[*model.Var]*Colum
 			}
 			pr.Offer = &Offer{Figure: f, SettledCE: ce, BeatsCourt: float64(acc.Beats) / float64(res.Trials), Accepts: r.Accepts(f)}
 		}
-		batchErrors(pr, batches, i, a, r, probes, offered, cols[pt.Net], cols[pt.Court])
+		batchErrors(pr, acc, batches, i, a, r, probes, offered, cols[pt.Net], cols[pt.Court])
 		res.Parties = append(res.Parties, pr)
 	}
 	return settlementRange(res)
@@ -138,15 +138,17 @@ const minBatches = 4
 // batchErrors sets the standard errors of party i's certainty
 // equivalents, reservation value and settled certainty equivalent at an
 // offer (decision.SEMethod). A risk-neutral party's certainty equivalent
-// is a mean, whose standard error is the mean's; a risk-averse party's,
-// when the run kept every value, comes from the delta method on them
+// is a mean, whose standard error is the mean's; a risk-averse party's
+// comes from the delta method on its streamed sums
+// (decision.ExpSum.CertaintyEquivalentSE), or, where those cannot give
+// it to 1e-10 and the run kept every value, on the values
 // (decision.Attitude.CertaintyEquivalentSE). The others come from batch
 // means: each figure computed again on each of up to 32 batches of
 // consecutive trials, its standard error the batches' standard deviation
 // over √B. With fewer than minBatches batches (a run of fewer than 4,096
 // trials), and for a reservation value found by bisection, they are 0:
 // not known.
-func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool, net, court *Column) {
+func batchErrors(pr *PartyResult, acc *run.PartyAcc, batches [][]run.PartyAcc, i int, a decision.Attitude, r decision.Reservation, probes []float64, offered bool, net, court *Column) {
 	pr.Net.CESE, pr.Court.CESE, pr.Reservation.SE, pr.Reservation.CourtSE = 0, 0, 0, 0
 	if pr.Offer != nil {
 		pr.Offer.SettledSE = 0
@@ -174,8 +176,15 @@ func batchErrors(pr *PartyResult, batches [][]run.PartyAcc, i int, a decision.At
 	for _, o := range []struct {
 		se    *float64
 		col   *Column
+		exp   *decision.ExpSum
 		batch []float64
-	}{{&pr.Net.CESE, net, nets}, {&pr.Court.CESE, court, courts}} {
+	}{{&pr.Net.CESE, net, &acc.NetExp, nets}, {&pr.Court.CESE, court, &acc.CourtExp, courts}} {
+		if !a.Neutral() {
+			if se, ok := o.exp.CertaintyEquivalentSE(a.RiskTolerance); ok {
+				*o.se = se
+				continue
+			}
+		}
 		switch {
 		case a.Neutral() && o.col != nil:
 			*o.se = o.col.Summary.SE
@@ -345,14 +354,15 @@ type Correlation struct {
 // would mix two sets of trials.
 func driven(c *Column) bool { return c.Summary.SD > 0 && c.Var.Path == model.AnyPath }
 
-// analyseSample analyses the run's first tornadoTrials trials, evaluated
-// afresh (so that every shard of a run can, and shard 0 does): with
+// analyseSample analyses the run's first tornadoTrials trials, taken
+// from kept when it holds them (see keptValues), else evaluated afresh
+// (so that every shard of a run can, and shard 0 does): with
 // opt.Sensitivity, the rank correlation of every output that
 // varies with every sampled input that varies, and the tornado, each
 // output's mean with each input held at its p10 and at its p90 over
 // those trials, the other inputs drawn as before; with correlations,
 // the declared correlations achieved in those trials.
-func analyseSample(ctx context.Context, p *model.Program, opt Options, correlations bool) (*sample, error) {
+func analyseSample(ctx context.Context, p *model.Program, opt Options, correlations bool, kept *run.Part, keptVars []*model.Var) (*sample, error) {
 	opt.Progress = nil
 	topt := opt
 	topt.Trials = tornadoTrials(p, opt.Trials)
@@ -361,9 +371,12 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 		return sm, nil
 	}
 	vars := layout(p, true)
-	values, err := simulate(ctx, p, topt, vars)
-	if err != nil {
-		return nil, err
+	values := keptValues(kept, keptVars, vars, topt.Trials)
+	if values == nil {
+		var err error
+		if values, err = simulate(ctx, p, topt, vars); err != nil {
+			return nil, err
+		}
 	}
 	cols := make(map[*model.Var]*Column, len(vars))
 	bins := make([]int, len(vars))
@@ -394,10 +407,10 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 	// Rank correlations on the trials the tornado uses: their standard
 	// error is about 1/√n, 0.0045 at 50,000 trials.
 	n := topt.Trials
-	inRanks := make([][]float64, len(ins))
-	for i, c := range ins {
-		inRanks[i] = sensitivity.Ranks(c.Values[:n])
-	}
+	ranked := append(slices.Clip(ins), outs...)
+	ranks := make([][]float64, len(ranked))
+	run.Each(len(ranked), workers(opt), func(k int) { ranks[k] = sensitivity.Ranks(ranked[k].Values[:n]) })
+	inRanks, outRanks := ranks[:len(ins)], ranks[len(ins):]
 	outVars := make([]*model.Var, len(outs))
 	for i, c := range outs {
 		outVars[i] = c.Var
@@ -437,6 +450,7 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 		}
 		variants[i] = run.Variant{Program: fq, Vars: outVars, Name: fmt.Sprintf("sensitivity to %s held at %g", pn.in.Var.Name, pn.value)}
 	}
+	var err error
 	if followed && len(pins) > 0 {
 		if means, err = run.VariantMeans(ctx, p, variants, plan(topt)); err != nil {
 			return nil, err
@@ -458,9 +472,8 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 	}
 	for j, out := range outs {
 		os := &OutputSensitivity{Output: out.Var.Name, Tornado: sensitivity.Tornado(bars[j])}
-		r := sensitivity.Ranks(out.Values[:n])
 		for i, in := range ins {
-			rho := sensitivity.Pearson(inRanks[i], r)
+			rho := sensitivity.Pearson(inRanks[i], outRanks[j])
 			if math.IsNaN(rho) {
 				continue // constant over the trials used: no correlation to report
 			}
@@ -469,6 +482,26 @@ func analyseSample(ctx context.Context, p *model.Program, opt Options, correlati
 		sm.Sensitivity = append(sm.Sensitivity, os)
 	}
 	return sm, nil
+}
+
+// keptValues returns the values of each of vars in a run's first n
+// trials from part, a pass that kept every value of partVars (its job's
+// Vars), when it did for each of vars and those trials; else nil. They
+// are the values a pass over those trials alone would give: a trial's
+// values depend on its number alone.
+func keptValues(part *run.Part, partVars, vars []*model.Var, n int) [][]float64 {
+	if part == nil || !part.Exact || part.Start != 0 || part.End < n {
+		return nil
+	}
+	out := make([][]float64, len(vars))
+	for j, v := range vars {
+		k := slices.Index(partVars, v)
+		if k < 0 {
+			return nil
+		}
+		out[j] = part.Columns[k][:n:n]
+	}
+	return out
 }
 
 // ApplyViews replaces each named party's analysis in res with its analysis

@@ -152,7 +152,7 @@ func runShard(ctx context.Context, p *model.Program, opt Options, full bool, kno
 	}
 	pt.run = rp
 	if full && shard.K == 0 {
-		if pt.sample, err = analyseSample(ctx, p, opt, !job.Exact); err != nil {
+		if pt.sample, err = analyseSample(ctx, p, opt, !job.Exact, rp, job.Vars); err != nil {
 			return nil, err
 		}
 	}

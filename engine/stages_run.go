@@ -128,7 +128,7 @@ func processShard(ctx context.Context, p *model.Program, opt Options, full bool,
 	}
 	pt := &part{run: rp}
 	if full && shard.K == 0 {
-		if pt.sample, err = analyseSample(ctx, p, opt, !ex); err != nil {
+		if pt.sample, err = analyseSample(ctx, p, opt, !ex, rp, job.Vars); err != nil {
 			return nil, err
 		}
 	}

@@ -5,66 +5,76 @@ package sensitivity
 
 import (
 	"math"
-	"slices"
 	"sort"
 )
 
 // Ranks returns the ranks (1 … n) of xs, ties sharing their average rank.
 func Ranks(xs []float64) []float64 {
 	n := len(xs)
-	// Sorted by value; the order among equal values does not matter, as
-	// they share their average rank, so an unstable sort of (value,
-	// index) pairs does (pdqsort, far quicker than a stable sort of
-	// indices).
-	type vi struct {
-		x float64
-		i int32
-	}
-	idx := make([]vi, n)
-	for i, x := range xs {
-		idx[i] = vi{x, int32(i)}
-	}
-	slices.SortFunc(idx, func(a, b vi) int {
-		switch {
-		case a.x < b.x:
-			return -1
-		case a.x > b.x:
-			return 1
-		}
-		return 0
-	})
+	idx := order(xs)
 	r := make([]float64, n)
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && idx[j].x == idx[i].x {
+		for j < n && xs[idx[j]] == xs[idx[i]] {
 			j++
 		}
 		avg := float64(i+j+1) / 2 // ranks i+1 … j
-		for k := i; k < j; k++ {
-			r[idx[k].i] = avg
+		for _, k := range idx[i:j] {
+			r[k] = avg
 		}
 		i = j
 	}
 	return r
 }
 
-// order returns the indices of xs in the order of their values, ties in
-// index order.
+// order returns the indices of xs, which must not be NaN, in the order
+// of their values, ties (−0 with +0 too) in index order: a stable least
+// significant digit radix sort of the values' bits, a byte a pass,
+// skipping the bytes every value shares. Far quicker than a comparison
+// sort for the tens of thousands of values a tornado ranks.
 func order(xs []float64) []int32 {
-	idx := make([]int32, len(xs))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int {
-		switch {
-		case xs[a] < xs[b]:
-			return -1
-		case xs[a] > xs[b]:
-			return 1
+	n := len(xs)
+	keys, idx := make([]uint64, n), make([]int32, n)
+	var counts [8][256]int
+	for i, x := range xs {
+		k := sortKey(x)
+		keys[i], idx[i] = k, int32(i)
+		for b := range counts {
+			counts[b][byte(k>>(8*b))]++
 		}
-		return 0
-	})
+	}
+	keys2, idx2 := make([]uint64, n), make([]int32, n)
+	for b := range counts {
+		c := &counts[b]
+		if n == 0 || c[byte(keys[0]>>(8*b))] == n {
+			continue // every key has this byte
+		}
+		var at [256]int
+		sum := 0
+		for d, m := range c {
+			at[d], sum = sum, sum+m
+		}
+		shift := 8 * uint(b)
+		for i, k := range keys {
+			d := byte(k >> shift)
+			keys2[at[d]], idx2[at[d]] = k, idx[i]
+			at[d]++
+		}
+		keys, keys2, idx, idx2 = keys2, keys, idx2, idx
+	}
 	return idx
+}
+
+// sortKey maps x to an unsigned integer in the same order, −0 to +0's.
+func sortKey(x float64) uint64 {
+	if x == 0 {
+		x = 0 // −0 as +0, equal as they compare
+	}
+	b := math.Float64bits(x)
+	if b>>63 == 1 {
+		return ^b // negative: larger magnitudes first
+	}
+	return b | 1<<63
 }
 
 // Pearson returns the correlation of xs and ys, NaN when either is
