@@ -216,6 +216,9 @@ type Column struct {
 	Var     *model.Var
 	Values  []float64 // one per trial, in trial order; bools are 0 or 1
 	Summary stats.Summary
+	// Curve, when not nil, is the values' stats.Curve of
+	// stats.CurvePoints: an exact run's for each output that is a number.
+	Curve []float64
 }
 
 // Result is the outcome of a run.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/settle-sim/settle/engine/model"
@@ -235,13 +236,17 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 		cols[v], all[j] = c, c
 	}
 	if m.Exact {
-		bins := make([]int, len(vars))
+		bins, points := make([]int, len(vars)), make([]int, len(vars))
 		for j, v := range vars {
 			all[j].Values = m.Columns[j]
 			bins[j] = histogramBins(v)
+			if full && v.Type != model.Bool && slices.Contains(p.Outputs, v) {
+				points[j] = stats.CurvePoints
+			}
 		}
-		for j, s := range run.Summaries(m.Columns, bins, workers(opt)) {
-			all[j].Summary = s
+		sums, curves := run.SummariesCurves(m.Columns, bins, points, workers(opt))
+		for j, s := range sums {
+			all[j].Summary, all[j].Curve = s, curves[j]
 		}
 		replicateErrors(p, all, nil)
 	} else {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/settle-sim/settle/engine"
@@ -126,7 +127,7 @@ func New(res *engine.Result) *Document {
 	for _, c := range res.Outputs {
 		v := newVar(c)
 		if !v.IsBool() && len(c.Values) > 0 {
-			v.Curve = curve(c.Values)
+			v.Curve = curve(c)
 		}
 		d.Outputs = append(d.Outputs, v)
 	}
@@ -314,10 +315,13 @@ func ReadJSON(r io.Reader) (*Document, error) { return Read(r, "result document"
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-// curve is xs's stats.Curve to six significant figures: enough to draw,
-// in a third of the space.
-func curve(xs []float64) []float64 {
-	c := stats.Curve(xs, stats.CurvePoints)
+// curve is c's stats.Curve, made by the run or else from its values, to
+// six significant figures: enough to draw, in a third of the space.
+func curve(col *engine.Column) []float64 {
+	c := slices.Clone(col.Curve)
+	if c == nil {
+		c = stats.Curve(col.Values, stats.CurvePoints)
+	}
 	for i, x := range c {
 		c[i], _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 6, 64), 64)
 	}

@@ -175,9 +175,23 @@ func NonFinite(x float64, v *model.Var, trial int) error {
 // Summaries summarises each column (stats.Summarize with bins[i] bins),
 // columns in parallel on workers goroutines.
 func Summaries(cols [][]float64, bins []int, workers int) []stats.Summary {
-	out := make([]stats.Summary, len(cols))
-	Each(len(cols), workers, func(k int) { out[k] = stats.Summarize(cols[k], bins[k], nil) })
+	out, _ := SummariesCurves(cols, bins, nil, workers)
 	return out
+}
+
+// SummariesCurves is Summaries, and with points[k] of 2 or more (points
+// may be nil) also column k's stats.Curve of that many points, from the
+// same passes (stats.SummarizeCurve).
+func SummariesCurves(cols [][]float64, bins, points []int, workers int) ([]stats.Summary, [][]float64) {
+	out, curves := make([]stats.Summary, len(cols)), make([][]float64, len(cols))
+	Each(len(cols), workers, func(k int) {
+		pts := 0
+		if points != nil {
+			pts = points[k]
+		}
+		out[k], curves[k] = stats.SummarizeCurve(cols[k], bins[k], pts)
+	})
+	return out, curves
 }
 
 // Each calls fn(k) for each k in [0, n) on up to workers goroutines and

@@ -1,7 +1,5 @@
 package stats
 
-import "math"
-
 // CurvePoints is how many quantiles a distribution's curve has: at
 // probabilities 0, 1/200, 2/200, …, 1.
 const CurvePoints = 201
@@ -20,20 +18,23 @@ func Curve(xs []float64, points int) []float64 {
 	if n == 0 || points < 2 {
 		return nil
 	}
-	lo, hi := math.Inf(1), math.Inf(-1)
+	lo, hi := xs[0], xs[0]
 	for _, x := range xs {
-		lo, hi = min(lo, x), max(hi, x)
+		lo, hi = lower(lo, x), higher(hi, x)
 	}
 	b := newBucketing(lo, hi)
 	b.counts = make([]uint32, selectBuckets)
-	for _, x := range xs {
-		b.counts[b.of(x)]++
-	}
+	b.count(xs)
+	out := make([]float64, points)
+	b.quantiles(xs, curveProbs(points), out)
+	return out
+}
+
+// curveProbs are a curve's probabilities, i/(points−1) for i = 0 … points−1.
+func curveProbs(points int) []float64 {
 	probs := make([]float64, points)
 	for i := range probs {
 		probs[i] = float64(i) / float64(points-1)
 	}
-	out := make([]float64, points)
-	b.quantiles(xs, probs, out)
-	return out
+	return probs
 }

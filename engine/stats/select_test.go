@@ -95,7 +95,26 @@ func TestSummarizeBucketSelection(t *testing.T) {
 		"wide": func(int) float64 {
 			return map[bool]float64{true: -1.7e308, false: 1.7e308}[rng.IntN(2) == 0] * rng.Float64()
 		},
-		"zeros": func(int) float64 { return map[bool]float64{true: math.Copysign(0, -1), false: 0}[rng.IntN(2) == 0] },
+		"zeros":     func(int) float64 { return map[bool]float64{true: math.Copysign(0, -1), false: 0}[rng.IntN(2) == 0] },
+		"bin edges": func(int) float64 { return float64(rng.IntN(201)) - 100 }, // multiples of the bin width, 10
+		"edges and spread": func(int) float64 {
+			return map[bool]float64{true: float64(rng.IntN(21)) * 1.5e7, false: rng.Float64() * 3e8}[rng.IntN(2) == 0]
+		},
+		"near the ends": func(int) float64 { // the first and last buckets hold the min (max) and values beside it
+			switch u := rng.Float64(); {
+			case u < 0.3:
+				return 0
+			case u < 0.5:
+				return 1e-7 * rng.Float64()
+			case u < 0.7:
+				return 1000 - 1e-7*rng.Float64()
+			case u < 0.8:
+				return 1000
+			default:
+				return 1000 * rng.Float64()
+			}
+		},
+		"true/false with a third": func(i int) float64 { return map[bool]float64{true: 0.5, false: float64(rng.IntN(2))}[i == 7] },
 		"spike": func(i int) float64 {
 			return map[bool]float64{true: 1e-9 * rng.Float64(), false: 1e12 * rng.NormFloat64()}[i%3 != 0]
 		},
@@ -120,21 +139,38 @@ func TestSummarizeBucketSelection(t *testing.T) {
 			if h := NewHistogram(sorted, 20); !slices.Equal(h.Counts, got.Histogram.Counts) {
 				t.Errorf("%s, n=%d: histogram %v, want %v", name, n, got.Histogram.Counts, h.Counts)
 			}
+			// The curve from the same passes is Curve's, and both are the
+			// sorted values' quantiles.
+			again, curve := SummarizeCurve(xs, 20, CurvePoints)
+			if !slices.Equal(again.Quantiles, got.Quantiles) || !slices.Equal(curve, Curve(xs, CurvePoints)) {
+				t.Errorf("%s, n=%d: SummarizeCurve differs from Summarize and Curve", name, n)
+			}
+			for i, x := range curve {
+				if want := Quantile(sorted, float64(i)/(CurvePoints-1)); x != want && !(x == 0 && want == 0) {
+					t.Errorf("%s, n=%d: curve point %d = %v, sort gives %v", name, n, i, x, want)
+					break
+				}
+			}
 		}
 	}
 }
 
-// BenchmarkSummarize: an exact summary of a million values, per value.
+// BenchmarkSummarize: an exact summary of a million values, per value,
+// of one sign and of both (a party's net outcome).
 //
 //	go test ./engine/stats -run '^$' -bench Summarize$
 func BenchmarkSummarize(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	xs := make([]float64, 1_000_000)
-	for i := range xs {
-		xs[i] = rng.NormFloat64()*6e7 + 1e8
+	for _, mean := range []float64{1e8, 3e6} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		xs := make([]float64, 1_000_000)
+		for i := range xs {
+			xs[i] = rng.NormFloat64()*6e7 + mean
+		}
+		b.Run(map[float64]string{1e8: "positive", 3e6: "mixed"}[mean], func(b *testing.B) {
+			for b.Loop() {
+				Summarize(xs, 20, nil)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/value")
+		})
 	}
-	for b.Loop() {
-		Summarize(xs, 20, nil)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/value")
 }
