@@ -23,7 +23,7 @@ func Curve(xs []float64, points int) []float64 {
 		lo, hi = lower(lo, x), higher(hi, x)
 	}
 	b := newBucketing(lo, hi)
-	b.counts = make([]uint32, selectBuckets)
+	defer b.release()
 	b.count(xs)
 	out := make([]float64, points)
 	b.quantiles(xs, curveProbs(points), out)

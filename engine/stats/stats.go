@@ -10,6 +10,7 @@ package stats
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Probs are the probabilities of the quantiles every summary reports.
@@ -101,7 +102,7 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 	s.Min, s.Max = lo, hi
 	s.PPositive = float64(pos) / float64(n)
 	b := newBucketing(lo, hi)
-	b.counts = make([]uint32, selectBuckets)
+	defer b.release()
 	var hc []int
 	var hb binning
 	if bins >= 1 && lo != hi {
@@ -213,12 +214,34 @@ type bucketing struct {
 	// into as their quantiles are picked.
 	hist []int
 	bins binning
+	work *bucketWork
+}
+
+// release returns b's memory for reuse; b is not used after.
+func (b *bucketing) release() {
+	workPool.Put(b.work)
+	b.work, b.counts = nil, nil
 }
 
 const selectBuckets = 1 << 16
 
+// bucketWork is a bucketing's memory: a quarter of a megabyte of counts
+// and as much again for picking, reused from one summary to the next
+// (workPool), since fresh memory costs a page fault every 4 KB.
+type bucketWork struct {
+	counts [selectBuckets]uint32
+	index  [selectBuckets]int16
+	edge   [selectBuckets]bool
+}
+
+var workPool = sync.Pool{New: func() any { return new(bucketWork) }}
+
+// newBucketing returns the bucketing of [lo, hi] with its counts at 0;
+// release gives its memory back.
 func newBucketing(lo, hi float64) bucketing {
-	b := bucketing{lo: lo, hi: hi}
+	w := workPool.Get().(*bucketWork)
+	clear(w.counts[:])
+	b := bucketing{lo: lo, hi: hi, work: w, counts: w.counts[:]}
 	if hi > lo {
 		b.scale = selectBuckets / (hi - lo)
 		if math.IsInf(b.scale, 0) || math.IsInf(hi-lo, 0) {
@@ -316,7 +339,8 @@ func (b *bucketing) pick(xs []float64, ks []int) map[int]float64 {
 	hist := b.hist
 	var edges []int // buckets whose values are binned one by one
 	if hist != nil && b.binsByBucket() {
-		edge := make([]bool, selectBuckets)
+		edge := b.work.edge[:]
+		clear(edge)
 		for j := 1; j < b.bins.n; j++ {
 			e := b.of(b.bins.lo + float64(j)*b.bins.w)
 			for k := max(e-1, 0); k <= min(e+1, selectBuckets-1); k++ {
@@ -340,7 +364,7 @@ func (b *bucketing) pick(xs []float64, ks []int) map[int]float64 {
 	if len(sizes) == 0 && hist == nil {
 		return at
 	}
-	index := make([]int16, selectBuckets)
+	index := b.work.index[:]
 	for i := range index {
 		index[i] = -1
 	}

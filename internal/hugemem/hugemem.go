@@ -14,10 +14,14 @@
 // only, which would leave up to 2 MB at its start on small pages, so
 // the array is made a huge page longer and starts at the first huge
 // page boundary in it (the unused part is never written, so never
-// faulted in): only its last partial huge page is on small pages. This
-// halved the page faults of the reference case at 200,000 trials. The
-// memory stays Go's, collected as any other. Elsewhere, or where the
-// kernel refuses, the array is an ordinary one.
+// faulted in). Its end is rounded up to a huge page too, and advised
+// with the rest, so that its last partial huge page is not left on
+// small pages: at 2M trials that tail was 1.3 MB of each 16 MB column,
+// 6,500 of a run's faults and a tenth of a second. This halved the page
+// faults of the reference case at 200,000 trials. The price is up to
+// 2 MB more resident memory an array. The memory stays Go's, collected
+// as any other. Elsewhere, or where the kernel refuses, the array is an
+// ordinary one.
 package hugemem
 
 import "unsafe"
@@ -47,10 +51,10 @@ func Make[T any](n int) []T {
 	if size == 0 || n*size < Threshold {
 		return make([]T, n)
 	}
-	xs := make([]T, n+hugePage/size)
+	whole := (n*size + hugePage - 1) &^ (hugePage - 1) // n values' huge pages
+	xs := make([]T, (whole+hugePage+size-1)/size)
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(xs)))
 	off := int(alignment(p)) / size
-	xs = xs[off : off+n : off+n]
-	advise(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(xs))), n*size))
-	return xs
+	advise(unsafe.Slice((*byte)(unsafe.Pointer(&xs[off])), whole))
+	return xs[off : off+n : off+n]
 }
