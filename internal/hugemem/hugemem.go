@@ -10,7 +10,8 @@
 // memory that asks for them, and Go's heap does not ask; so an array of
 // at least Threshold bytes is made by Go and then advised (madvise
 // MADV_HUGEPAGE) before anything is written to it: one fault for each
-// 2 MB instead of 512. Go aligns a large array to its own 8 KB pages
+// 2 MB instead of 512; and then faulted in at once (MADV_POPULATE_WRITE),
+// since every such array is written through. Go aligns a large array to its own 8 KB pages
 // only, which would leave up to 2 MB at its start on small pages, so
 // the array is made a huge page longer and starts at the first huge
 // page boundary in it (the unused part is never written, so never
