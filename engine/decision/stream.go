@@ -11,15 +11,16 @@ import (
 // mergeable, for certainty equivalents under exponential utility without
 // keeping the outcomes: the sum is held as e^M · S, M the largest −x/R
 // seen (a running log-sum-exp), so that no term overflows. It also sums
-// the squares, Q, for the certainty equivalent's standard error. S and Q
-// are compensated (Neumaier) sums, rescaled when M grows. Sums made over
+// the squares, Q, for the certainty equivalent's standard error. S is a
+// compensated (Neumaier) sum, Q a plain one (an error of 1e-13 or so in
+// a standard error is nothing), both rescaled when M grows. Sums made over
 // consecutive ranges of trials and merged in the ranges' order give the
 // same bits however the ranges were scheduled.
 type ExpSum struct {
 	N     int
 	M     float64 // the largest exponent, −x/R
 	S, C  float64 // Σ u, u = e^(−x/R − M), and its compensation
-	Q, QC float64 // Σ u² and its compensation
+	Q, QC float64 // Σ u², and the compensation of the sums merged into it
 }
 
 // Add adds one outcome's exponent y = −x/R.
@@ -48,7 +49,7 @@ func (e *ExpSum) rescale(f float64) {
 
 func (e *ExpSum) add(u, uu float64) {
 	stats.Neumaier(&e.S, &e.C, u)
-	stats.Neumaier(&e.Q, &e.QC, uu)
+	e.Q += uu
 }
 
 // Merge adds o, the sum over the outcomes that follow e's.
@@ -64,13 +65,19 @@ func (e *ExpSum) Merge(o ExpSum) {
 	if o.M > e.M {
 		e.rescale(math.Exp(e.M - o.M))
 		e.M = o.M
-		e.add(o.S, o.Q)
-		e.add(o.C, o.QC)
+		e.merge(o.S, o.C, o.Q, o.QC)
 		return
 	}
 	f := math.Exp(o.M - e.M)
-	e.add(o.S*f, o.Q*f*f)
-	e.add(o.C*f, o.QC*f*f)
+	e.merge(o.S*f, o.C*f, o.Q*f*f, o.QC*f*f)
+}
+
+// merge adds another range's sums, on e's scale, compensated.
+func (e *ExpSum) merge(s, c, q, qc float64) {
+	stats.Neumaier(&e.S, &e.C, s)
+	stats.Neumaier(&e.S, &e.C, c)
+	stats.Neumaier(&e.Q, &e.QC, q)
+	stats.Neumaier(&e.Q, &e.QC, qc)
 }
 
 // CertaintyEquivalent returns −R·log E[e^(−X/R)] of the outcomes added

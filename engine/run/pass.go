@@ -350,12 +350,11 @@ func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.P
 func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on model.Path, a *PartyAcc) (int, error) {
 	pj := &job.Parties[q]
 	net, court, settled := s.Slots[pj.Net.Slot], s.Slots[pj.Court.Slot], s.Slots[pj.Settled.Slot]
-	for _, c := range []struct {
-		x float64
-		v *model.Var
-	}{{net, pj.Net}, {court, pj.Court}, {settled, pj.Settled}} {
-		if c.x-c.x != 0 {
-			return trial, NonFinite(c.x, c.v, trial)
+	if (net-net)+(court-court)+(settled-settled) != 0 { // NaN or ±Inf among them
+		for _, v := range []*model.Var{pj.Net, pj.Court, pj.Settled} {
+			if x := s.Slots[v.Slot]; x-x != 0 {
+				return trial, NonFinite(x, v, trial)
+			}
 		}
 	}
 	onCourt := model.JudgmentPath.Holds(on)
