@@ -97,6 +97,9 @@ func TestSummarizeBucketSelection(t *testing.T) {
 		},
 		"zeros":     func(int) float64 { return map[bool]float64{true: math.Copysign(0, -1), false: 0}[rng.IntN(2) == 0] },
 		"bin edges": func(int) float64 { return float64(rng.IntN(201)) - 100 }, // multiples of the bin width, 10
+		"about zero": func(int) float64 { // many values in zero's bucket, either side of it and at it
+			return map[int]float64{0: 0, 1: 1e-9 * rng.NormFloat64(), 2: 1e3 * rng.NormFloat64()}[rng.IntN(3)]
+		},
 		"edges and spread": func(int) float64 {
 			return map[bool]float64{true: float64(rng.IntN(21)) * 1.5e7, false: rng.Float64() * 3e8}[rng.IntN(2) == 0]
 		},
@@ -132,6 +135,15 @@ func TestSummarizeBucketSelection(t *testing.T) {
 				if want := Quantile(sorted, p); got.Quantiles[i] != want && !(got.Quantiles[i] == 0 && want == 0) {
 					t.Errorf("%s, n=%d: p%v = %v, sort gives %v", name, n, p, got.Quantiles[i], want)
 				}
+			}
+			pos := 0
+			for _, x := range xs {
+				if x > 0 {
+					pos++
+				}
+			}
+			if want := float64(pos) / float64(n); got.PPositive != want {
+				t.Errorf("%s, n=%d: P(>0) %v, want %v", name, n, got.PPositive, want)
 			}
 			if got.Min != sorted[0] || got.Max != sorted[n-1] {
 				t.Errorf("%s, n=%d: min/max %v %v, sort gives %v %v", name, n, got.Min, got.Max, sorted[0], sorted[n-1])

@@ -43,17 +43,18 @@ type Summary struct {
 // bins. scratch is not needed and may be nil (it is kept for callers
 // that pass one); xs is not changed.
 //
-// Three passes over xs: the sum, count of positives, min and max; the
-// sum of squared deviations from the mean, the histogram, a count of
-// values in each of 2^16 equal-width buckets of [min, max] and of the
-// values equal to the min and to the max; then the values of the few
-// buckets that hold the order statistics the quantiles need, which are
-// selected among those alone (bucket selection: the counts say which
+// Three passes over xs: the sum, min and max; the sum of squared
+// deviations from the mean, a count of values in each of 2^16
+// equal-width buckets of [min, max] and of the values equal to the min
+// and to the max; then the values of the few buckets that hold the order
+// statistics the quantiles need, which are selected among those alone (bucket selection: the counts say which
 // bucket holds the k-th smallest value and its rank there, since a
 // value's bucket, floor((x−min)·scale), never decreases as x grows). A
 // bucket at either end that holds nothing but the min (or the max), as
 // a true/false value's do, is not collected at all. The quantiles are
-// the exact order statistics a sort would give.
+// the exact order statistics a sort would give. The histogram and the
+// count of values above zero come from the buckets' counts too, looking
+// only into the buckets at a bin's edge and at zero (see pick).
 //
 // Sums are of blocks of 64 values in four lanes of plain addition
 // (pipelined, where a compensated sum waits on each addition), the
@@ -77,30 +78,9 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 		s.Mean, s.SD, s.SE, s.Min, s.Max, s.PPositive = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		return s, nil
 	}
-	var sum Sum
-	pos := 0
-	lo, hi := xs[0], xs[0]
-	for block := range slices.Chunk(xs, sumBlock) {
-		var l [4]float64
-		i := 0
-		for ; i+4 <= len(block); i += 4 {
-			q := block[i : i+4 : i+4]
-			l[0], l[1], l[2], l[3] = l[0]+q[0], l[1]+q[1], l[2]+q[2], l[3]+q[3]
-			for _, x := range q {
-				pos += positive(x)
-				lo, hi = lower(lo, x), higher(hi, x)
-			}
-		}
-		for _, x := range block[i:] {
-			l[0] += x
-			pos += positive(x)
-			lo, hi = lower(lo, x), higher(hi, x)
-		}
-		sum.Add((l[0] + l[1]) + (l[2] + l[3]))
-	}
+	sum, lo, hi := firstPass(xs)
 	s.Mean = sum.Value() / float64(n)
 	s.Min, s.Max = lo, hi
-	s.PPositive = float64(pos) / float64(n)
 	b := newBucketing(lo, hi)
 	defer b.release()
 	var hc []int
@@ -111,23 +91,7 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 	} else if bins >= 1 {
 		s.Histogram = Histogram{Min: lo, Max: hi, Counts: []int{n}}
 	}
-	var ss Sum
-	m := s.Mean
-	for block := range slices.Chunk(xs, sumBlock) {
-		var l [4]float64
-		i := 0
-		for ; i+4 <= len(block); i += 4 {
-			q := block[i : i+4 : i+4]
-			d0, d1, d2, d3 := q[0]-m, q[1]-m, q[2]-m, q[3]-m
-			l[0], l[1], l[2], l[3] = l[0]+d0*d0, l[1]+d1*d1, l[2]+d2*d2, l[3]+d3*d3
-		}
-		for _, x := range block[i:] {
-			d := x - m
-			l[0] += d * d
-		}
-		ss.Add((l[0] + l[1]) + (l[2] + l[3]))
-		b.count(block)
-	}
+	ss := b.secondPass(xs, s.Mean)
 	if n > 1 {
 		s.SD = math.Sqrt(ss.Value() / float64(n-1))
 		s.SE = s.SD / math.Sqrt(float64(n))
@@ -137,9 +101,10 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 		probs = append(slices.Clip(Probs), curveProbs(points)...)
 	}
 	out := make([]float64, len(probs))
-	b.hist, b.bins = hc, hb
+	b.hist, b.bins, b.countPositives = hc, hb, true
 	b.quantiles(xs, probs, out)
 	copy(s.Quantiles, out)
+	s.PPositive = float64(b.positives) / float64(n)
 	if points >= 2 {
 		return s, out[len(Probs):]
 	}
@@ -149,6 +114,55 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 // sumBlock is how many values Summarize adds before it adds their sum,
 // compensated, to the total.
 const sumBlock = 64
+
+// firstPass returns the sum of xs (non-empty) and their min and max.
+// Plain loops, so that the running values stay in registers (a
+// range-over-func body is a closure, and its captured variables went
+// through memory, doubling the pass's time).
+func firstPass(xs []float64) (sum Sum, lo, hi float64) {
+	lo, hi = xs[0], xs[0]
+	for start := 0; start < len(xs); start += sumBlock {
+		block := xs[start:min(start+sumBlock, len(xs))]
+		var l0, l1, l2, l3 float64
+		i := 0
+		for ; i+4 <= len(block); i += 4 {
+			q := block[i : i+4 : i+4]
+			l0, l1, l2, l3 = l0+q[0], l1+q[1], l2+q[2], l3+q[3]
+			for _, x := range q {
+				lo, hi = lower(lo, x), higher(hi, x)
+			}
+		}
+		for _, x := range block[i:] {
+			l0 += x
+			lo, hi = lower(lo, x), higher(hi, x)
+		}
+		sum.Add((l0 + l1) + (l2 + l3))
+	}
+	return sum, lo, hi
+}
+
+// secondPass returns the sum of squared deviations of xs from mean and
+// counts xs into b's buckets.
+func (b *bucketing) secondPass(xs []float64, mean float64) Sum {
+	var ss Sum
+	for start := 0; start < len(xs); start += sumBlock {
+		block := xs[start:min(start+sumBlock, len(xs))]
+		var l0, l1, l2, l3 float64
+		i := 0
+		for ; i+4 <= len(block); i += 4 {
+			q := block[i : i+4 : i+4]
+			d0, d1, d2, d3 := q[0]-mean, q[1]-mean, q[2]-mean, q[3]-mean
+			l0, l1, l2, l3 = l0+d0*d0, l1+d1*d1, l2+d2*d2, l3+d3*d3
+		}
+		for _, x := range block[i:] {
+			d := x - mean
+			l0 += d * d
+		}
+		ss.Add((l0 + l1) + (l2 + l3))
+		b.count(block)
+	}
+	return ss
+}
 
 // positive is 1 when x > 0, else 0, without a branch to mispredict
 // where the signs are mixed: x > 0 when its bits, as a signed integer
@@ -214,7 +228,11 @@ type bucketing struct {
 	// into as their quantiles are picked.
 	hist []int
 	bins binning
-	work *bucketWork
+	// countPositives asks pick to count the values above zero into
+	// positives.
+	countPositives bool
+	positives      int
+	work           *bucketWork
 }
 
 // release returns b's memory for reuse; b is not used after.
@@ -361,6 +379,35 @@ func (b *bucketing) pick(xs []float64, ks []int) map[int]float64 {
 		}
 		hist = nil // counted
 	}
+	// The values above zero: those in the buckets above zero's, and
+	// those above zero in its bucket (x ≤ 0 has a bucket at or below
+	// zero's, x ≥ 0 one at or above).
+	zero := -1
+	if b.countPositives {
+		b.positives = 0
+		switch {
+		case b.lo > 0:
+			b.positives = len(xs)
+		case b.hi <= 0:
+		case b.scale == 0:
+			for _, x := range xs {
+				b.positives += positive(x)
+			}
+		default:
+			k0 := b.of(0)
+			for _, c := range b.counts[k0+1:] {
+				b.positives += int(c)
+			}
+			if x, ok := b.pure(k0); ok {
+				if x > 0 {
+					b.positives += int(b.counts[k0])
+				}
+			} else if b.counts[k0] > 0 {
+				zero = k0
+				collect(k0)
+			}
+		}
+	}
 	if len(sizes) == 0 && hist == nil {
 		return at
 	}
@@ -392,6 +439,11 @@ func (b *bucketing) pick(xs []float64, ks []int) map[int]float64 {
 	for _, k := range edges {
 		for _, x := range vals[slot[k]] {
 			b.hist[b.bins.of(x)]++
+		}
+	}
+	if zero >= 0 {
+		for _, x := range vals[slot[zero]] {
+			b.positives += positive(x)
 		}
 	}
 	// Within each bucket, the ranks wanted, found by selection.
