@@ -104,14 +104,16 @@ func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, 
 }
 
 // Means evaluates pl's trials of p and returns each of vars' mean,
-// summing chunk by chunk and the chunks in order, so that the means do
-// not depend on the number of workers and no columns are kept.
+// summing chunk by chunk (plainly: 1,024 values) and the chunks' sums in
+// order, compensated, so that the means do not depend on the number of
+// workers and no columns are kept.
 func Means(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) ([]float64, error) {
 	nchunks := (pl.Trials + Chunk - 1) / Chunk
 	sums := make([]float64, nchunks*len(vars))
 	err := Chunks(ctx, p, pl, func(s *model.State, k, start, end int) (int, error) {
 		part := sums[k*len(vars) : (k+1)*len(vars)]
-		acc := make([]stats.Sum, len(vars))
+		acc := make([]float64, len(vars)) // plain within a chunk, compensated across
+
 		for i := start; i < end; i++ {
 			if err := p.Eval(s, pl.Seed, i); err != nil {
 				return i, err
@@ -121,12 +123,10 @@ func Means(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) ([
 				if x-x != 0 {
 					return i, NonFinite(x, v, i)
 				}
-				acc[j].Add(x)
+				acc[j] += x
 			}
 		}
-		for j := range acc {
-			part[j] = acc[j].Value()
-		}
+		copy(part, acc)
 		return 0, nil
 	})
 	if err != nil {

@@ -19,8 +19,9 @@ type Variant struct {
 // VariantMeans evaluates pl's trials of base and, in each trial, every
 // variant after it, and returns each variant's mean of each of its vars:
 // one pass over the trials for all the variants, each evaluating only
-// what its change moves. The means are summed chunk by chunk and the
-// chunks in order, as Means sums them, so each is bit for bit the mean
+// what its change moves. The means are summed chunk by chunk (plainly:
+// 1,024 values) and the chunks' sums in order, compensated, as Means sums
+// them, so each is bit for bit the mean
 // Means gives for the variant's program evaluated in full.
 func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, pl Plan) ([][]float64, error) {
 	nchunks := (pl.Trials + Chunk - 1) / Chunk
@@ -41,7 +42,7 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 			}
 			states[w] = vs
 		}
-		acc := make([]stats.Sum, width)
+		acc := make([]float64, width) // plain within a chunk, compensated across
 		for i := start; i < end; i++ {
 			if err := base.Eval(s, pl.Seed, i); err != nil {
 				return i, err
@@ -55,14 +56,11 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 					if y-y != 0 {
 						return i, fmt.Errorf("%s: %w", v.Name, NonFinite(y, x, i))
 					}
-					acc[offsets[n]+j].Add(y)
+					acc[offsets[n]+j] += y
 				}
 			}
 		}
-		part := sums[k*width : (k+1)*width]
-		for j := range acc {
-			part[j] = acc[j].Value()
-		}
+		copy(sums[k*width:(k+1)*width], acc)
 		return 0, nil
 	})
 	if err != nil {
