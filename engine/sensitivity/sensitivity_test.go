@@ -1,6 +1,7 @@
 package sensitivity
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -92,7 +93,7 @@ func TestOrderIsStableSort(t *testing.T) {
 		for i := range want {
 			want[i] = int32(i)
 		}
-		slices.SortStableFunc(want, func(a, b int32) int { return cmpFloat(xs[a], xs[b]) })
+		slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(xs[a], xs[b]) })
 		if got := order(xs); !slices.Equal(got, want) {
 			t.Errorf("%s: order differs from a stable sort", name)
 		}
@@ -115,16 +116,6 @@ func TestOrderIsStableSort(t *testing.T) {
 			}
 		}
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func BenchmarkRanks(b *testing.B) {
