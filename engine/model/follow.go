@@ -95,9 +95,11 @@ func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program
 			return nil, err
 		}
 	}
+	q.noDraws = true // loading from base draws nothing
 	for _, st := range p.steps {
 		if v := p.varAt(st.slot); v != nil && recompute[v.Name] {
 			q.steps = append(q.steps, st)
+			q.noDraws = q.noDraws && !st.draws
 		}
 	}
 	return &q, nil

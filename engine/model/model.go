@@ -136,6 +136,9 @@ type Program struct {
 	init  []float64 // slot values before a trial: the constants
 	steps []step    // the random vars, in evaluation order
 	plan  plan      // how the draws' uniforms are chosen (sampling.go)
+	// noDraws is set on a followed program none of whose steps draw:
+	// its trials need no random stream (Follow).
+	noDraws bool
 
 	// proc, in a scenario with stages, is its process (process.go), and
 	// policy the parties' decisions fitted to it; the steps above are
@@ -148,6 +151,9 @@ type Program struct {
 type step struct {
 	slot int
 	eval evalFn
+	// draws is set when eval itself draws (the expression has a draw
+	// site), not only reads a var that does.
+	draws bool
 }
 
 // evalFn computes a value for the trial in s. Bools are 1 or 0.
@@ -195,7 +201,9 @@ func (p *Program) NewState() *State {
 // the trial, when a computation fails.
 func (p *Program) Eval(s *State, seed uint64, trial int) error {
 	s.trial = trial
-	s.Src.Reset(seed, uint64(trial))
+	if !p.noDraws {
+		s.Src.Reset(seed, uint64(trial))
+	}
 	if s.qs.q != nil {
 		p.plan.fill(s, seed, uint64(trial))
 	}
@@ -248,7 +256,7 @@ func (p *Program) Pin(name string, value float64) (*Program, error) {
 	q.steps = slices.Clone(p.steps)
 	for i := range q.steps {
 		if q.steps[i].slot == v.Slot {
-			q.steps[i].eval = func(*State) float64 { return value }
+			q.steps[i].eval, q.steps[i].draws = func(*State) float64 { return value }, false
 		}
 	}
 	return &q, nil
