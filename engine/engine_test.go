@@ -185,6 +185,42 @@ outputs: [x]
 	}
 }
 
+// TestRunNonFiniteIsFirstTrial: a rule that is infinite or NaN in some
+// trials stops the run with an error naming the rule, its value and the
+// earliest such trial, whatever the number of workers, exact or
+// streamed.
+func TestRunNonFiniteIsFirstTrial(t *testing.T) {
+	path := writeScenario(t, `name: divides by zero sometimes
+inputs:
+  x: uniform(-1, 1)
+rules:
+  y: "x > 0.999 ? 1 / (x - x) : x"
+  z: "x < -0.999 ? sqrt(x) : x"
+outputs: [z, y]
+`)
+	p := load(t, path)
+	var first string
+	for _, w := range []int{1, 2, -1, -2} {
+		opt := engine.Options{Trials: 50_000, Seed: 3, Workers: w}
+		if w < 0 {
+			opt.Workers, opt.ExactLimit = -w, 10_000
+		}
+		_, err := engine.Run(context.Background(), p, opt)
+		var ee *model.EvalError
+		if !errors.As(err, &ee) {
+			t.Fatalf("workers=%d: got %v, want an EvalError", w, err)
+		}
+		if msg := ee.Error(); !strings.Contains(msg, "value is +Inf") && !strings.Contains(msg, "value is NaN") {
+			t.Errorf("workers=%d: %q does not give the value", w, msg)
+		}
+		if first == "" {
+			first = err.Error()
+		} else if err.Error() != first {
+			t.Errorf("workers=%d: %v, with one worker %s", w, err, first)
+		}
+	}
+}
+
 func TestRunRejectsNoTrials(t *testing.T) {
 	p := load(t, reference)
 	if _, err := engine.Run(context.Background(), p, engine.Options{Trials: 0}); err == nil {

@@ -274,12 +274,18 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 		on := PathOf(slots, job.PathBy)
 		if job.Exact {
 			t := i - start
+			bad := 0.0 // x − x is 0 for a finite x, NaN for NaN or ±Inf
 			for j, v := range vars {
 				x := slots[v.Slot]
-				if x-x != 0 { // NaN or ±Inf
-					return i, NonFinite(x, v, i)
-				}
+				bad += x - x
 				buf[j*Chunk+t] = x
+			}
+			if bad != 0 {
+				for _, v := range vars {
+					if x := slots[v.Slot]; x-x != 0 {
+						return i, NonFinite(x, v, i)
+					}
+				}
 			}
 		} else if err := job.onPaths(slots, b, sk, on, i); err != nil {
 			return i, err
