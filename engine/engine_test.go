@@ -151,72 +151,51 @@ func writeScenario(t *testing.T, body string) string {
 	return path
 }
 
-// TestRunErrorIsFirstFailingTrial: when trials fail, the error names the
-// earliest failing trial whatever the number of workers.
+// TestRunErrorIsFirstFailingTrial: when trials fail, in a draw or with
+// a rule that is infinite or NaN, the error names the var, its line and
+// the earliest failing trial whatever the number of workers, exact or
+// streamed.
 func TestRunErrorIsFirstFailingTrial(t *testing.T) {
-	path := writeScenario(t, `name: fails sometimes
+	for _, tc := range []struct {
+		name, text, in, want string
+	}{
+		{"draw", `name: fails sometimes
 inputs:
   sd: uniform(-0.01, 1)
   x: normal(0, sd)
 outputs: [x]
-`)
-	p := load(t, path)
-	var first error
-	// Exact runs, and streamed ones (above the exact limit), whose
-	// segments fail apart.
-	for _, w := range []int{1, 2, 5, -1, -2, -5} {
-		opt := engine.Options{Trials: 50_000, Seed: 3, Workers: w}
-		if w < 0 {
-			opt.Workers, opt.ExactLimit = -w, 10_000
-		}
-		_, err := engine.Run(context.Background(), p, opt)
-		var ee *model.EvalError
-		if !errors.As(err, &ee) {
-			t.Fatalf("workers=%d: got %v, want an EvalError", w, err)
-		}
-		if ee.Name != "x" || !strings.Contains(ee.Error(), "s.yaml:4") || !strings.Contains(ee.Error(), "trial ") {
-			t.Errorf("error %q does not name the input, its line and the trial", ee)
-		}
-		if first == nil {
-			first = err
-		} else if err.Error() != first.Error() {
-			t.Errorf("workers=%d: %v, with one worker %v", w, err, first)
-		}
-	}
-}
-
-// TestRunNonFiniteIsFirstTrial: a rule that is infinite or NaN in some
-// trials stops the run with an error naming the rule, its value and the
-// earliest such trial, whatever the number of workers, exact or
-// streamed.
-func TestRunNonFiniteIsFirstTrial(t *testing.T) {
-	path := writeScenario(t, `name: divides by zero sometimes
+`, "x", "s.yaml:4"},
+		{"non-finite rule", `name: divides by zero sometimes
 inputs:
   x: uniform(-1, 1)
 rules:
   y: "x > 0.999 ? 1 / (x - x) : x"
   z: "x < -0.999 ? sqrt(x) : x"
 outputs: [z, y]
-`)
-	p := load(t, path)
-	var first string
-	for _, w := range []int{1, 2, -1, -2} {
-		opt := engine.Options{Trials: 50_000, Seed: 3, Workers: w}
-		if w < 0 {
-			opt.Workers, opt.ExactLimit = -w, 10_000
-		}
-		_, err := engine.Run(context.Background(), p, opt)
-		var ee *model.EvalError
-		if !errors.As(err, &ee) {
-			t.Fatalf("workers=%d: got %v, want an EvalError", w, err)
-		}
-		if msg := ee.Error(); !strings.Contains(msg, "value is +Inf") && !strings.Contains(msg, "value is NaN") {
-			t.Errorf("workers=%d: %q does not give the value", w, msg)
-		}
-		if first == "" {
-			first = err.Error()
-		} else if err.Error() != first {
-			t.Errorf("workers=%d: %v, with one worker %s", w, err, first)
+`, "z", "value is NaN"},
+	} {
+		p := load(t, writeScenario(t, tc.text))
+		var first error
+		// Exact runs, and streamed ones (above the exact limit), whose
+		// segments fail apart.
+		for _, w := range []int{1, 2, 5, -1, -2, -5} {
+			opt := engine.Options{Trials: 50_000, Seed: 3, Workers: w}
+			if w < 0 {
+				opt.Workers, opt.ExactLimit = -w, 10_000
+			}
+			_, err := engine.Run(context.Background(), p, opt)
+			var ee *model.EvalError
+			if !errors.As(err, &ee) {
+				t.Fatalf("%s, workers=%d: got %v, want an EvalError", tc.name, w, err)
+			}
+			if ee.Name != tc.in || !strings.Contains(ee.Error(), tc.want) || !strings.Contains(ee.Error(), "trial ") {
+				t.Errorf("%s: error %q does not name %s, %q and the trial", tc.name, ee, tc.in, tc.want)
+			}
+			if first == nil {
+				first = err
+			} else if err.Error() != first.Error() {
+				t.Errorf("%s, workers=%d: %v, with one worker %v", tc.name, w, err, first)
+			}
 		}
 	}
 }
