@@ -151,6 +151,11 @@ func TestSummarizeBucketSelection(t *testing.T) {
 			if h := NewHistogram(sorted, 20); !slices.Equal(h.Counts, got.Histogram.Counts) {
 				t.Errorf("%s, n=%d: histogram %v, want %v", name, n, got.Histogram.Counts, h.Counts)
 			}
+			for _, bins := range []int{1, 2, 7} { // a true/false value's is 2
+				if h, got := NewHistogram(sorted, bins), Summarize(xs, bins, nil).Histogram; !slices.Equal(h.Counts, got.Counts) {
+					t.Errorf("%s, n=%d: %d-bin histogram %v, want %v", name, n, bins, got.Counts, h.Counts)
+				}
+			}
 			// The curve from the same passes is Curve's, and both are the
 			// sorted values' quantiles.
 			again, curve := SummarizeCurve(xs, 20, CurvePoints)
