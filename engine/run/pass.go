@@ -85,13 +85,25 @@ type Slopes struct {
 	NonFinite      bool
 }
 
+// add adds one trial's slopes, which are not NaN (differences of finite
+// outcomes over non-zero spans), so plain comparisons order them.
 func (a *Slopes) add(hi, mid float64) {
 	if a.N == 0 {
 		a.First, a.HiMin, a.HiMax, a.MidMin, a.MidMax = hi, hi, hi, mid, mid
 	}
 	a.N++
-	a.HiMin, a.HiMax = min(a.HiMin, hi), max(a.HiMax, hi)
-	a.MidMin, a.MidMax = min(a.MidMin, mid), max(a.MidMax, mid)
+	if hi < a.HiMin {
+		a.HiMin = hi
+	}
+	if hi > a.HiMax {
+		a.HiMax = hi
+	}
+	if mid < a.MidMin {
+		a.MidMin = mid
+	}
+	if mid > a.MidMax {
+		a.MidMax = mid
+	}
 }
 
 // Merge adds o, the slopes of the trials after a's.
@@ -266,6 +278,10 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 	p := job.Program
 	vars := job.Vars
 	accs := b.accs
+	var figs [3]float64 // the probe figures
+	for k := range min(len(job.Probes), len(figs)) {
+		figs[k] = job.probeFigure(k)
+	}
 	for i := start; i < end; i++ {
 		if err := p.Eval(s, seed, i); err != nil {
 			return i, err
@@ -296,7 +312,7 @@ func (job *Job) chunk(s *model.State, ps []*model.State, buf []float64, seed uin
 			}
 		}
 		for q := range job.Parties {
-			if i, err := job.party(q, s, ps, i, on, &accs[q]); err != nil {
+			if i, err := job.party(q, s, ps, i, on, &accs[q], &figs); err != nil {
 				return i, err
 			}
 		}
@@ -353,7 +369,7 @@ func (job *Job) onPaths(slots []float64, b *block, sk []stats.Sketch, on model.P
 	return nil
 }
 
-func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on model.Path, a *PartyAcc) (int, error) {
+func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on model.Path, a *PartyAcc, figs *[3]float64) (int, error) {
 	pj := &job.Parties[q]
 	net, court, settled := s.Slots[pj.Net.Slot], s.Slots[pj.Court.Slot], s.Slots[pj.Settled.Slot]
 	if (net-net)+(court-court)+(settled-settled) != 0 { // NaN or ±Inf among them
@@ -406,7 +422,7 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on mo
 		a.ProbeExp.Add(-xs[0] / r)
 	}
 	if len(pj.ProbeSettled) == 3 {
-		lo, hi, mid := job.probeFigure(0), job.probeFigure(1), job.probeFigure(2)
+		lo, hi, mid := figs[0], figs[1], figs[2]
 		a.Slopes.add((xs[1]-xs[0])/(hi-lo), (xs[2]-xs[0])/(mid-lo))
 	}
 	return 0, nil

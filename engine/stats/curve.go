@@ -18,12 +18,14 @@ func Curve(xs []float64, points int) []float64 {
 	if n == 0 || points < 2 {
 		return nil
 	}
-	lo, hi := xs[0], xs[0]
+	lo, hi, atLo, atHi := xs[0], xs[0], 0, 0
 	for _, x := range xs {
-		lo, hi = lower(lo, x), higher(hi, x)
+		lo, atLo = lower(lo, atLo, x)
+		hi, atHi = higher(hi, atHi, x)
 	}
 	b := newBucketing(lo, hi)
 	defer b.release()
+	b.atLo, b.atHi = atLo, atHi
 	b.count(xs)
 	out := make([]float64, points)
 	b.quantiles(xs, curveProbs(points), out)

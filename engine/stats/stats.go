@@ -78,11 +78,12 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 		s.Mean, s.SD, s.SE, s.Min, s.Max, s.PPositive = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		return s, nil
 	}
-	sum, lo, hi := firstPass(xs)
+	sum, lo, hi, atLo, atHi := firstPass(xs)
 	s.Mean = sum.Value() / float64(n)
 	s.Min, s.Max = lo, hi
 	b := newBucketing(lo, hi)
 	defer b.release()
+	b.atLo, b.atHi = atLo, atHi
 	var hc []int
 	var hb binning
 	if bins >= 1 && lo != hi {
@@ -115,11 +116,11 @@ func SummarizeCurve(xs []float64, bins, points int) (Summary, []float64) {
 // compensated, to the total.
 const sumBlock = 64
 
-// firstPass returns the sum of xs (non-empty) and their min and max.
-// Plain loops, so that the running values stay in registers (a
-// range-over-func body is a closure, and its captured variables went
-// through memory, doubling the pass's time).
-func firstPass(xs []float64) (sum Sum, lo, hi float64) {
+// firstPass returns the sum of xs (non-empty), their min and max and
+// how many equal each. Plain loops, so that the running values stay in
+// registers (a range-over-func body is a closure, and its captured
+// variables went through memory, doubling the pass's time).
+func firstPass(xs []float64) (sum Sum, lo, hi float64, atLo, atHi int) {
 	lo, hi = xs[0], xs[0]
 	for start := 0; start < len(xs); start += sumBlock {
 		block := xs[start:min(start+sumBlock, len(xs))]
@@ -129,16 +130,18 @@ func firstPass(xs []float64) (sum Sum, lo, hi float64) {
 			q := block[i : i+4 : i+4]
 			l0, l1, l2, l3 = l0+q[0], l1+q[1], l2+q[2], l3+q[3]
 			for _, x := range q {
-				lo, hi = lower(lo, x), higher(hi, x)
+				lo, atLo = lower(lo, atLo, x)
+				hi, atHi = higher(hi, atHi, x)
 			}
 		}
 		for _, x := range block[i:] {
 			l0 += x
-			lo, hi = lower(lo, x), higher(hi, x)
+			lo, atLo = lower(lo, atLo, x)
+			hi, atHi = higher(hi, atHi, x)
 		}
 		sum.Add((l0 + l1) + (l2 + l3))
 	}
-	return sum, lo, hi
+	return sum, lo, hi, atLo, atHi
 }
 
 // secondPass returns the sum of squared deviations of xs from mean and
@@ -174,20 +177,33 @@ func positive(x float64) int {
 }
 
 // lower and higher are min and max for values that are not NaN, −0
-// below +0 as with min and max, with a branch that is rarely taken: far
-// quicker than the built-ins, which must also order NaNs.
-func lower(lo, x float64) float64 {
-	if x <= lo && (x < lo || math.Signbit(x)) {
-		return x
+// below +0 as with min and max, counting in n the values equal to the
+// min (max) so far, with a branch that is rarely taken: far quicker than
+// the built-ins, which must also order NaNs.
+func lower(lo float64, n int, x float64) (float64, int) {
+	if x <= lo {
+		if x < lo {
+			return x, 1
+		}
+		if math.Signbit(x) {
+			lo = x // −0 for +0: equal, and the min
+		}
+		n++
 	}
-	return lo
+	return lo, n
 }
 
-func higher(hi, x float64) float64 {
-	if x >= hi && (x > hi || !math.Signbit(x)) {
-		return x
+func higher(hi float64, n int, x float64) (float64, int) {
+	if x >= hi {
+		if x > hi {
+			return x, 1
+		}
+		if !math.Signbit(x) {
+			hi = x
+		}
+		n++
 	}
-	return hi
+	return hi, n
 }
 
 // quantiles sets out[i] to the probs[i]-quantile of xs, whose buckets b
@@ -222,7 +238,8 @@ func quantileAt(at map[int]float64, n int, p float64) float64 {
 type bucketing struct {
 	lo, hi, scale float64
 	counts        []uint32
-	// atLo and atHi count the values equal to lo and to hi.
+	// atLo and atHi count the values equal to lo and to hi (the first
+	// pass's).
 	atLo, atHi int
 	// hist, when not nil, is a histogram of bins to count the values
 	// into as their quantiles are picked.
@@ -269,18 +286,12 @@ func newBucketing(lo, hi float64) bucketing {
 	return b
 }
 
-// count counts xs, all within [lo, hi], into their buckets, and those
-// equal to lo and to hi.
+// count counts xs, all within [lo, hi], into their buckets.
 func (b *bucketing) count(xs []float64) {
-	counts, lo, hi, scale := b.counts[:selectBuckets], b.lo, b.hi, b.scale
-	atLo, atHi := 0, 0
+	counts, lo, scale := b.counts[:selectBuckets], b.lo, b.scale
 	for _, x := range xs {
 		counts[bucketOf(x, lo, scale)]++
-		atLo += b2i(x == lo)
-		atHi += b2i(x == hi)
 	}
-	b.atLo += atLo
-	b.atHi += atHi
 }
 
 // bucketOf is floor((x−lo)·scale) for x ≥ lo, at most the last bucket:
@@ -290,13 +301,6 @@ func bucketOf(x, lo, scale float64) int {
 		return 0
 	}
 	return min(int((x-lo)*scale), selectBuckets-1) & (selectBuckets - 1)
-}
-
-func b2i(v bool) int {
-	if v {
-		return 1
-	}
-	return 0
 }
 
 // of returns x's bucket: floor((x−lo)·scale), never decreasing in x
