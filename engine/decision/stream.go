@@ -36,7 +36,7 @@ func (e *ExpSum) Add(y float64) {
 		e.add(1, 1)
 		return
 	}
-	u := math.Exp(y - e.M)
+	u := expNeg(y - e.M) // y ≤ M
 	e.add(u, u*u)
 }
 
