@@ -3,6 +3,7 @@ package htmlreport
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -45,8 +46,28 @@ func browser(t *testing.T) string {
 
 // chromium runs the browser headless on a local file with no network,
 // as the page must need none.
+//
+// Headless Chromium now and then dies of a segmentation fault on a
+// loaded machine (twice in a session of full test runs on two busy
+// cores, never on its own); a browser killed by a signal, not by the
+// timeout, is run again, up to twice, and says so.
 func chromium(t *testing.T, bin string, args ...string) []byte {
 	t.Helper()
+	for attempt := 1; ; attempt++ {
+		out, crashed, err := runChromium(t, bin, args...)
+		if err == nil {
+			return out
+		}
+		if !crashed || attempt == 3 {
+			t.Fatalf("%s: %v", bin, err)
+		}
+		t.Logf("%s crashed (%v); running it again", bin, firstLine(err.Error()))
+	}
+}
+
+// runChromium runs the browser once; crashed reports whether a signal
+// other than the timeout's ended it.
+func runChromium(t *testing.T, bin string, args ...string) (out []byte, crashed bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -59,9 +80,18 @@ func chromium(t *testing.T, bin string, args ...string) []byte {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", bin, err, stderr.String())
+		var ee *exec.ExitError
+		crashed := errors.As(err, &ee) && ee.ExitCode() == -1 && ctx.Err() == nil
+		return nil, crashed, fmt.Errorf("%w\n%s", err, stderr.String())
 	}
-	return stdout.Bytes()
+	return stdout.Bytes(), false, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // measure is added to a copy of the page for the test only: it records
