@@ -7,6 +7,8 @@ import (
 	"math"
 	"sort"
 	"sync"
+
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // Ranks returns the ranks (1 … n) of xs, ties sharing their average rank.
@@ -57,8 +59,8 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 // are s's until its next use.
 func (s *scratch) order(xs []float64) []int32 {
 	n := len(xs)
-	keys, keys2 := grow(&s.keys, n), grow(&s.keys2, n)
-	idx, idx2 := grow(&s.idx, n), grow(&s.idx2, n)
+	keys, keys2 := hugemem.Grow(&s.keys, n), hugemem.Grow(&s.keys2, n)
+	idx, idx2 := hugemem.Grow(&s.idx, n), hugemem.Grow(&s.idx2, n)
 	var counts [8][256]int
 	for i, x := range xs {
 		k := sortKey(x)
@@ -86,14 +88,6 @@ func (s *scratch) order(xs []float64) []int32 {
 		keys, keys2, idx, idx2 = keys2, keys, idx2, idx
 	}
 	return idx
-}
-
-// grow returns (*b)[:n], made anew when it holds fewer.
-func grow[T any](b *[]T, n int) []T {
-	if cap(*b) < n {
-		*b = make([]T, n)
-	}
-	return (*b)[:n]
 }
 
 // sortKey maps x to an unsigned integer in the same order, −0 to +0's.

@@ -238,6 +238,7 @@ func quantileAt(at map[int]float64, n int, p float64) float64 {
 type bucketing struct {
 	lo, hi, scale float64
 	counts        []uint32
+	top           int // hi's bucket
 	// atLo and atHi count the values equal to lo and to hi (the first
 	// pass's).
 	atLo, atHi int
@@ -283,6 +284,7 @@ func newBucketing(lo, hi float64) bucketing {
 			b.scale = 0 // a range too narrow or too wide to scale: one bucket, selected by partitioning
 		}
 	}
+	b.top = b.of(hi)
 	return b
 }
 
@@ -308,13 +310,13 @@ func bucketOf(x, lo, scale float64) int {
 func (b *bucketing) of(x float64) int { return bucketOf(x, b.lo, b.scale) }
 
 // pure returns the one value every value in bucket k holds, when the
-// counts show it: the first bucket holding only values equal to lo, the
-// last holding only values equal to hi.
+// counts show it: the first bucket (lo's) holding only values equal to
+// lo, the last (hi's) holding only values equal to hi.
 func (b *bucketing) pure(k int) (float64, bool) {
 	switch c := int(b.counts[k]); {
-	case k == b.of(b.lo) && c == b.atLo:
+	case k == 0 && c == b.atLo:
 		return b.lo, true
-	case k == b.of(b.hi) && c == b.atHi:
+	case k == b.top && c == b.atHi:
 		return b.hi, true
 	}
 	return 0, false
