@@ -423,7 +423,7 @@ func (c *compiler) compileAll(order []*parsed) {
 		}
 		prog.init = append(prog.init, v.Const)
 		if v.Random {
-			prog.steps = append(prog.steps, step{slot: v.Slot, eval: x.fn, draws: c.sites > 0})
+			prog.steps = append(prog.steps, step{slot: v.Slot, eval: x.fn, draws: c.sites > 0, vec: x.vec})
 			if v.Kind == scenario.Input {
 				prog.Sampled = append(prog.Sampled, v)
 			}

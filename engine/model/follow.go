@@ -78,7 +78,7 @@ func (p *Program) Follow(base *Program, names []string, needed []*Var) (*Program
 		}
 		loaded[name] = true
 		from := bv.Slot
-		q.steps = append(q.steps, step{slot: v.Slot, eval: func(s *State) float64 { return s.from[from] }})
+		q.steps = append(q.steps, step{slot: v.Slot, eval: func(s *State) float64 { return s.from[from] }, vec: followVec(from)})
 		return nil
 	}
 	for _, v := range p.Vars {
@@ -126,7 +126,7 @@ func (p *Program) followProcess(base *Program, names []string) (*Program, error)
 			return nil, fmt.Errorf("follow: %s is not computed in the base program", v.Name)
 		}
 		from := bv.Slot
-		q.steps = append(q.steps, step{slot: st.slot, eval: func(s *State) float64 { return s.from[from] }})
+		q.steps = append(q.steps, step{slot: st.slot, eval: func(s *State) float64 { return s.from[from] }, vec: followVec(from)})
 	}
 	q.steps = append(q.steps, again...)
 	pr := *p.proc
@@ -169,3 +169,9 @@ func (p *Program) firstMoved(names []string) int {
 // from base, a state of the base program: evaluate the trial in base
 // first, then in s.
 func (s *State) Follow(base *State) { s.from, s.base = base.Slots, base }
+
+// followVec is the column form of a followed program's load of the
+// base's slot from: the column of the block it follows (Block.Follow).
+func followVec(from int) vecFn {
+	return func(b *Block, out []float64) { copy(out, b.from.cols[from][:len(out)]) }
+}

@@ -154,6 +154,8 @@ type step struct {
 	// draws is set when eval itself draws (the expression has a draw
 	// site), not only reads a var that does.
 	draws bool
+	// vec is eval's column form (EvalBlock), nil where there is none.
+	vec vecFn
 }
 
 // evalFn computes a value for the trial in s. Bools are 1 or 0.
@@ -257,6 +259,7 @@ func (p *Program) Pin(name string, value float64) (*Program, error) {
 	for i := range q.steps {
 		if q.steps[i].slot == v.Slot {
 			q.steps[i].eval, q.steps[i].draws = func(*State) float64 { return value }, false
+			q.steps[i].vec = constVec(value)
 		}
 	}
 	return &q, nil

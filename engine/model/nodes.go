@@ -22,10 +22,15 @@ type cx struct {
 	// -Slots[slot]. They let operations fuse slot reads (fuse.go).
 	isSlot, negSlot bool
 	slot            int
+	// vec is the column form (block.go), nil where there is none;
+	// mayFail is set when evaluating the expression can fail a trial
+	// (a draw whose parameters vary).
+	vec     vecFn
+	mayFail bool
 }
 
 func constant(v float64, t Type, unit string) cx {
-	return cx{fn: func(*State) float64 { return v }, typ: t, unit: unit, konst: true, val: v}
+	return cx{fn: func(*State) float64 { return v }, typ: t, unit: unit, konst: true, val: v, vec: constVec(v)}
 }
 
 // fold evaluates x once when all its operands were constant.
@@ -61,7 +66,7 @@ func (c *compiler) node(n ast.Node) (cx, bool) {
 			return constant(v.Const, v.Type, v.Unit), true
 		}
 		slot := v.Slot
-		return cx{fn: func(s *State) float64 { return s.Slots[slot] }, typ: v.Type, unit: v.Unit, isSlot: true, slot: slot}, true
+		return cx{fn: func(s *State) float64 { return s.Slots[slot] }, typ: v.Type, unit: v.Unit, isSlot: true, slot: slot, vec: slotVec(slot)}, true
 	case *ast.UnaryNode:
 		return c.unary(n)
 	case *ast.BinaryNode:
@@ -113,18 +118,19 @@ func (c *compiler) unary(n *ast.UnaryNode) (cx, bool) {
 	var out cx
 	switch n.Operator {
 	case "-":
-		out = cx{fn: func(s *State) float64 { return -f(s) }, typ: Number, unit: x.unit}
+		out = cx{fn: func(s *State) float64 { return -f(s) }, typ: Number, unit: x.unit, vec: negVec(x, false)}
 		if g := fuseNeg(x); g != nil {
 			out.fn, out.negSlot, out.slot = g, true, x.slot
 		}
 	case "+":
 		out = x
 	case "!", "not":
-		out = cx{fn: func(s *State) float64 { return 1 - f(s) }, typ: Bool}
+		out = cx{fn: func(s *State) float64 { return 1 - f(s) }, typ: Bool, vec: negVec(x, true)}
 	default:
 		c.errorf(n, "", "operator %s is not supported in rules", n.Operator)
 		return cx{}, false
 	}
+	out.mayFail = x.mayFail
 	return fold(out, x), true
 }
 
@@ -136,6 +142,7 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 	}
 	a, b := l.fn, r.fn
 	var fn evalFn
+	var vec vecFn
 	typ, unit := Number, ""
 	switch n.Operator {
 	case "+":
@@ -157,8 +164,10 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		}
 	case "**", "^":
 		fn = func(s *State) float64 { return math.Pow(a(s), b(s)) }
+		vec = zipVec(l, r, math.Pow)
 		if l.konst {
 			pb := newPowBase(l.val)
+			vec = powVec(pb, r)
 			j := r.slot
 			switch {
 			case plainPath:
@@ -184,6 +193,7 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 	case ">=":
 		fn, typ = func(s *State) float64 { return b2f(a(s) >= b(s)) }, Bool
 	case "&&", "and":
+		vec = logicVec(true, l, r)
 		fn, typ = func(s *State) float64 {
 			if a(s) == 0 {
 				return 0
@@ -191,6 +201,7 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 			return b(s)
 		}, Bool
 	case "||", "or":
+		vec = logicVec(false, l, r)
 		fn, typ = func(s *State) float64 {
 			if a(s) != 0 {
 				return 1
@@ -204,7 +215,13 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 	if f := fuseArith(n.Operator, l, r); f != nil {
 		fn = f
 	}
-	return fold(cx{fn: fn, typ: typ, unit: unit}, l, r), true
+	switch n.Operator {
+	case "+", "-", "*", "/":
+		vec = arithVec(n.Operator, l, r)
+	case "==", "!=", "<", "<=", ">", ">=":
+		vec = compareVec(n.Operator, l, r)
+	}
+	return fold(cx{fn: fn, typ: typ, unit: unit, vec: vec, mayFail: mayFail(l, r)}, l, r), true
 }
 
 func firstUnit(xs ...cx) string {
@@ -238,8 +255,9 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (cx, bool) {
 		}
 		return y, true
 	}
+	vec, fails := condVec(cond, x, y), mayFail(cond, x, y)
 	if f := fuseCond(cond, x, y); f != nil {
-		return cx{fn: f, typ: x.typ, unit: firstUnit(x, y)}, true
+		return cx{fn: f, typ: x.typ, unit: firstUnit(x, y), vec: vec, mayFail: fails}, true
 	}
 	k, a, b := cond.fn, x.fn, y.fn
 	return cx{fn: func(s *State) float64 {
@@ -247,7 +265,7 @@ func (c *compiler) conditional(n *ast.ConditionalNode) (cx, bool) {
 			return a(s)
 		}
 		return b(s)
-	}, typ: x.typ, unit: firstUnit(x, y)}, true
+	}, typ: x.typ, unit: firstUnit(x, y), vec: vec, mayFail: fails}, true
 }
 
 func (c *compiler) args(ns []ast.Node) ([]cx, bool) {
@@ -272,6 +290,7 @@ func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
 	}
 	a := xs[0].fn
 	var fn evalFn
+	var vec vecFn
 	unit := xs[0].unit
 	switch n.Name {
 	case "min", "max":
@@ -287,6 +306,7 @@ func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
 		if n.Name == "max" {
 			pick = func(a, b float64) float64 { return max(a, b) }
 		}
+		vec = minMaxVec(n.Name == "max", xs)
 		if len(fns) == 2 {
 			b := fns[1]
 			fn = func(s *State) float64 { return pick(a(s), b(s)) }
@@ -303,18 +323,18 @@ func (c *compiler) builtin(n *ast.BuiltinNode) (cx, bool) {
 			}
 		}
 	case "abs":
-		fn = func(s *State) float64 { return math.Abs(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Abs(a(s)) }, mapVec(xs[0], math.Abs)
 	case "floor":
-		fn = func(s *State) float64 { return math.Floor(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Floor(a(s)) }, mapVec(xs[0], math.Floor)
 	case "ceil":
-		fn = func(s *State) float64 { return math.Ceil(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Ceil(a(s)) }, mapVec(xs[0], math.Ceil)
 	case "round":
-		fn = func(s *State) float64 { return math.Round(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Round(a(s)) }, mapVec(xs[0], math.Round)
 	default:
 		c.errorf(n, "", "%s is not supported in rules", n.Name)
 		return cx{}, false
 	}
-	return fold(cx{fn: fn, typ: Number, unit: unit}, xs...), true
+	return fold(cx{fn: fn, typ: Number, unit: unit, vec: vec, mayFail: mayFail(xs...)}, xs...), true
 }
 
 func (c *compiler) call(n *ast.CallNode) (cx, bool) {
@@ -334,17 +354,18 @@ func (c *compiler) call(n *ast.CallNode) (cx, bool) {
 	}
 	a := xs[0].fn
 	var fn evalFn
+	var vec vecFn
 	unit := ""
 	switch name {
 	case "exp":
-		fn = func(s *State) float64 { return math.Exp(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Exp(a(s)) }, mapVec(xs[0], math.Exp)
 	case "log":
-		fn = func(s *State) float64 { return math.Log(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Log(a(s)) }, mapVec(xs[0], math.Log)
 	case "sqrt":
-		fn = func(s *State) float64 { return math.Sqrt(a(s)) }
+		fn, vec = func(s *State) float64 { return math.Sqrt(a(s)) }, mapVec(xs[0], math.Sqrt)
 	case modFunc:
 		b := xs[1].fn
-		fn = func(s *State) float64 { return math.Mod(a(s), b(s)) }
+		fn, vec = func(s *State) float64 { return math.Mod(a(s), b(s)) }, zipVec(xs[0], xs[1], math.Mod)
 		unit = xs[0].unit
 	case "clamp":
 		lo, hi := xs[1].fn, xs[2].fn
@@ -353,12 +374,12 @@ func (c *compiler) call(n *ast.CallNode) (cx, bool) {
 			return cx{}, false
 		}
 		unit = firstUnit(xs...)
-		fn = func(s *State) float64 { return min(max(a(s), lo(s)), hi(s)) }
+		fn, vec = func(s *State) float64 { return min(max(a(s), lo(s)), hi(s)) }, clampVec(xs[0], xs[1], xs[2])
 	default:
 		c.errorf(n, "", "unknown function %s", name)
 		return cx{}, false
 	}
-	return fold(cx{fn: fn, typ: Number, unit: unit}, xs...), true
+	return fold(cx{fn: fn, typ: Number, unit: unit, vec: vec, mayFail: mayFail(xs...)}, xs...), true
 }
 
 // draw compiles a call of a distribution family.
@@ -385,8 +406,9 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			return cx{}, false
 		}
 		smp := newSampler(fam, p)
+		vec := drawVec(fam, p, key)
 		if fn := firstDraw(fam, p, key, dim); fn != nil && !plainPath {
-			return cx{fn: fn, typ: typ, unit: unit}, true
+			return cx{fn: fn, typ: typ, unit: unit, vec: vec}, true
 		}
 		if t, lo, r := smp.Strips(); t != nil && !plainPath {
 			// beta and pert by the strip method, inlined: Sample's numbers.
@@ -399,7 +421,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 					return lo + float64(r*x)
 				}
 				return lo + float64(r*t.From(&s.Src, u))
-			}, typ: typ, unit: unit}, true
+			}, typ: typ, unit: unit, vec: vec}, true
 		}
 		return cx{fn: func(s *State) float64 {
 			if u, ok := s.quasi(dim); ok {
@@ -407,7 +429,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 			}
 			s.Src.SiteKeyed(key)
 			return smp.Sample(&s.Src)
-		}, typ: typ, unit: unit}, true
+		}, typ: typ, unit: unit, vec: vec}, true
 	}
 	var fns [dist.MaxParams]evalFn
 	for i, x := range xs {
@@ -415,8 +437,9 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 	}
 	k := len(xs)
 	name, pos := c.cur.def.Name, c.pos(c.cur, n)
+	vec := drawVarVec(fam, xs, key, name, pos)
 	if fam.Name == "bernoulli" && !plainPath {
-		return cx{fn: bernoulliDraw(xs[0], fam, key, dim, name, pos), typ: typ, unit: unit}, true
+		return cx{fn: bernoulliDraw(xs[0], fam, key, dim, name, pos), typ: typ, unit: unit, vec: vec, mayFail: true}, true
 	}
 	smp := newSampler(fam, dist.Params{})
 	return cx{fn: func(s *State) float64 {
@@ -432,7 +455,7 @@ func (c *compiler) draw(n *ast.CallNode, fam *dist.Family, xs []cx) (cx, bool) {
 		}
 		s.Src.SiteKeyed(key)
 		return smp.Draw(&s.Src, p)
-	}, typ: typ, unit: unit}, true
+	}, typ: typ, unit: unit, vec: vec, mayFail: true}, true
 }
 
 // discrete compiles discrete([values], [weights]).

@@ -100,6 +100,7 @@ func (p *Program) Redraw(f Factor, shift int) (*Program, error) {
 			continue
 		}
 		eval := st.eval
+		q.steps[i].vec = nil // drawn from another trial's streams: by its closure
 		q.steps[i].eval = func(s *State) float64 {
 			seed := s.Src.Seed()
 			s.Src.Reset(seed, uint64(s.trial+shift))
@@ -112,6 +113,7 @@ func (p *Program) Redraw(f Factor, shift int) (*Program, error) {
 		// The copula's uniforms are made before the first step, from the
 		// correlated inputs' streams: make them again from trial t+shift.
 		first := q.steps[0].eval
+		q.steps[0].vec = nil
 		pl := &q.plan
 		q.steps[0].eval = func(s *State) float64 {
 			seed := s.Src.Seed()

@@ -57,7 +57,8 @@ func (p *Program) Restrict(affected map[string]bool, cols map[string][]float64) 
 	q.steps = nil
 	for _, v := range p.Vars {
 		if col, ok := cols[v.Name]; ok {
-			q.steps = append(q.steps, step{slot: v.Slot, eval: func(s *State) float64 { return col[s.trial] }})
+			q.steps = append(q.steps, step{slot: v.Slot, eval: func(s *State) float64 { return col[s.trial] },
+				vec: func(b *Block, out []float64) { copy(out, col[b.start:b.start+len(out)]) }})
 		}
 	}
 	for _, st := range p.steps {

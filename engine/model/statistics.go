@@ -111,7 +111,7 @@ func (c *compiler) statisticVar(d *scenario.Def, base, env *conf.Config, known [
 	}
 	c.prog.init = append(c.prog.init, v.Const)
 	if v.Random {
-		c.prog.steps = append(c.prog.steps, step{slot: v.Slot, eval: x.fn, draws: c.sites > 0})
+		c.prog.steps = append(c.prog.steps, step{slot: v.Slot, eval: x.fn, draws: c.sites > 0, vec: x.vec})
 	}
 	return v
 }

@@ -51,13 +51,26 @@ func (p *pcg) Uint64() uint64 {
 // Reset positions s at the start of the stream for (seed, trial). It does
 // not allocate.
 func (s *Stream) Reset(seed, trial uint64) {
+	s.SetKey(s.TrialKey(seed, trial))
+}
+
+// TrialKey returns the key of the stream for (seed, trial): SetKey with
+// it positions a stream as Reset(seed, trial) does. A caller that
+// evaluates a block of trials site by site keys each trial once.
+func (s *Stream) TrialKey(seed, trial uint64) (hi, lo uint64) {
 	// Mix both words through SplitMix64 so that neighbouring trials (and
 	// neighbouring seeds) start from unrelated PCG states.
 	if !s.keyed || seed != s.seed {
 		s.seed, s.seedK, s.keyed = seed, mix(seed^0x9e3779b97f4a7c15), true
 	}
-	hi := mix(s.seedK ^ mix(trial+0x632be59bd9b4e019))
-	lo := mix(hi ^ 0xd1b54a32d192ed03 ^ trial)
+	hi = mix(s.seedK ^ mix(trial+0x632be59bd9b4e019))
+	lo = mix(hi ^ 0xd1b54a32d192ed03 ^ trial)
+	return hi, lo
+}
+
+// SetKey positions s at the start of the stream whose key TrialKey
+// returned.
+func (s *Stream) SetKey(hi, lo uint64) {
 	s.hi, s.lo = hi, lo
 	s.pcg.Seed(hi, lo)
 	s.fresh = false
