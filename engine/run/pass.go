@@ -209,8 +209,10 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 	sketches := make([][]stats.Sketch, workers)
 	type probeStates struct {
 		states []*model.State
-		buf    []float64 // a chunk's values, var by var, before they go to the columns
+		buf    []float64   // a chunk's values, var by var, before they go to the columns
+		blocks *evalBlocks // with job.byBlocks
 	}
+	byBlocks := job.byBlocks()
 	states := make([]probeStates, workers)
 	sub := pl
 	sub.Trials = end - start
@@ -241,6 +243,18 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 		}
 		for c := bs; c < be && ctx.Err() == nil; c += Chunk {
 			ce := min(c+Chunk, be)
+			if byBlocks {
+				if states[w].blocks == nil {
+					states[w].blocks = job.newBlocks()
+				}
+				if job.chunkByBlocks(states[w].blocks, pl.Seed, c, ce, part, b, sketches[w]) {
+					if pl.Progress != nil {
+						pl.Progress(int(done.Add(int64(ce - c))))
+					}
+					continue
+				}
+				// a trial failed: find and report it trial by trial
+			}
 			if job.Exact && states[w].buf == nil {
 				states[w].buf = make([]float64, nv*Chunk)
 			}

@@ -32,7 +32,27 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 	width := offsets[len(variants)]
 	sums := make([]float64, nchunks*width)
 	states := make([][]*model.State, pl.workers()) // each worker's variants' states
+	byBlocks := !noBlocks && base.Blocks()
+	for _, v := range variants {
+		byBlocks = byBlocks && v.Program.Blocks()
+	}
+	blocks := make([][]*model.Block, pl.workers()) // each worker's base's and variants' blocks
 	err := Ranges(ctx, base, pl, Chunk, func(s *model.State, w, k, start, end int) (int, error) {
+		if byBlocks {
+			if blocks[w] == nil {
+				bb := base.NewBlock(Chunk)
+				blocks[w] = []*model.Block{bb}
+				for _, v := range variants {
+					b := v.Program.NewBlock(Chunk)
+					b.Follow(bb)
+					blocks[w] = append(blocks[w], b)
+				}
+			}
+			if variantSumsByBlocks(base, variants, blocks[w], pl.Seed, start, end, offsets, sums[k*width:(k+1)*width]) {
+				return 0, nil
+			}
+			// a trial failed: find and report it trial by trial
+		}
 		vs := states[w]
 		if vs == nil {
 			for _, v := range variants {
@@ -78,4 +98,32 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 		}
 	}
 	return means, nil
+}
+
+// variantSumsByBlocks evaluates trials [start, end) of base and of each
+// variant by blocks (model.Program.EvalBlock) into blocks, the base's
+// first, and sums each variant's vars into sums, as VariantMeans does
+// trial by trial. It returns false when a trial fails or a value is not
+// finite.
+func variantSumsByBlocks(base *model.Program, variants []Variant, blocks []*model.Block, seed uint64, start, end int, offsets []int, sums []float64) bool {
+	n := end - start
+	if base.EvalBlock(blocks[0], seed, start, n) != nil {
+		return false
+	}
+	for i, v := range variants {
+		if v.Program.EvalBlock(blocks[i+1], seed, start, n) != nil {
+			return false
+		}
+		for j, x := range v.Vars {
+			if !finite(blocks[i+1].Values(x)) {
+				return false
+			}
+			var acc float64 // plain within a chunk, as VariantMeans sums
+			for _, y := range blocks[i+1].Values(x) {
+				acc += y
+			}
+			sums[offsets[i]+j] = acc
+		}
+	}
+	return true
 }

@@ -1,0 +1,180 @@
+package run
+
+import (
+	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/stats"
+)
+
+// A pass evaluates a chunk's trials by blocks (model.Program.EvalBlock)
+// where the program and its probes allow it and there is no tally, and
+// gathers each tracked var's values and the parties' sums column by
+// column: each sum still takes its values in trial order, so the result
+// is bit for bit the trial-by-trial pass's. A chunk in which a trial
+// fails, or a value is not finite, is evaluated again trial by trial,
+// which finds and names the earliest such trial as before.
+
+// noBlocks, set only by tests, makes every pass evaluate trial by trial.
+var noBlocks = false
+
+// evalBlocks is one worker's model blocks: the program's and its
+// probes'.
+type evalBlocks struct {
+	main   *model.Block
+	probes []*model.Block
+	inv    []float64 // 1/(n+1) for the moments' running counts
+}
+
+// byBlocks reports whether the job's chunks can be evaluated by blocks.
+func (job *Job) byBlocks() bool {
+	if noBlocks || job.Tally != nil || job.PathBy != nil || !job.Program.Blocks() {
+		return false
+	}
+	for _, pr := range job.Probes {
+		if !pr.Program.Blocks() {
+			return false
+		}
+	}
+	return true
+}
+
+func (job *Job) newBlocks() *evalBlocks {
+	bl := &evalBlocks{main: job.Program.NewBlock(Chunk), inv: make([]float64, Chunk)}
+	for _, pr := range job.Probes {
+		b := pr.Program.NewBlock(Chunk)
+		if pr.Follows {
+			b.Follow(bl.main)
+		}
+		bl.probes = append(bl.probes, b)
+	}
+	return bl
+}
+
+// chunkByBlocks evaluates trials [start, end) by blocks and gathers them
+// as chunk does. It returns false, having gathered nothing, when a trial
+// fails or a value gathered is not finite.
+func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part *Part, b *block, sk []stats.Sketch) bool {
+	n := end - start
+	if job.Program.EvalBlock(bl.main, seed, start, n) != nil {
+		return false
+	}
+	for k, pr := range job.Probes {
+		if pr.Program.EvalBlock(bl.probes[k], seed, start, n) != nil {
+			return false
+		}
+	}
+	main := bl.main
+	for _, v := range job.Vars {
+		if !finite(main.Values(v)) {
+			return false
+		}
+	}
+	for _, pj := range job.Parties {
+		for _, v := range []*model.Var{pj.Net, pj.Court, pj.Settled} {
+			if !finite(main.Values(v)) {
+				return false
+			}
+		}
+		for k, v := range pj.ProbeSettled {
+			if !finite(bl.probes[k].Values(v)) {
+				return false
+			}
+		}
+	}
+	if job.Exact {
+		for j, v := range job.Vars {
+			copy(part.Columns[j][start-part.Start:end-part.Start], main.Values(v))
+		}
+	} else {
+		inv, c := bl.inv[:n], b.onPath[model.AnyPath]
+		for t := range inv {
+			inv[t] = 1 / float64(c+t+1)
+		}
+		for j, v := range job.Vars {
+			ms, skj := &b.ms[j], &sk[j]
+			for t, x := range main.Values(v) {
+				ms.AddInv(x, inv[t])
+				skj.Add(x)
+			}
+		}
+		b.onPath[model.AnyPath] += n
+	}
+	var figs [3]float64
+	for k := range min(len(job.Probes), len(figs)) {
+		figs[k] = job.probeFigure(k)
+	}
+	for q := range job.Parties {
+		job.partyByColumns(q, bl, n, &b.accs[q], &figs)
+	}
+	return true
+}
+
+// finite reports whether every x is finite: x − x is 0 for a finite x,
+// NaN for NaN or ±Inf.
+func finite(xs []float64) bool {
+	bad := 0.0
+	for _, x := range xs {
+		bad += x - x
+	}
+	return bad == 0
+}
+
+// partyByColumns adds the block's n trials to party q's sums, as party
+// does trial by trial, over values known to be finite.
+func (job *Job) partyByColumns(q int, bl *evalBlocks, n int, a *PartyAcc, figs *[3]float64) {
+	pj := &job.Parties[q]
+	net, court, settled := bl.main.Values(pj.Net), bl.main.Values(pj.Court), bl.main.Values(pj.Settled)
+	r := pj.RiskTolerance
+	for _, x := range net {
+		a.NetSum.Add(x)
+		if x < 0 {
+			a.NetLoss++
+		}
+	}
+	for _, x := range court {
+		a.CourtSum.Add(x)
+		if x < 0 {
+			a.CourtLoss++
+		}
+	}
+	if r != 0 {
+		for _, x := range net {
+			a.NetExp.Add(-x / r)
+		}
+		for _, x := range court {
+			a.CourtExp.Add(-x / r)
+		}
+	}
+	if job.Offered {
+		for t, x := range settled {
+			if x > court[t] {
+				a.Beats++
+			}
+			a.SettledSum.Add(x)
+		}
+		if r != 0 {
+			for _, x := range settled {
+				a.SettledExp.Add(-x / r)
+			}
+		}
+	}
+	if len(pj.ProbeSettled) == 0 {
+		return
+	}
+	x0 := bl.probes[0].Values(pj.ProbeSettled[0])
+	for _, x := range x0 {
+		a.ProbeSum.Add(x)
+	}
+	if r != 0 {
+		for _, x := range x0 {
+			a.ProbeExp.Add(-x / r)
+		}
+	}
+	if len(pj.ProbeSettled) == 3 {
+		lo, hi, mid := figs[0], figs[1], figs[2]
+		x1 := bl.probes[1].Values(pj.ProbeSettled[1])
+		x2 := bl.probes[2].Values(pj.ProbeSettled[2])
+		for t, x := range x0 {
+			a.Slopes.add((x1[t]-x)/(hi-lo), (x2[t]-x)/(mid-lo))
+		}
+	}
+}
