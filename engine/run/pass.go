@@ -8,6 +8,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/decision"
 	"github.com/settle-sim/settle/engine/model"
+	"github.com/settle-sim/settle/engine/money"
 	"github.com/settle-sim/settle/engine/stats"
 	"github.com/settle-sim/settle/internal/hugemem"
 )
@@ -427,7 +428,7 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on mo
 		x := ps[k].Slots[v.Slot]
 		if x-x != 0 {
 			return trial, &model.EvalError{Trial: trial, Name: v.Name, Pos: v.Pos,
-				Msg: fmt.Sprintf("value is %v at a settlement figure of %g; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x, job.probeFigure(k))}
+				Msg: fmt.Sprintf("value is %v at a settlement figure of %s; check for log or sqrt of a negative number, division by zero or overflow in it or the rules it uses", x, job.probeAmount(k))}
 		}
 		xs[k] = x
 	}
@@ -440,6 +441,15 @@ func (job *Job) party(q int, s *model.State, ps []*model.State, trial int, on mo
 		a.Slopes.add((xs[1]-xs[0])/(hi-lo), (xs[2]-xs[0])/(mid-lo))
 	}
 	return 0, nil
+}
+
+// probeAmount shows probe k's settlement figure to a person: £600m.
+func (job *Job) probeAmount(k int) string {
+	x := job.probeFigure(k)
+	if f := job.Probes[k].Program.Figure; f != nil && model.IsMoney(f.Unit) {
+		return money.CurrencyOf(f.Unit).Format(x)
+	}
+	return money.FormatNumber(x)
 }
 
 func (job *Job) probeFigure(k int) float64 {

@@ -114,7 +114,7 @@ func TestPassByBlocksErrors(t *testing.T) {
 		// a tracked var: the log of a negative number in a few trials
 		{"tracked", "pert(1.5, 2, 3.5)", "2 + log(normal(1, 0.3))", "trial 3741: supplier_net_court: value is NaN"},
 		// a probe: the settled outcome is not a number at £600m alone
-		{"probe", "years_to_settlement:\n    value: 0.5", "years_to_settlement:\n    value: 0.5 + 0 * sqrt(400000000 - settlement_figure + 0 * claim)", "trial 0: supplier_net_settled: value is NaN at a settlement figure of 6e+08;"},
+		{"probe", "years_to_settlement:\n    value: 0.5", "years_to_settlement:\n    value: 0.5 + 0 * sqrt(400000000 - settlement_figure + 0 * claim)", "trial 0: supplier_net_settled: value is NaN at a settlement figure of £600.0m;"},
 	} {
 		dir := t.TempDir()
 		for _, f := range []string{"termination.yaml", "costs.yaml", "settlement.yaml"} {
