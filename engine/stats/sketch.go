@@ -67,17 +67,38 @@ func (s *Sketch) Add(x float64) {
 
 // Merge adds o's counts to s.
 func (s *Sketch) Merge(o *Sketch) {
-	for i, c := range o.pos.counts {
-		if c != 0 {
-			s.pos.add(o.pos.lo+uint64(i), c)
-		}
-	}
-	for i, c := range o.neg.counts {
-		if c != 0 {
-			s.neg.add(o.neg.lo+uint64(i), c)
-		}
-	}
+	s.pos.merge(o.pos)
+	s.neg.merge(o.neg)
 	s.zero += o.zero
+}
+
+// merge adds o's counts to b, widening b's range once to take o's
+// buckets from the first that counts to the last, as adding them one by
+// one would.
+func (b *buckets) merge(o buckets) {
+	first := slices.IndexFunc(o.counts, func(c uint64) bool { return c != 0 })
+	if first < 0 {
+		return
+	}
+	last := len(o.counts) - 1
+	for o.counts[last] == 0 {
+		last--
+	}
+	counts, lo := o.counts[first:last+1], o.lo+uint64(first)
+	if len(b.counts) == 0 {
+		b.lo, b.counts = lo, slices.Clone(counts)
+		return
+	}
+	from, to := min(b.lo, lo), max(b.lo+uint64(len(b.counts)), lo+uint64(len(counts)))
+	if from < b.lo || to > b.lo+uint64(len(b.counts)) {
+		c := make([]uint64, to-from)
+		copy(c[b.lo-from:], b.counts)
+		b.counts, b.lo = c, from
+	}
+	dst := b.counts[lo-b.lo:][:len(counts)]
+	for i, c := range counts {
+		dst[i] += c
+	}
 }
 
 // mid is the value a bucket stands for: the middle of its range.
@@ -87,8 +108,20 @@ func mid(key uint64) float64 {
 	return lo + (hi-lo)/2
 }
 
-// cells returns the buckets in increasing order of value.
+// cells returns the buckets that count, in increasing order of value.
 func (s *Sketch) cells() (vals []float64, counts []uint64) {
+	n := 0
+	if s.zero != 0 {
+		n++
+	}
+	for _, b := range []*buckets{&s.neg, &s.pos} {
+		for _, c := range b.counts {
+			if c != 0 {
+				n++
+			}
+		}
+	}
+	vals, counts = make([]float64, 0, n), make([]uint64, 0, n)
 	for i := len(s.neg.counts) - 1; i >= 0; i-- {
 		if c := s.neg.counts[i]; c != 0 {
 			vals, counts = append(vals, -mid(s.neg.lo+uint64(i))), append(counts, c)
@@ -111,6 +144,12 @@ func (s *Sketch) cells() (vals []float64, counts []uint64) {
 // SketchAccuracy of it, relatively.
 func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
 	vals, counts := s.cells()
+	return cellQuantiles(vals, counts, probs, min, max)
+}
+
+// cellQuantiles is Quantiles of the cells vals and counts, whose order
+// statistics it finds in one pass over them.
+func cellQuantiles(vals []float64, counts []uint64, probs []float64, min, max float64) []float64 {
 	var n uint64
 	for _, c := range counts {
 		n += c
@@ -122,16 +161,31 @@ func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
 		}
 		return out
 	}
-	// at returns the value of order statistic r (0-based).
-	at := func(r uint64) float64 {
-		var seen uint64
-		for i, c := range counts {
-			seen += c
-			if r < seen {
-				return math.Min(math.Max(vals[i], min), max)
-			}
+	// The order statistics (0-based) each prob interpolates between,
+	// in increasing order, and their values.
+	var ranks []uint64
+	for _, p := range probs {
+		if lo := uint64(math.Floor(float64(n-1) * p)); lo < n-1 {
+			ranks = append(ranks, lo, lo+1)
 		}
-		return max
+	}
+	slices.Sort(ranks)
+	ranks = slices.Compact(ranks)
+	at := make([]float64, len(ranks))
+	var seen uint64
+	k := 0
+	for i, c := range counts {
+		seen += c
+		for ; k < len(ranks) && ranks[k] < seen; k++ {
+			at[k] = math.Min(math.Max(vals[i], min), max)
+		}
+	}
+	for ; k < len(ranks); k++ {
+		at[k] = max
+	}
+	value := func(r uint64) float64 {
+		k, _ := slices.BinarySearch(ranks, r)
+		return at[k]
 	}
 	for i, p := range probs {
 		h := float64(n-1) * p
@@ -140,7 +194,7 @@ func (s *Sketch) Quantiles(probs []float64, min, max float64) []float64 {
 			out[i] = max
 			continue
 		}
-		a, b := at(lo), at(lo+1)
+		a, b := value(lo), value(lo+1)
 		out[i] = a + (h-float64(lo))*(b-a)
 	}
 	return out
@@ -187,6 +241,11 @@ func countAbove(ts []float64, n int, at func(i int) (x float64, weight uint64)) 
 // buckets that straddle a bin edge (a relative width of 2^-SketchBits).
 func (s *Sketch) Histogram(bins int, min, max float64) Histogram {
 	vals, counts := s.cells()
+	return cellHistogram(vals, counts, bins, min, max)
+}
+
+// cellHistogram is Histogram of the cells vals and counts.
+func cellHistogram(vals []float64, counts []uint64, bins int, min, max float64) Histogram {
 	h := Histogram{Min: min, Max: max}
 	if len(vals) == 0 || bins < 1 {
 		return Histogram{}
@@ -284,9 +343,10 @@ func SketchSummary(m Moments, s *Sketch, bins int) Summary {
 		return Summarize(nil, bins, nil)
 	}
 	sd := m.SD()
+	vals, counts := s.cells()
 	return Summary{N: m.N, Mean: m.Mean, SD: sd, SE: sd / math.Sqrt(float64(m.N)), Min: m.Min, Max: m.Max,
-		PPositive: float64(m.Pos) / float64(m.N), Quantiles: s.Quantiles(Probs, m.Min, m.Max),
-		Histogram: s.Histogram(bins, m.Min, m.Max)}
+		PPositive: float64(m.Pos) / float64(m.N), Quantiles: cellQuantiles(vals, counts, Probs, m.Min, m.Max),
+		Histogram: cellHistogram(vals, counts, bins, m.Min, m.Max)}
 }
 
 // SketchData is a Sketch's counts, for writing it down: the count of
@@ -309,7 +369,8 @@ func (s *Sketch) Data() SketchData {
 const sketchKeys = 1 << (64 - sketchShift)
 
 // NewSketch returns the Sketch with counts d, or an error when d cannot
-// be a Sketch's (buckets beyond the keys of a float64).
+// be a Sketch's (buckets beyond the keys of a float64). The Sketch keeps
+// d's slices of counts, which the caller must no longer change.
 func NewSketch(d SketchData) (*Sketch, error) {
 	for _, b := range []struct {
 		lo     uint64
@@ -321,10 +382,10 @@ func NewSketch(d SketchData) (*Sketch, error) {
 	}
 	s := &Sketch{zero: d.Zero}
 	if len(d.Pos) > 0 {
-		s.pos = buckets{lo: d.PosLo, counts: append([]uint64(nil), d.Pos...)}
+		s.pos = buckets{lo: d.PosLo, counts: d.Pos}
 	}
 	if len(d.Neg) > 0 {
-		s.neg = buckets{lo: d.NegLo, counts: append([]uint64(nil), d.Neg...)}
+		s.neg = buckets{lo: d.NegLo, counts: d.Neg}
 	}
 	return s, nil
 }
