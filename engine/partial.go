@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/gob"
@@ -13,8 +14,10 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/process"
@@ -23,6 +26,7 @@ import (
 	"github.com/settle-sim/settle/engine/sampling"
 	"github.com/settle-sim/settle/engine/scenario"
 	"github.com/settle-sim/settle/engine/stats"
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // Shard is part K of N of a run's trials (or of a sweep's points), K
@@ -46,7 +50,7 @@ func ParseShard(s string) (Shard, error) {
 
 // PartFormat is the version of the partial-result format this settle
 // writes and reads.
-const PartFormat = 2
+const PartFormat = 3
 
 // partMagic opens every partial-result file.
 const partMagic = "SETLPART"
@@ -101,6 +105,8 @@ type partHeader struct {
 	End        int          `json:"end"`
 	PayloadLen int64        `json:"payload_bytes"`
 	PayloadCRC uint32       `json:"payload_crc32c"`
+	SumsLen    int64        `json:"sums_bytes"` // the blocks' sums and the sketches, flat
+	SumsCRC    uint32       `json:"sums_crc32c"`
 	Columns    []columnMeta `json:"columns,omitempty"`
 }
 
@@ -111,9 +117,12 @@ type columnMeta struct {
 
 // partPayload is a run's partial result other than its columns.
 type partPayload struct {
-	Moments  [][]stats.Moments
-	Sketches []stats.SketchData
-	Parties  [][]run.PartyAcc
+	// moments and parties are each block's moments and parties' sums,
+	// and sketches each var's sketch, written flat after the payload
+	// (flat.go), not in it.
+	moments  [][]stats.Moments
+	parties  [][]run.PartyAcc
+	sketches []stats.Sketch
 	// Counts and Sums are each block's tally, with stages above the
 	// exact limit (run.Part's).
 	Counts [][]int
@@ -238,24 +247,34 @@ func trackedNames(p *model.Program, opt Options) []string {
 // length H and uint32 CRC-32C of the header, H bytes of JSON header (the part's Identity, its shard and
 // trials, the payload's length and CRC-32C, each column's name and
 // CRC-32C), padding to a multiple of 8 bytes, the payload (Go's gob
-// encoding of the streamed sums, sketches and the sample's analysis),
-// then, for a run that keeps every value, each column's values for the
-// shard's trials as little-endian float64s. docs/shards.md describes it.
+// encoding of the sketches, the tallies and the sample's analysis),
+// padding, each block's moments and parties' sums and each var's sketch
+// (flat: flat.go),
+// padding, then, for a run that keeps every value, each column's values
+// for the shard's trials as little-endian float64s. docs/shards.md
+// describes it.
 func (pt *Part) Write(w io.Writer) error {
 	var payload bytes.Buffer
 	pl := partPayload{Points: pt.points}
+	var sums []byte
 	if r := pt.run; r != nil {
-		pl.Moments, pl.Parties, pl.Probes, pl.Sample = r.run.Moments, r.run.Parties, r.probes, r.sample
-		pl.Counts, pl.Sums = r.run.Counts, r.run.Sums
-		for i := range r.run.Sketches {
-			pl.Sketches = append(pl.Sketches, r.run.Sketches[i].Data())
+		pl.Probes, pl.Sample = r.probes, r.sample
+		var err error
+		if sums, err = appendRows(nil, r.run.Moments); err != nil {
+			return fmt.Errorf("partial result: %w", err)
 		}
+		if sums, err = appendRows(sums, r.run.Parties); err != nil {
+			return fmt.Errorf("partial result: %w", err)
+		}
+		sums = appendSketches(sums, r.run.Sketches)
+		pl.Counts, pl.Sums = r.run.Counts, r.run.Sums
 	}
 	if err := gob.NewEncoder(&payload).Encode(&pl); err != nil {
 		return fmt.Errorf("partial result: %w", err)
 	}
 	h := pt.header
 	h.PayloadLen, h.PayloadCRC = int64(payload.Len()), crc32.Checksum(payload.Bytes(), castagnoli)
+	h.SumsLen, h.SumsCRC = int64(len(sums)), crc32.Checksum(sums, castagnoli)
 	h.Columns = nil
 	var cols [][]float64
 	if pt.run != nil && pt.run.run.Exact {
@@ -277,6 +296,8 @@ func (pt *Part) Write(w io.Writer) error {
 	bw.Write(make([]byte, pad8(fixedLen+len(head))))
 	bw.Write(payload.Bytes())
 	bw.Write(make([]byte, pad8(int(h.PayloadLen))))
+	bw.Write(sums)
+	bw.Write(make([]byte, pad8(len(sums))))
 	for _, c := range cols {
 		bw.Write(floatBytes(c))
 	}
@@ -303,8 +324,16 @@ func skipPadding(r *bufio.Reader, n int) error {
 	return nil
 }
 
-// floatBytes is xs's little-endian bytes.
+// littleEndian is whether this machine keeps a float64's bytes in the
+// order a partial result's columns have them.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// floatBytes is xs's little-endian bytes: xs's own memory where the
+// machine's order is the file's, else a copy.
 func floatBytes(xs []float64) []byte {
+	if littleEndian && len(xs) > 0 {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), 8*len(xs))
+	}
 	b := make([]byte, 8*len(xs))
 	for i, x := range xs {
 		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
@@ -315,6 +344,29 @@ func floatBytes(xs []float64) []byte {
 // maxPartHeader bounds a partial result's header.
 const maxPartHeader = 64 << 20
 
+// ReadParts reads the partial results names, each opened by open and
+// read by ReadPart, several at a time; the parts are in names' order.
+// It returns the error of the first name, in that order, that cannot be
+// opened or read.
+func ReadParts(names []string, open func(name string) (io.ReadCloser, error)) ([]*Part, error) {
+	parts, errs := make([]*Part, len(names)), make([]error, len(names))
+	run.Each(len(names), runtime.GOMAXPROCS(0), func(i int) {
+		f, err := open(names[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		defer f.Close()
+		parts[i], errs[i] = ReadPart(f, names[i])
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return parts, nil
+}
+
 // ReadPart reads a partial-result file; name is for its errors. It
 // checks everything it reads (magic, version, header, lengths, CRCs,
 // the shape of the sums) and returns an error, never a part it cannot
@@ -323,7 +375,7 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 	fail := func(format string, args ...any) (*Part, error) {
 		return nil, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...))
 	}
-	br := bufio.NewReaderSize(r, 1<<20)
+	br := bufio.NewReaderSize(r, 64<<10) // columns and the payload are read past it
 	var fixed [fixedLen]byte
 	if _, err := io.ReadFull(br, fixed[:]); err != nil || string(fixed[:8]) != partMagic {
 		return fail("not a settle partial result (written by settle run --shard)")
@@ -352,11 +404,10 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 		return fail("corrupt or truncated: %v", err)
 	}
 	if h.Format != PartFormat || (h.Kind != "run" && h.Kind != "sweep") || h.Shards < 1 || h.Shard < 0 || h.Shard >= h.Shards ||
-		h.Trials < 1 || h.PayloadLen < 0 || h.PayloadLen > 1<<40 {
+		h.Trials < 1 || h.PayloadLen < 0 || h.PayloadLen > 1<<40 || h.SumsLen < 0 || h.SumsLen > 1<<40 {
 		return fail("corrupt header")
 	}
-	payload := make([]byte, 0, min(h.PayloadLen, 1<<24))
-	payload, err = readN(br, payload, h.PayloadLen)
+	payload, err := readN(br, nil, h.PayloadLen)
 	if err != nil {
 		return fail("truncated payload")
 	}
@@ -367,6 +418,23 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 		return fail("corrupt or truncated: %v", err)
 	}
 	var pl partPayload
+	sums := &flatReader{r: br, left: h.SumsLen}
+	if h.Kind == "run" {
+		if pl.moments, err = readRows[stats.Moments](sums); err == nil {
+			if pl.parties, err = readRows[run.PartyAcc](sums); err == nil {
+				pl.sketches, err = readSketches(sums)
+			}
+		}
+	}
+	if err != nil || sums.left != 0 {
+		return fail("%v", cmp.Or(err, errFlat))
+	}
+	if sums.crc != h.SumsCRC {
+		return fail("corrupt: the block sums' checksum does not match")
+	}
+	if err := skipPadding(br, pad8(int(h.SumsLen))); err != nil {
+		return fail("corrupt or truncated: %v", err)
+	}
 	if err := decodeGob(payload, &pl); err != nil {
 		return fail("corrupt payload: %v", err)
 	}
@@ -382,40 +450,50 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 		return fail("%v", err)
 	}
 	rp := &run.Part{Trials: h.Trials, Shard: Shard{K: h.Shard, N: h.Shards}, Start: h.Start, End: h.End, Exact: h.Exact,
-		Moments: pl.Moments, Parties: pl.Parties, Counts: pl.Counts, Sums: pl.Sums}
+		Moments: pl.moments, Parties: pl.parties, Counts: pl.Counts, Sums: pl.Sums}
 	if h.Shards == 1 {
 		rp.Shard = Shard{}
 	}
-	for _, d := range pl.Sketches {
-		sk, err := stats.NewSketch(d)
-		if err != nil {
-			return fail("corrupt: %v", err)
-		}
-		rp.Sketches = append(rp.Sketches, *sk)
-	}
+	rp.Sketches = pl.sketches
 	if h.Exact {
 		if len(h.Columns) != len(h.Vars) {
 			return fail("corrupt: %d columns for %d vars", len(h.Columns), len(h.Vars))
 		}
 		n := h.End - h.Start
-		buf := make([]byte, 8*n)
+		var buf []byte // the file's bytes, where they are not the column's own
+		if !littleEndian {
+			buf = make([]byte, 8*n)
+		}
 		for j, cm := range h.Columns {
 			if cm.Name != h.Vars[j] {
 				return fail("corrupt: column %d is %q, not %q", j, cm.Name, h.Vars[j])
 			}
-			if _, err := io.ReadFull(br, buf); err != nil {
+			col := hugemem.Floats(n)
+			raw := buf
+			if littleEndian {
+				raw = floatBytes(col) // read straight into the column
+			}
+			if _, err := io.ReadFull(br, raw); err != nil {
 				return fail("truncated: column %s", cm.Name)
 			}
-			if crc32.Checksum(buf, castagnoli) != cm.CRC32C {
+			if crc32.Checksum(raw, castagnoli) != cm.CRC32C {
 				return fail("corrupt: column %s's checksum does not match", cm.Name)
 			}
-			col := make([]float64, n)
-			for i := range col {
-				x := math.Float64frombits(binary.LittleEndian.Uint64(buf[8*i:]))
-				if x-x != 0 {
-					return fail("corrupt: column %s holds %v", cm.Name, x)
+			if !littleEndian {
+				for i := range col {
+					col[i] = math.Float64frombits(binary.LittleEndian.Uint64(buf[8*i:]))
 				}
-				col[i] = x
+			}
+			bad := 0.0 // x − x is 0 for a finite x, NaN for NaN or ±Inf
+			for _, x := range col {
+				bad += x - x
+			}
+			if bad != 0 {
+				for _, x := range col {
+					if x-x != 0 {
+						return fail("corrupt: column %s holds %v", cm.Name, x)
+					}
+				}
 			}
 			rp.Columns = append(rp.Columns, col)
 		}
@@ -427,16 +505,26 @@ func ReadPart(r io.Reader, name string) (pt *Part, err error) {
 	return pt, nil
 }
 
-// readN appends n bytes of r to buf, growing it as the bytes arrive (so
-// that a corrupt length cannot make it allocate more than is there).
+// readN reads n bytes of r into buf's capacity, growing it as the bytes
+// arrive (so that a corrupt length cannot make it allocate more than is
+// there).
 func readN(r io.Reader, buf []byte, n int64) ([]byte, error) {
-	var b bytes.Buffer
-	b.Write(buf)
-	got, err := io.CopyN(&b, r, n)
-	if err != nil || got != n {
-		return nil, io.ErrUnexpectedEOF
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, min(n, 1<<24))
 	}
-	return b.Bytes(), nil
+	buf = buf[:0]
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(n-int64(len(buf)), int64(max(len(buf), 1<<20)))))
+		}
+		end := int(min(int64(cap(buf)), n))
+		k, err := io.ReadFull(r, buf[len(buf):end])
+		buf = buf[:len(buf)+k]
+		if err != nil {
+			return nil, io.ErrUnexpectedEOF
+		}
+	}
+	return buf, nil
 }
 
 // decodeGob decodes data into v, turning any panic of the decoder on
@@ -466,11 +554,11 @@ func checkRunPart(h *partHeader, pl *partPayload) error {
 	if h.Start != start || h.End != end {
 		return fmt.Errorf("corrupt: shard %s holds trials %d to %d, not %d to %d", sh, start, end, h.Start, h.End)
 	}
-	if len(pl.Parties) != nb {
-		return fmt.Errorf("corrupt: %d blocks of party sums for %d blocks", len(pl.Parties), nb)
+	if len(pl.parties) != nb {
+		return fmt.Errorf("corrupt: %d blocks of party sums for %d blocks", len(pl.parties), nb)
 	}
 	np := -1
-	for _, row := range pl.Parties {
+	for _, row := range pl.parties {
 		if np >= 0 && len(row) != np {
 			return errors.New("corrupt: blocks with different numbers of parties")
 		}
@@ -483,13 +571,13 @@ func checkRunPart(h *partHeader, pl *partPayload) error {
 		return errors.New("corrupt: the sample's analysis belongs with shard 0 and only there")
 	}
 	if h.Exact {
-		if len(pl.Moments) != 0 || len(pl.Sketches) != 0 || len(pl.Counts) != 0 || len(pl.Sums) != 0 {
+		if len(pl.moments) != 0 || len(pl.sketches) != 0 || len(pl.Counts) != 0 || len(pl.Sums) != 0 {
 			return errors.New("corrupt: moments in a part that keeps every value")
 		}
 		return nil
 	}
-	if len(pl.Moments) != nb || len(pl.Sketches) != nv {
-		return fmt.Errorf("corrupt: %d blocks of moments and %d sketches for %d blocks of %d vars", len(pl.Moments), len(pl.Sketches), nb, nv)
+	if len(pl.moments) != nb || len(pl.sketches) != nv {
+		return fmt.Errorf("corrupt: %d blocks of moments and %d sketches for %d blocks of %d vars", len(pl.moments), len(pl.sketches), nb, nv)
 	}
 	// A tally (a scenario with stages) in every block or none, each
 	// block's the same size; its vars then have moments over the trials
@@ -499,7 +587,7 @@ func checkRunPart(h *partHeader, pl *partPayload) error {
 		return fmt.Errorf("corrupt: %d blocks of counts and %d of sums for %d blocks", len(pl.Counts), len(pl.Sums), nb)
 	}
 	size := run.BlockSize(h.Trials)
-	for k, row := range pl.Moments {
+	for k, row := range pl.moments {
 		want := min(size, h.End-(h.Start+k*size))
 		if len(row) != nv {
 			return errors.New("corrupt: a block's moments")

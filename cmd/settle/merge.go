@@ -51,13 +51,9 @@ func merge(cmd *cobra.Command, args []string) error {
 		return failed(exitBadInput, err)
 	}
 	start := time.Now()
-	var parts []*engine.Part
-	for _, name := range args {
-		pt, err := readPart(name)
-		if err != nil {
-			return failed(exitBadInput, err)
-		}
-		parts = append(parts, pt)
+	parts, err := engine.ReadParts(args, openPart)
+	if err != nil {
+		return failed(exitBadInput, err)
 	}
 	ctx := context.Background()
 	var write func(io.Writer) error
@@ -85,17 +81,10 @@ func merge(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// readPart reads a partial result named on the command line: a regular
+// openPart opens a partial result named on the command line: a regular
 // file or a pipe, streamed (parts of runs that keep every value are
 // large).
-func readPart(name string) (*engine.Part, error) {
-	f, err := project.OpenArg(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return engine.ReadPart(f, name)
-}
+func openPart(name string) (io.ReadCloser, error) { return project.OpenArg(name) }
 
 // writePart writes a partial result to out, atomically; a shard's
 // result goes to a file, never to a terminal.
