@@ -250,9 +250,9 @@ func finish(ctx context.Context, p *model.Program, opt Options, full bool, known
 		}
 		replicateErrors(p, all, nil)
 	} else {
-		for j, v := range vars {
-			all[j].Summary = stats.SketchSummary(m.Moments[j], &m.Sketches[j], histogramBins(v))
-		}
+		run.Each(len(vars), workers(opt), func(j int) {
+			all[j].Summary = stats.SketchSummary(m.Moments[j], &m.Sketches[j], histogramBins(vars[j]))
+		})
 		res.QuantileError = stats.SketchAccuracy
 		ses, err := replicateStream(ctx, p, opt, vars, nil, nil)
 		if err != nil {

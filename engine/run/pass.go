@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/settle-sim/settle/engine/decision"
@@ -526,10 +527,12 @@ func Merge(parts []*Part) (*Merged, error) {
 					m.Moments[j].Merge(row[j])
 				}
 			}
-			for j := range m.Sketches {
+		}
+		Each(nv, runtime.GOMAXPROCS(0), func(j int) {
+			for _, pt := range parts {
 				m.Sketches[j].Merge(&pt.Sketches[j])
 			}
-		}
+		})
 	}
 	for _, pt := range parts {
 		for k, row := range pt.Counts {
