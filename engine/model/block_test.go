@@ -156,39 +156,7 @@ outputs: [out]
 // TestEvalBlockFollows: a followed program evaluated by blocks after its
 // base gives the values of the variant evaluated in full.
 func TestEvalBlockFollows(t *testing.T) {
-	const text = `inputs:
-  claim: pert(400, 600, 700)
-  costs: uniform(10, 30)
-  figure: 150
-  noise: normal(figure, 5)
-rules:
-  settled: figure - costs
-  court: claim * 0.4 - costs
-  noisy: noise - costs
-outputs: [settled, court, noisy]
-`
-	dir := t.TempDir()
-	path := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	compileAt := func(figure string) *Program {
-		sc, err := scenario.Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if figure != "" {
-			if err := sc.Set("figure", figure); err != nil {
-				t.Fatal(err)
-			}
-		}
-		p, err := Compile(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	base, variant := compileAt(""), compileAt("170")
+	base, variant := figureVariant(t)
 	for _, needed := range []string{"settled", "noisy"} {
 		v, _ := variant.Lookup(needed)
 		q, err := variant.Follow(base, []string{"figure"}, []*Var{v})

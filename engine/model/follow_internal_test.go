@@ -15,39 +15,7 @@ import (
 // has, bit for bit, the value the variant evaluated in full gives, trial
 // by trial (the stream left as the previous trial's when it is skipped).
 func TestFollowSkipsTheStream(t *testing.T) {
-	const text = `inputs:
-  claim: pert(400, 600, 700)
-  costs: uniform(10, 30)
-  figure: 150
-  noise: normal(figure, 5)
-rules:
-  settled: figure - costs
-  court: claim * 0.4 - costs
-  noisy: noise - costs
-outputs: [settled, court, noisy]
-`
-	dir := t.TempDir()
-	path := filepath.Join(dir, "s.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	compile := func(figure string) *Program {
-		sc, err := scenario.Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if figure != "" {
-			if err := sc.Set("figure", figure); err != nil {
-				t.Fatal(err)
-			}
-		}
-		p, err := Compile(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	base, variant := compile(""), compile("170")
+	base, variant := figureVariant(t)
 	for _, tc := range []struct {
 		needed  string
 		noDraws bool
@@ -76,4 +44,43 @@ outputs: [settled, court, noisy]
 			}
 		}
 	}
+}
+
+// figureVariant compiles a scenario whose settled outcome depends on
+// its figure input, and its variant with the figure at 170.
+func figureVariant(t *testing.T) (base, variant *Program) {
+	t.Helper()
+	const text = `inputs:
+  claim: pert(400, 600, 700)
+  costs: uniform(10, 30)
+  figure: 150
+  noise: normal(figure, 5)
+rules:
+  settled: figure - costs
+  court: claim * 0.4 - costs
+  noisy: noise - costs
+outputs: [settled, court, noisy]
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	compileAt := func(figure string) *Program {
+		sc, err := scenario.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if figure != "" {
+			if err := sc.Set("figure", figure); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	return compileAt(""), compileAt("170")
 }
