@@ -178,3 +178,37 @@ func (job *Job) partyByColumns(q int, bl *evalBlocks, n int, a *PartyAcc, figs *
 		}
 	}
 }
+
+// workerBlocks are each worker's block of a program, made when first
+// used; nil where the program cannot be evaluated by blocks.
+type workerBlocks []*model.Block
+
+func newWorkerBlocks(p *model.Program, pl Plan) workerBlocks {
+	if noBlocks || !p.Blocks() {
+		return nil
+	}
+	return make(workerBlocks, pl.workers())
+}
+
+// eval evaluates trials [start, end), at most Chunk of them, of p on
+// worker w's block and returns it, or nil when wb is nil, a trial fails
+// or a value of vars is not finite: then the caller evaluates the trials
+// one by one, which finds and names the earliest such trial.
+func (wb workerBlocks) eval(p *model.Program, w int, seed uint64, start, end int, vars []*model.Var) *model.Block {
+	if wb == nil {
+		return nil
+	}
+	if wb[w] == nil {
+		wb[w] = p.NewBlock(Chunk)
+	}
+	b := wb[w]
+	if p.EvalBlock(b, seed, start, end-start) != nil {
+		return nil
+	}
+	for _, v := range vars {
+		if !finite(b.Values(v)) {
+			return nil
+		}
+	}
+	return b
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/scenario"
+	"github.com/settle-sim/settle/engine/stats"
 )
 
 // oneStepJob is the pass of the one-step reference case that settle run
@@ -104,10 +105,6 @@ func TestPassByBlocksIsTrialByTrial(t *testing.T) {
 // is reported by a pass by blocks as trial by trial: the earliest, with
 // the same message.
 func TestPassByBlocksErrors(t *testing.T) {
-	src, err := os.ReadFile("../../scenarios/one-step.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct{ name, old, new, want string }{
 		// the program: a draw's parameter out of range in a few trials
 		{"draw", "clamp(normal(0.28, 0.06), 0, 1)", "beta(normal(2, 0.6), 2) * 0.5", "trial 1999: settlement_fraction: beta(alpha, beta): alpha (-0.0232"},
@@ -116,33 +113,7 @@ func TestPassByBlocksErrors(t *testing.T) {
 		// a probe: the settled outcome is not a number at £600m alone
 		{"probe", "years_to_settlement:\n    value: 0.5", "years_to_settlement:\n    value: 0.5 + 0 * sqrt(400000000 - settlement_figure + 0 * claim)", "trial 0: supplier_net_settled: value is NaN at a settlement figure of £600.0m;"},
 	} {
-		dir := t.TempDir()
-		for _, f := range []string{"termination.yaml", "costs.yaml", "settlement.yaml"} {
-			data, err := os.ReadFile(filepath.Join("../../rules", f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.MkdirAll(filepath.Join(dir, "rules"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "rules", f), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.MkdirAll(filepath.Join(dir, "scenarios"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "settle.yaml"), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(src), tc.old) {
-			t.Fatalf("%s: one-step.yaml has no %q", tc.name, tc.old)
-		}
-		text := strings.Replace(string(src), tc.old, tc.new, 1)
-		path := filepath.Join(dir, "scenarios", "s.yaml")
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		path := oneStepWith(t, tc.old, tc.new)
 		job := oneStepJob(t, path, true)
 		_, _, ea, eb := passBoth(t, job, Plan{Seed: 9, Trials: 50_000, Workers: 2})
 		if eb == nil {
@@ -183,4 +154,91 @@ func TestVariantMeansByBlocks(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("by blocks %v, trial by trial %v", a, b)
 	}
+}
+
+// TestStreamMeansColumnsByBlocks: Stream, Means and Columns give by
+// blocks, bit for bit, what they give trial by trial, and the same error
+// for a failing trial.
+func TestStreamMeansColumnsByBlocks(t *testing.T) {
+	job := oneStepJob(t, "../../scenarios/one-step.yaml", false)
+	p, vars := job.Program, job.Vars
+	ctx := context.Background()
+	pl := Plan{Seed: 6, Trials: 25_000 + 3, Workers: 2}
+	both := func(f func() (any, error)) (a, b any, ea, eb error) {
+		a, ea = f()
+		noBlocks = true
+		defer func() { noBlocks = false }()
+		b, eb = f()
+		return
+	}
+	for name, f := range map[string]func() (any, error){
+		"Stream": func() (any, error) {
+			ms, sks, err := Stream(ctx, p, pl, vars, true)
+			var data []stats.SketchData
+			for _, s := range sks {
+				data = append(data, s.Data())
+			}
+			return []any{ms, data}, err
+		},
+		"Means":   func() (any, error) { return Means(ctx, p, pl, vars) },
+		"Columns": func() (any, error) { return Columns(ctx, p, pl, vars) },
+	} {
+		a, b, ea, eb := both(f)
+		if ea != nil || eb != nil {
+			t.Fatal(name, ea, eb)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: by blocks and trial by trial differ", name)
+		}
+	}
+	bad := oneStepJob(t, oneStepWith(t, "pert(1.5, 2, 3.5)", "2 + log(normal(1, 0.3))"), false)
+	p, vars = bad.Program, bad.Vars
+	for name, f := range map[string]func() (any, error){
+		"Stream":  func() (any, error) { _, _, err := Stream(ctx, p, pl, vars, true); return nil, err },
+		"Means":   func() (any, error) { return Means(ctx, p, pl, vars) },
+		"Columns": func() (any, error) { return Columns(ctx, p, pl, vars) },
+	} {
+		_, _, ea, eb := both(f)
+		if eb == nil || fmt.Sprint(ea) != fmt.Sprint(eb) {
+			t.Errorf("%s: error by blocks %v, trial by trial %v", name, ea, eb)
+		}
+	}
+}
+
+// oneStepWith writes the one-step case, with its rule files, to a new
+// project, its text old replaced by new, and returns its path.
+func oneStepWith(t *testing.T, old, new string) string {
+	t.Helper()
+	src, err := os.ReadFile("../../scenarios/one-step.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"termination.yaml", "costs.yaml", "settlement.yaml"} {
+		data, err := os.ReadFile(filepath.Join("../../rules", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "rules"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "rules", f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "scenarios"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "settle.yaml"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), old) {
+		t.Fatalf("one-step.yaml has no %q", old)
+	}
+	text := strings.Replace(string(src), old, new, 1)
+	path := filepath.Join(dir, "scenarios", "s.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

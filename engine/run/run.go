@@ -108,9 +108,14 @@ func Ranges(ctx context.Context, p *model.Program, pl Plan, size int, fn RangeFu
 // Chunks runs fn over pl's trials in ranges of Chunk trials, reporting
 // progress after each; fn gets the range's index k.
 func Chunks(ctx context.Context, p *model.Program, pl Plan, fn func(s *model.State, k, start, end int) (int, error)) error {
+	return chunks(ctx, p, pl, func(s *model.State, _, k, start, end int) (int, error) { return fn(s, k, start, end) })
+}
+
+// chunks is Chunks whose fn gets the worker's index w too.
+func chunks(ctx context.Context, p *model.Program, pl Plan, fn RangeFunc) error {
 	var done atomic.Int64
-	return Ranges(ctx, p, pl, Chunk, func(s *model.State, _, k, start, end int) (int, error) {
-		i, err := fn(s, k, start, end)
+	return Ranges(ctx, p, pl, Chunk, func(s *model.State, w, k, start, end int) (int, error) {
+		i, err := fn(s, w, k, start, end)
 		if pl.Progress != nil {
 			pl.Progress(int(done.Add(int64(end - start))))
 		}
@@ -138,7 +143,14 @@ func Columns(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) 
 		tracked = append(tracked, cols[i])
 		trackedVars = append(trackedVars, v)
 	}
-	err := Chunks(ctx, p, pl, func(s *model.State, _, start, end int) (int, error) {
+	blocks := newWorkerBlocks(p, pl)
+	err := chunks(ctx, p, pl, func(s *model.State, w, _, start, end int) (int, error) {
+		if b := blocks.eval(p, w, pl.Seed, start, end, trackedVars); b != nil {
+			for k, v := range trackedVars {
+				copy(tracked[k][start:end], b.Values(v))
+			}
+			return 0, nil
+		}
 		return evalChunk(p, s, pl.Seed, start, end, tracked, slots, trackedVars)
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/stats"
+	"github.com/settle-sim/settle/internal/hugemem"
 )
 
 // Segments is how many parts a streamed run's trials are split into:
@@ -37,6 +38,11 @@ func Stream(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var, s
 		slots[j] = v.Slot
 	}
 	var done atomic.Int64
+	blocks := newWorkerBlocks(p, pl)
+	var invs [][]float64 // each worker's 1/(n+1) for a chunk's running counts
+	if blocks != nil {
+		invs = make([][]float64, pl.workers())
+	}
 	err := Ranges(ctx, p, pl, per, func(s *model.State, w, k, start, end int) (int, error) {
 		if sketch && sketches[w] == nil {
 			sketches[w] = make([]stats.Sketch, len(vars))
@@ -45,6 +51,13 @@ func Stream(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var, s
 		moments[k] = ms
 		for c := start; c < end && ctx.Err() == nil; c += Chunk {
 			ce := min(c+Chunk, end)
+			if b := blocks.eval(p, w, pl.Seed, c, ce, vars); b != nil {
+				streamColumns(b, vars, ms, sketches[w], hugemem.Grow(&invs[w], ce-c))
+				if pl.Progress != nil {
+					pl.Progress(int(done.Add(int64(ce - c))))
+				}
+				continue
+			}
 			if i, err := streamChunk(p, s, pl.Seed, c, ce, vars, slots, ms, sketches[w]); err != nil {
 				return i, err
 			}
@@ -76,6 +89,31 @@ func Stream(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var, s
 		}
 	}
 	return total, out, nil
+}
+
+// streamColumns adds the values of vars in block b's trials to their
+// moments and sketches (sk, nil for none), as streamChunk does trial by
+// trial; inv is scratch of the block's length.
+func streamColumns(b *model.Block, vars []*model.Var, ms []stats.Moments, sk []stats.Sketch, inv []float64) {
+	if len(vars) == 0 {
+		return
+	}
+	c := ms[0].N // every var has the same count
+	for t := range inv {
+		inv[t] = 1 / float64(c+t+1)
+	}
+	for j, v := range vars {
+		m := &ms[j]
+		for t, x := range b.Values(v) {
+			m.AddInv(x, inv[t])
+		}
+		if sk != nil {
+			skj := &sk[j]
+			for _, x := range b.Values(v) {
+				skj.Add(x)
+			}
+		}
+	}
 }
 
 func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, vars []*model.Var, slots []int, ms []stats.Moments, sk []stats.Sketch) (int, error) {
@@ -110,8 +148,19 @@ func streamChunk(p *model.Program, s *model.State, seed uint64, start, end int, 
 func Means(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) ([]float64, error) {
 	nchunks := (pl.Trials + Chunk - 1) / Chunk
 	sums := make([]float64, nchunks*len(vars))
-	err := Chunks(ctx, p, pl, func(s *model.State, k, start, end int) (int, error) {
+	blocks := newWorkerBlocks(p, pl)
+	err := chunks(ctx, p, pl, func(s *model.State, w, k, start, end int) (int, error) {
 		part := sums[k*len(vars) : (k+1)*len(vars)]
+		if b := blocks.eval(p, w, pl.Seed, start, end, vars); b != nil {
+			for j, v := range vars {
+				var acc float64 // plain within a chunk, compensated across
+				for _, x := range b.Values(v) {
+					acc += x
+				}
+				part[j] = acc
+			}
+			return 0, nil
+		}
 		acc := make([]float64, len(vars)) // plain within a chunk, compensated across
 
 		for i := start; i < end; i++ {
