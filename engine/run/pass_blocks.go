@@ -1,6 +1,8 @@
 package run
 
 import (
+	"slices"
+
 	"github.com/settle-sim/settle/engine/model"
 	"github.com/settle-sim/settle/engine/stats"
 )
@@ -70,7 +72,7 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 	}
 	for _, pj := range job.Parties {
 		for _, v := range []*model.Var{pj.Net, pj.Court, pj.Settled} {
-			if !finite(main.Values(v)) {
+			if !slices.Contains(job.Vars, v) && !finite(main.Values(v)) {
 				return false
 			}
 		}
@@ -110,72 +112,97 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 
 // finite reports whether every x is finite: x − x is 0 for a finite x,
 // NaN for NaN or ±Inf.
+// The sums run in four lanes, to overlap their additions.
 func finite(xs []float64) bool {
-	bad := 0.0
-	for _, x := range xs {
-		bad += x - x
+	var b0, b1, b2, b3 float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		b0 += xs[i] - xs[i]
+		b1 += xs[i+1] - xs[i+1]
+		b2 += xs[i+2] - xs[i+2]
+		b3 += xs[i+3] - xs[i+3]
 	}
-	return bad == 0
+	for ; i < len(xs); i++ {
+		b0 += xs[i] - xs[i]
+	}
+	return b0+b1+b2+b3 == 0
 }
 
 // partyByColumns adds the block's n trials to party q's sums, as party
-// does trial by trial, over values known to be finite.
+// does trial by trial, over values known to be finite. Each sum takes
+// its values in trial order; the sums are kept in locals and updated
+// side by side, so that their chains of dependent additions overlap.
 func (job *Job) partyByColumns(q int, bl *evalBlocks, n int, a *PartyAcc, figs *[3]float64) {
 	pj := &job.Parties[q]
 	net, court, settled := bl.main.Values(pj.Net), bl.main.Values(pj.Court), bl.main.Values(pj.Settled)
 	r := pj.RiskTolerance
-	for _, x := range net {
-		a.NetSum.Add(x)
+	netSum, courtSum := a.NetSum, a.CourtSum
+	netLoss, courtLoss := a.NetLoss, a.CourtLoss
+	court = court[:len(net)]
+	for t, x := range net {
+		y := court[t]
+		netSum.Add(x)
+		courtSum.Add(y)
 		if x < 0 {
-			a.NetLoss++
+			netLoss++
+		}
+		if y < 0 {
+			courtLoss++
 		}
 	}
-	for _, x := range court {
-		a.CourtSum.Add(x)
-		if x < 0 {
-			a.CourtLoss++
-		}
-	}
+	a.NetSum, a.CourtSum, a.NetLoss, a.CourtLoss = netSum, courtSum, netLoss, courtLoss
 	if r != 0 {
-		for _, x := range net {
-			a.NetExp.Add(-x / r)
+		netExp, courtExp := a.NetExp, a.CourtExp
+		for t, x := range net {
+			netExp.Add(-x / r)
+			courtExp.Add(-court[t] / r)
 		}
-		for _, x := range court {
-			a.CourtExp.Add(-x / r)
-		}
+		a.NetExp, a.CourtExp = netExp, courtExp
 	}
 	if job.Offered {
+		settledSum, beats := a.SettledSum, a.Beats
 		for t, x := range settled {
 			if x > court[t] {
-				a.Beats++
+				beats++
 			}
-			a.SettledSum.Add(x)
+			settledSum.Add(x)
 		}
+		a.SettledSum, a.Beats = settledSum, beats
 		if r != 0 {
+			settledExp := a.SettledExp
 			for _, x := range settled {
-				a.SettledExp.Add(-x / r)
+				settledExp.Add(-x / r)
 			}
+			a.SettledExp = settledExp
 		}
 	}
 	if len(pj.ProbeSettled) == 0 {
 		return
 	}
 	x0 := bl.probes[0].Values(pj.ProbeSettled[0])
-	for _, x := range x0 {
-		a.ProbeSum.Add(x)
-	}
+	probeSum := a.ProbeSum
 	if r != 0 {
+		probeExp := a.ProbeExp
 		for _, x := range x0 {
-			a.ProbeExp.Add(-x / r)
+			probeSum.Add(x)
+			probeExp.Add(-x / r)
+		}
+		a.ProbeExp = probeExp
+	} else {
+		for _, x := range x0 {
+			probeSum.Add(x)
 		}
 	}
+	a.ProbeSum = probeSum
 	if len(pj.ProbeSettled) == 3 {
 		lo, hi, mid := figs[0], figs[1], figs[2]
-		x1 := bl.probes[1].Values(pj.ProbeSettled[1])
-		x2 := bl.probes[2].Values(pj.ProbeSettled[2])
+		x1 := bl.probes[1].Values(pj.ProbeSettled[1])[:len(x0)]
+		x2 := bl.probes[2].Values(pj.ProbeSettled[2])[:len(x0)]
+		slopes := a.Slopes
 		for t, x := range x0 {
-			a.Slopes.add((x1[t]-x)/(hi-lo), (x2[t]-x)/(mid-lo))
+			slopes.add((x1[t]-x)/(hi-lo), (x2[t]-x)/(mid-lo))
 		}
+		a.Slopes = slopes
 	}
 }
 
