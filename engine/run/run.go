@@ -5,8 +5,13 @@
 // order, so that what a run computes depends on its trials alone, never
 // on how many workers (or processes, or machines) shared them.
 //
-// A trial is always evaluated by model.Program.Eval(state, seed, trial):
-// a program handed to this package is ready to evaluate.
+// Trials are evaluated a chunk at a time by model.Program.EvalBlock,
+// each rule over the chunk's column of values, where the program allows
+// (no stages, draws not planned jointly), else one by one by
+// model.Program.Eval(state, seed, trial); the two give the same bits,
+// and a chunk in which a trial fails is evaluated again one by one, so
+// that the error names the earliest failing trial either way. A program
+// handed to this package is ready to evaluate.
 package run
 
 import (
