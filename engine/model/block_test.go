@@ -267,3 +267,25 @@ func BenchmarkEvalOneStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(fallback), "by-closure-steps")
 }
+
+// TestEvalBlockRedrawn: a program with a factor redrawn from other
+// trials' streams, and one with an input pinned, evaluate by blocks as
+// trial by trial (the redrawn steps by their closures).
+func TestEvalBlockRedrawn(t *testing.T) {
+	p := compileProgram(t, `inputs:
+  a: normal(0, 1)
+  p: beta(2, 3)
+  b: bernoulli(p)
+  c: clamp(normal(0.3, 0.1), 0, 1) + uniform(0, 1)
+rules:
+  y: "a + (b ? 1 : 0) + c"
+outputs: [y]
+`)
+	for _, f := range p.Factors() {
+		q, err := p.Redraw(f, 5000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameBlocks(t, "redrawn "+f.Name, q, 100, 700, 256)
+	}
+}

@@ -71,4 +71,6 @@ func TestRestrictEqualsFull(t *testing.T) {
 			}
 		}
 	}
+	// By blocks, the frontier's loaders copy their trials' values.
+	sameBlocks(t, "restricted", r, 0, trials, 300)
 }
