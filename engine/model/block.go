@@ -92,11 +92,9 @@ func (b *Block) Values(v *Var) []float64 {
 
 // Follow makes b, a block of a program made by Follow, read its frontier
 // from base, a block of the base program: evaluate each block of trials
-// in base first, then in b.
-func (b *Block) Follow(base *Block) {
-	b.from = base
-	b.s.Follow(base.s)
-}
+// in base first, then in b. (The frontier's loads are column copies,
+// never evaluated trial by trial.)
+func (b *Block) Follow(base *Block) { b.from = base }
 
 // EvalBlock evaluates trials start … start+n−1 into b's columns: the
 // values Eval gives, trial by trial, bit for bit. It returns the error
