@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -48,7 +49,28 @@ func shardFiles(t *testing.T, spec engine.Spec, opt engine.Options, n int) [][]b
 	return files
 }
 
+// mergeFiles reads the parts files in order, all at once (ReadParts:
+// a run's exact parts are read into the run's columns), and merges them.
 func mergeFiles(files [][]byte, order []int) (*engine.Result, error) {
+	var names []string
+	byName := map[string][]byte{}
+	for _, i := range order {
+		name := "part-" + string(rune('0'+i))
+		names = append(names, name)
+		byName[name] = files[i]
+	}
+	parts, err := engine.ReadParts(names, func(name string) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(byName[name])), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return engine.Merge(context.Background(), parts, names, project.Options{})
+}
+
+// mergeEach is mergeFiles reading the parts one by one (ReadPart), each
+// into columns of its own.
+func mergeEach(files [][]byte, order []int) (*engine.Result, error) {
 	var parts []*engine.Part
 	var names []string
 	for _, i := range order {
@@ -99,6 +121,13 @@ func TestShardsMergeToRun(t *testing.T) {
 			}
 			if got := docJSON(t, merged); !bytes.Equal(got, want) {
 				t.Errorf("merged shards differ from the unsharded run")
+			}
+			each, err := mergeEach(files, tc.order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := docJSON(t, each); !bytes.Equal(got, want) {
+				t.Errorf("shards read one by one and merged differ from the unsharded run")
 			}
 			if len(merged.Parties) == 0 || merged.Range == nil {
 				t.Errorf("merged result has no parties or settlement range")

@@ -507,8 +507,8 @@ func Merge(parts []*Part) (*Merged, error) {
 		nv := len(parts[0].Columns)
 		m.Columns = make([][]float64, nv)
 		for j := range m.Columns {
-			if len(parts) == 1 {
-				m.Columns[j] = parts[0].Columns[j]
+			if col, ok := joined(parts, j); ok {
+				m.Columns[j] = col
 				continue
 			}
 			col := hugemem.Floats(m.Trials)[:0]
@@ -570,6 +570,24 @@ func Merge(parts []*Part) (*Merged, error) {
 		}
 	}
 	return m, nil
+}
+
+// joined returns column j of the whole run when the parts' columns j
+// are already its consecutive pieces, in one array (as one part's, or
+// as engine.ReadParts reads parts into the run's columns): no copy.
+func joined(parts []*Part, j int) ([]float64, bool) {
+	first := parts[0].Columns[j]
+	if cap(first) < parts[0].Trials {
+		return nil, false
+	}
+	whole := first[:parts[0].Trials]
+	for _, pt := range parts {
+		col := pt.Columns[j]
+		if len(col) != pt.End-pt.Start || len(col) > 0 && &col[0] != &whole[pt.Start] {
+			return nil, false
+		}
+	}
+	return whole, true
 }
 
 // Sum is a compensated (Neumaier) sum of a count of values, mergeable:

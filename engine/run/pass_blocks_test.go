@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,4 +242,42 @@ func oneStepWith(t *testing.T, old, new string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestMergeJoinsColumns: parts whose columns are consecutive pieces of
+// one array are joined without a copy; parts whose columns are not, even
+// when the first has room for the whole run, are joined by copying.
+func TestMergeJoinsColumns(t *testing.T) {
+	const trials = 3000
+	pl := Plan{Trials: trials}
+	shards := []Shard{{K: 0, N: 2}, {K: 1, N: 2}}
+	whole := make([]float64, trials)
+	for i := range whole {
+		whole[i] = float64(i)
+	}
+	part := func(k int, col []float64) *Part {
+		start, end := shards[k].Trials(pl.Trials)
+		return &Part{Trials: trials, Shard: shards[k], Start: start, End: end, Exact: true, Columns: [][]float64{col}}
+	}
+	s0, e0 := shards[0].Trials(trials)
+	s1, e1 := shards[1].Trials(trials)
+	// pieces of one array
+	m, err := Merge([]*Part{part(0, whole[s0:e0:trials]), part(1, whole[s1:e1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &m.Columns[0][0] != &whole[0] || len(m.Columns[0]) != trials {
+		t.Error("pieces of one array were copied")
+	}
+	// a first part with room for the run, and a second of its own
+	roomy := make([]float64, trials)
+	copy(roomy, whole[s0:e0])
+	other := append([]float64(nil), whole[s1:e1]...)
+	m, err = Merge([]*Part{part(0, roomy[:e0-s0]), part(1, other)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Columns[0], whole) {
+		t.Error("columns of separate arrays joined wrongly")
+	}
 }
