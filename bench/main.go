@@ -90,6 +90,10 @@ type bench struct {
 	failed bool
 }
 
+// targetTrials is the least trial count at which issue 13 sets the
+// targets against NumPy (2M and 10M).
+const targetTrials = 2_000_000
+
 type result struct {
 	seconds []float64
 	cpu     []float64 // user and system CPU seconds
@@ -313,7 +317,10 @@ func (b *bench) command(n int) error {
 	if a, d := results[2], results[3]; a != nil {
 		check := func(what string, got, want float64) {
 			verdict := "met"
-			if got < want {
+			switch {
+			case n < targetTrials:
+				verdict = "not judged below 2M trials, where the issue sets it"
+			case got < want:
 				verdict = "NOT met"
 			}
 			fmt.Printf("  target %-34s %.2f× (≥ %.1f×): %s\n", what, got, want, verdict)
@@ -437,7 +444,12 @@ func (b *bench) shards(n, k int) error {
 	fmt.Printf("%d shards of %d trials (all workers each): shards %.2f s in all, merge %.3f s = %.1f%% of the unsharded run's %.2f s (CPU: %.1f%%); %s\n",
 		k, n, shardSec, mrg.median(), 100*wall, run.median(), 100*cpu, same)
 	verdict := "met"
-	if wall >= 0.05 {
+	switch {
+	case !bytes.Contains(a, []byte(`"quantile_error"`)):
+		// Parts that keep every value: the merge joins the columns and
+		// summarises every value again, as the run does.
+		verdict = "not judged: the parts keep every value (exact quantiles); judged where they keep sketches, as at 10m"
+	case wall >= 0.05:
 		verdict = "NOT met"
 	}
 	fmt.Printf("  target merge under 5%% of the run          %.1f%% of its wall time (CPU %.1f%%): %s\n\n", 100*wall, 100*cpu, verdict)
