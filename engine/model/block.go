@@ -302,15 +302,19 @@ func zipVec(l, r cx, f func(x, y float64) float64) vecFn {
 	}
 }
 
-// arithVec is the column form of l op r for op one of + - * /, with
-// loops of their own for a constant operand.
+// arithVec is the column form of l op r for op one of + - * /, with a
+// loop of its own for a constant right operand, and for a constant left
+// one of + and * (which give the same bits with their operands swapped);
+// k − x and k / x repeat k into a buffer (vop.get).
 func arithVec(op string, l, r cx) vecFn {
 	if !columnar(l, r) {
 		return nil
 	}
 	a, c := vopOf(l), vopOf(r)
-	switch {
-	case c.how == opConst:
+	if a.how == opConst && c.how != opConst && (op == "+" || op == "*") {
+		a, c = c, a
+	}
+	if c.how == opConst {
 		k := c.val
 		return func(b *Block, out []float64) {
 			mark := b.top
@@ -331,31 +335,6 @@ func arithVec(op string, l, r cx) vecFn {
 			case "/":
 				for i, x := range xs {
 					out[i] = x / k
-				}
-			}
-			b.top = mark
-		}
-	case a.how == opConst:
-		k := a.val
-		return func(b *Block, out []float64) {
-			mark := b.top
-			ys := c.get(b)[:len(out)]
-			switch op {
-			case "+":
-				for i, y := range ys {
-					out[i] = k + y
-				}
-			case "-":
-				for i, y := range ys {
-					out[i] = k - y
-				}
-			case "*":
-				for i, y := range ys {
-					out[i] = k * y
-				}
-			case "/":
-				for i, y := range ys {
-					out[i] = k / y
 				}
 			}
 			b.top = mark
