@@ -407,22 +407,6 @@ func logicVec(and bool, l, r cx) vecFn {
 	})
 }
 
-// powVec is the column form of x ** y for x fixed when compiled.
-func powVec(pb powBase, y cx) vecFn {
-	if !columnar(y) {
-		return nil
-	}
-	c := vopOf(y)
-	return func(b *Block, out []float64) {
-		mark := b.top
-		ys := c.get(b)[:len(out)]
-		for i, y := range ys {
-			out[i] = pb.pow(y)
-		}
-		b.top = mark
-	}
-}
-
 // condVec is the column form of cond ? x : y: both branches are computed
 // in every trial, so neither may be able to fail one.
 func condVec(cond, x, y cx) vecFn {

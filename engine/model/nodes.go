@@ -167,7 +167,7 @@ func (c *compiler) binary(n *ast.BinaryNode) (cx, bool) {
 		vec = zipVec(l, r, math.Pow)
 		if l.konst {
 			pb := newPowBase(l.val)
-			vec = powVec(pb, r)
+			vec = mapVec(r, pb.pow)
 			j := r.slot
 			switch {
 			case plainPath:
