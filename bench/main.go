@@ -2,8 +2,8 @@
 // from start to written document, against NumPy doing the same on the
 // same model, in one run on one machine, and checks they agree:
 //
-//	go run ./bench                           # 2M and 10M trials, 3 runs each, memory at 10m and 1,000m, the process at 200k, 4 shards
-//	go run ./bench -trials 200k -runs 1 -memory '' # the quick form CI runs
+//	go run ./bench                           # 2M and 10M trials, 3 runs each, memory at 10m and 1,000m, the process at 200k, 4 shards of 40m
+//	go run ./bench -trials 200k -runs 1 -memory '' -shard-trials 200k # the quick form CI runs
 //
 // Contenders, each timed as a whole process (start-up, loading, every
 // trial, every summary, the document written), interleaved run by run:
@@ -19,8 +19,11 @@
 //
 // Then peak memory of settle run at the -memory trial counts (sketched
 // above the exact limit), the reference case with stages against the
-// one-step case at -process trials (the target: at most 5 times as long), 4 shards merged against the unsharded run
-// (same bytes; the merge's share of the run's time), and, labelled as
+// one-step case at -process trials (the target: at most 5 times as long),
+// a run of -shard-trials in 4 shards merged against the unsharded run
+// (same bytes; the merge's share of the run's time: judged where the
+// parts keep sketches, whose merge costs the same whatever the trials),
+// and, labelled as
 // what it is, engine.Moments — every trial evaluated and the outputs'
 // moments streamed, the path no command takes — against the same model
 // written by hand in Go and NumPy's loop alone.
@@ -67,13 +70,14 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "the Python with NumPy (Debian's python3-numpy)")
 	install := flag.Bool("install-numpy", false, "install Debian's python3-numpy with apt-get when -python cannot import numpy")
 	memory := flag.String("memory", "10m,1000m", "trial counts at which to measure settle run's peak memory; empty for none")
-	shards := flag.Int("shards", 4, "shards to run and merge against the unsharded run (at the largest trial count); 0 for none")
+	shards := flag.Int("shards", 4, "shards to run and merge against the unsharded run; 0 for none")
+	shardTrials := flag.String("shard-trials", "40m", "trials of the sharded run: one long enough to be worth sharding, above the exact limit (a merge's cost does not grow with the trials there, a run's does)")
 	process := flag.String("process", "200k", "trials at which to time the reference case with stages against the one-step case; empty for none")
 	moments := flag.Bool("moments", true, "also time engine.Moments against hand-written Go and NumPy's loop")
 	root := flag.String("root", ".", "the repository's root")
 	flag.Parse()
 	b := &bench{runs: *runs, seed: *seed, python: *python, root: *root}
-	if err := b.main(*trialsFlag, *memory, *process, *shards, *moments, *install); err != nil {
+	if err := b.main(*trialsFlag, *memory, *process, *shardTrials, *shards, *moments, *install); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -129,10 +133,14 @@ func counts(s string) ([]int, error) {
 	return ns, nil
 }
 
-func (b *bench) main(trialsFlag, memoryFlag, processFlag string, shards int, moments, install bool) error {
+func (b *bench) main(trialsFlag, memoryFlag, processFlag, shardTrialsFlag string, shards int, moments, install bool) error {
 	ns, err := counts(trialsFlag)
 	if err != nil {
 		return err
+	}
+	shardTrials, err := counts(shardTrialsFlag)
+	if err != nil || len(shardTrials) != 1 {
+		return fmt.Errorf("-shard-trials %q: want one trial count, such as 40m", shardTrialsFlag)
 	}
 	proc, err := counts(processFlag)
 	if err != nil {
@@ -174,10 +182,7 @@ func (b *bench) main(trialsFlag, memoryFlag, processFlag string, shards int, mom
 		}
 	}
 	if shards > 1 {
-		// at the largest count: the run a user would shard, and one that
-		// keeps sketches rather than every value (a merge of parts that
-		// keep every value summarises them all again)
-		if err := b.shards(slices.Max(ns), shards); err != nil {
+		if err := b.shards(shardTrials[0], shards); err != nil {
 			return err
 		}
 	}
@@ -448,7 +453,7 @@ func (b *bench) shards(n, k int) error {
 	case !bytes.Contains(a, []byte(`"quantile_error"`)):
 		// Parts that keep every value: the merge joins the columns and
 		// summarises every value again, as the run does.
-		verdict = "not judged: the parts keep every value (exact quantiles); judged where they keep sketches, as at 10m"
+		verdict = "not judged: the parts keep every value (exact quantiles); judged where they keep sketches, as at 40m"
 	case wall >= 0.05:
 		verdict = "NOT met"
 	}
