@@ -247,7 +247,7 @@ func Pass(ctx context.Context, job *Job, pl Plan, shard Shard) (*Part, error) {
 			ce := min(c+Chunk, be)
 			if byBlocks {
 				if states[w].blocks == nil {
-					states[w].blocks = job.newBlocks()
+					states[w].blocks = newEvalBlocks(job.Program, job.Probes)
 				}
 				if job.chunkByBlocks(states[w].blocks, pl.Seed, c, ce, part, b, sketches[w]) {
 					if pl.Progress != nil {

@@ -18,20 +18,22 @@ import (
 // noBlocks, set only by tests, makes every pass evaluate trial by trial.
 var noBlocks = false
 
-// evalBlocks is one worker's model blocks: the program's and its
-// probes'.
+// evalBlocks is one worker's model blocks: a program's, and those of
+// the programs evaluated after it in each trial (a pass's probes, the
+// tornado's variants), which read from it where they follow it.
 type evalBlocks struct {
 	main   *model.Block
 	probes []*model.Block
 	inv    []float64 // 1/(n+1) for the moments' running counts
 }
 
-// byBlocks reports whether the job's chunks can be evaluated by blocks.
-func (job *Job) byBlocks() bool {
-	if noBlocks || job.Tally != nil || job.PathBy != nil || !job.Program.Blocks() {
+// blocksAllowed reports whether p and the probes evaluated after it can
+// be evaluated by blocks.
+func blocksAllowed(p *model.Program, probes []Probe) bool {
+	if noBlocks || !p.Blocks() {
 		return false
 	}
-	for _, pr := range job.Probes {
+	for _, pr := range probes {
 		if !pr.Program.Blocks() {
 			return false
 		}
@@ -39,9 +41,9 @@ func (job *Job) byBlocks() bool {
 	return true
 }
 
-func (job *Job) newBlocks() *evalBlocks {
-	bl := &evalBlocks{main: job.Program.NewBlock(Chunk), inv: make([]float64, Chunk)}
-	for _, pr := range job.Probes {
+func newEvalBlocks(p *model.Program, probes []Probe) *evalBlocks {
+	bl := &evalBlocks{main: p.NewBlock(Chunk), inv: make([]float64, Chunk)}
+	for _, pr := range probes {
 		b := pr.Program.NewBlock(Chunk)
 		if pr.Follows {
 			b.Follow(bl.main)
@@ -51,18 +53,32 @@ func (job *Job) newBlocks() *evalBlocks {
 	return bl
 }
 
+// eval evaluates trials start … start+n−1 of p and then of each of
+// probes into bl; false when a trial fails.
+func (bl *evalBlocks) eval(p *model.Program, probes []Probe, seed uint64, start, n int) bool {
+	if p.EvalBlock(bl.main, seed, start, n) != nil {
+		return false
+	}
+	for k, pr := range probes {
+		if pr.Program.EvalBlock(bl.probes[k], seed, start, n) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// byBlocks reports whether the job's chunks can be evaluated by blocks.
+func (job *Job) byBlocks() bool {
+	return job.Tally == nil && job.PathBy == nil && blocksAllowed(job.Program, job.Probes)
+}
+
 // chunkByBlocks evaluates trials [start, end) by blocks and gathers them
 // as chunk does. It returns false, having gathered nothing, when a trial
 // fails or a value gathered is not finite.
 func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part *Part, b *block, sk []stats.Sketch) bool {
 	n := end - start
-	if job.Program.EvalBlock(bl.main, seed, start, n) != nil {
+	if !bl.eval(job.Program, job.Probes, seed, start, n) {
 		return false
-	}
-	for k, pr := range job.Probes {
-		if pr.Program.EvalBlock(bl.probes[k], seed, start, n) != nil {
-			return false
-		}
 	}
 	main := bl.main
 	for _, v := range job.Vars {
@@ -87,17 +103,8 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 			copy(part.Columns[j][start-part.Start:end-part.Start], main.Values(v))
 		}
 	} else {
-		inv, c := bl.inv[:n], b.onPath[model.AnyPath]
-		for t := range inv {
-			inv[t] = 1 / float64(c+t+1)
-		}
-		for j, v := range job.Vars {
-			ms, skj := &b.ms[j], &sk[j]
-			for t, x := range main.Values(v) {
-				ms.AddInv(x, inv[t])
-				skj.Add(x)
-			}
-		}
+		// without paths, every var's moments count every trial
+		streamColumns(main, job.Vars, b.ms, sk, bl.inv[:n])
 		b.onPath[model.AnyPath] += n
 	}
 	var figs [3]float64
@@ -111,8 +118,8 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 }
 
 // finite reports whether every x is finite: x − x is 0 for a finite x,
-// NaN for NaN or ±Inf.
-// The sums run in four lanes, to overlap their additions.
+// NaN for NaN or ±Inf. The sums run in four lanes, to overlap their
+// additions.
 func finite(xs []float64) bool {
 	var b0, b1, b2, b3 float64
 	i := 0
@@ -211,7 +218,7 @@ func (job *Job) partyByColumns(q int, bl *evalBlocks, n int, a *PartyAcc, figs *
 type workerBlocks []*model.Block
 
 func newWorkerBlocks(p *model.Program, pl Plan) workerBlocks {
-	if noBlocks || !p.Blocks() {
+	if !blocksAllowed(p, nil) {
 		return nil
 	}
 	return make(workerBlocks, pl.workers())
@@ -238,4 +245,14 @@ func (wb workerBlocks) eval(p *model.Program, w int, seed uint64, start, end int
 		}
 	}
 	return b
+}
+
+// plainSum is xs's sum, added plainly in order: a chunk's sum, as Means
+// and VariantMeans take it.
+func plainSum(xs []float64) float64 {
+	var acc float64
+	for _, x := range xs {
+		acc += x
+	}
+	return acc
 }

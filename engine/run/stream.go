@@ -153,11 +153,7 @@ func Means(ctx context.Context, p *model.Program, pl Plan, vars []*model.Var) ([
 		part := sums[k*len(vars) : (k+1)*len(vars)]
 		if b := blocks.eval(p, w, pl.Seed, start, end, vars); b != nil {
 			for j, v := range vars {
-				var acc float64 // plain within a chunk, compensated across
-				for _, x := range b.Values(v) {
-					acc += x
-				}
-				part[j] = acc
+				part[j] = plainSum(b.Values(v)) // plain within a chunk, compensated across
 			}
 			return 0, nil
 		}

@@ -32,23 +32,18 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 	width := offsets[len(variants)]
 	sums := make([]float64, nchunks*width)
 	states := make([][]*model.State, pl.workers()) // each worker's variants' states
-	byBlocks := !noBlocks && base.Blocks()
-	for _, v := range variants {
-		byBlocks = byBlocks && v.Program.Blocks()
+	followers := make([]Probe, len(variants))
+	for i, v := range variants {
+		followers[i] = Probe{Program: v.Program, Follows: true}
 	}
-	blocks := make([][]*model.Block, pl.workers()) // each worker's base's and variants' blocks
+	byBlocks := blocksAllowed(base, followers)
+	blocks := make([]*evalBlocks, pl.workers())
 	err := Ranges(ctx, base, pl, Chunk, func(s *model.State, w, k, start, end int) (int, error) {
 		if byBlocks {
 			if blocks[w] == nil {
-				bb := base.NewBlock(Chunk)
-				blocks[w] = []*model.Block{bb}
-				for _, v := range variants {
-					b := v.Program.NewBlock(Chunk)
-					b.Follow(bb)
-					blocks[w] = append(blocks[w], b)
-				}
+				blocks[w] = newEvalBlocks(base, followers)
 			}
-			if variantSumsByBlocks(base, variants, blocks[w], pl.Seed, start, end, offsets, sums[k*width:(k+1)*width]) {
+			if variantSumsByBlocks(base, variants, followers, blocks[w], pl.Seed, start, end, offsets, sums[k*width:(k+1)*width]) {
 				return 0, nil
 			}
 			// a trial failed: find and report it trial by trial
@@ -100,29 +95,21 @@ func VariantMeans(ctx context.Context, base *model.Program, variants []Variant, 
 	return means, nil
 }
 
-// variantSumsByBlocks evaluates trials [start, end) of base and of each
-// variant by blocks (model.Program.EvalBlock) into blocks, the base's
-// first, and sums each variant's vars into sums, as VariantMeans does
-// trial by trial. It returns false when a trial fails or a value is not
-// finite.
-func variantSumsByBlocks(base *model.Program, variants []Variant, blocks []*model.Block, seed uint64, start, end int, offsets []int, sums []float64) bool {
-	n := end - start
-	if base.EvalBlock(blocks[0], seed, start, n) != nil {
+// variantSumsByBlocks evaluates trials [start, end) of base and then of
+// each variant (followers) by blocks into bl, and sums each variant's
+// vars into sums, as VariantMeans does trial by trial. It returns false
+// when a trial fails or a value is not finite.
+func variantSumsByBlocks(base *model.Program, variants []Variant, followers []Probe, bl *evalBlocks, seed uint64, start, end int, offsets []int, sums []float64) bool {
+	if !bl.eval(base, followers, seed, start, end-start) {
 		return false
 	}
 	for i, v := range variants {
-		if v.Program.EvalBlock(blocks[i+1], seed, start, n) != nil {
-			return false
-		}
 		for j, x := range v.Vars {
-			if !finite(blocks[i+1].Values(x)) {
+			col := bl.probes[i].Values(x)
+			if !finite(col) {
 				return false
 			}
-			var acc float64 // plain within a chunk, as VariantMeans sums
-			for _, y := range blocks[i+1].Values(x) {
-				acc += y
-			}
-			sums[offsets[i]+j] = acc
+			sums[offsets[i]+j] = plainSum(col) // plain within a chunk, as VariantMeans sums
 		}
 	}
 	return true
