@@ -206,7 +206,7 @@ func (o *vop) get(b *Block) []float64 {
 }
 
 // columnar reports whether every x has a column form: a slot, a constant
-// or a vec. Tests that compare the column forms with the closures can
+// (which kernels read through vop, not a vec) or a vec. Tests that compare the column forms with the closures can
 // turn them off (noColumns).
 func columnar(xs ...cx) bool {
 	if plainPath || noColumns {
@@ -243,8 +243,12 @@ func constVec(v float64) vecFn {
 	}
 }
 
-// slotVec copies slot's column.
+// slotVec copies slot's column: the column form of a rule that is
+// another var's name.
 func slotVec(slot int) vecFn {
+	if !columnar() {
+		return nil
+	}
 	return func(b *Block, out []float64) { copy(out, b.cols[slot][:len(out)]) }
 }
 

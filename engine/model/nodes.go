@@ -30,7 +30,7 @@ type cx struct {
 }
 
 func constant(v float64, t Type, unit string) cx {
-	return cx{fn: func(*State) float64 { return v }, typ: t, unit: unit, konst: true, val: v, vec: constVec(v)}
+	return cx{fn: func(*State) float64 { return v }, typ: t, unit: unit, konst: true, val: v}
 }
 
 // fold evaluates x once when all its operands were constant.
