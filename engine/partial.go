@@ -249,10 +249,9 @@ func trackedNames(p *model.Program, opt Options) []string {
 // CRC-32C), padding to a multiple of 8 bytes, the payload (Go's gob
 // encoding of the sketches, the tallies and the sample's analysis),
 // padding, each block's moments and parties' sums and each var's sketch
-// (flat: flat.go),
-// padding, then, for a run that keeps every value, each column's values
-// for the shard's trials as little-endian float64s. docs/shards.md
-// describes it.
+// (flat: flat.go), padding, then, for a run that keeps every value, each
+// column's values for the shard's trials as little-endian float64s.
+// docs/shards.md describes it.
 func (pt *Part) Write(w io.Writer) error {
 	var payload bytes.Buffer
 	pl := partPayload{Points: pt.points}
@@ -486,7 +485,7 @@ func (r *partReader) head() (pt *Part, err error) {
 		h.Trials < 1 || h.PayloadLen < 0 || h.PayloadLen > 1<<40 || h.SumsLen < 0 || h.SumsLen > 1<<40 {
 		return fail("corrupt header")
 	}
-	payload, err := readN(br, nil, h.PayloadLen)
+	payload, err := readN(br, h.PayloadLen)
 	if err != nil {
 		return fail("truncated payload")
 	}
@@ -580,11 +579,7 @@ func (r *partReader) columns(pt *Part, into [][]float64) error {
 					col[i] = math.Float64frombits(binary.LittleEndian.Uint64(buf[8*i:]))
 				}
 			}
-			bad := 0.0 // x − x is 0 for a finite x, NaN for NaN or ±Inf
-			for _, x := range col {
-				bad += x - x
-			}
-			if bad != 0 {
+			if !stats.Finite(col) {
 				for _, x := range col {
 					if x-x != 0 {
 						return fail("corrupt: column %s holds %v", cm.Name, x)
@@ -603,17 +598,13 @@ func (r *partReader) columns(pt *Part, into [][]float64) error {
 	return nil
 }
 
-// readN reads n bytes of r into buf's capacity, growing it as the bytes
-// arrive (so that a corrupt length cannot make it allocate more than is
-// there).
-func readN(r io.Reader, buf []byte, n int64) ([]byte, error) {
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, min(n, 1<<24))
-	}
-	buf = buf[:0]
+// readN reads n bytes of r, growing its buffer as the bytes arrive
+// (so that a corrupt length cannot make it allocate more than is there).
+func readN(r io.Reader, n int64) ([]byte, error) {
+	buf := make([]byte, 0, min(n, 1<<24))
 	for int64(len(buf)) < n {
 		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, int(min(n-int64(len(buf)), int64(max(len(buf), 1<<20)))))
+			buf = slices.Grow(buf, int(min(n-int64(len(buf)), int64(len(buf)))))
 		}
 		end := int(min(int64(cap(buf)), n))
 		k, err := io.ReadFull(r, buf[len(buf):end])

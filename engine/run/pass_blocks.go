@@ -82,18 +82,18 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 	}
 	main := bl.main
 	for _, v := range job.Vars {
-		if !finite(main.Values(v)) {
+		if !stats.Finite(main.Values(v)) {
 			return false
 		}
 	}
 	for _, pj := range job.Parties {
 		for _, v := range []*model.Var{pj.Net, pj.Court, pj.Settled} {
-			if !slices.Contains(job.Vars, v) && !finite(main.Values(v)) {
+			if !slices.Contains(job.Vars, v) && !stats.Finite(main.Values(v)) {
 				return false
 			}
 		}
 		for k, v := range pj.ProbeSettled {
-			if !finite(bl.probes[k].Values(v)) {
+			if !stats.Finite(bl.probes[k].Values(v)) {
 				return false
 			}
 		}
@@ -115,24 +115,6 @@ func (job *Job) chunkByBlocks(bl *evalBlocks, seed uint64, start, end int, part 
 		job.partyByColumns(q, bl, n, &b.accs[q], &figs)
 	}
 	return true
-}
-
-// finite reports whether every x is finite: x − x is 0 for a finite x,
-// NaN for NaN or ±Inf. The sums run in four lanes, to overlap their
-// additions.
-func finite(xs []float64) bool {
-	var b0, b1, b2, b3 float64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		b0 += xs[i] - xs[i]
-		b1 += xs[i+1] - xs[i+1]
-		b2 += xs[i+2] - xs[i+2]
-		b3 += xs[i+3] - xs[i+3]
-	}
-	for ; i < len(xs); i++ {
-		b0 += xs[i] - xs[i]
-	}
-	return b0+b1+b2+b3 == 0
 }
 
 // partyByColumns adds the block's n trials to party q's sums, as party
@@ -240,7 +222,7 @@ func (wb workerBlocks) eval(p *model.Program, w int, seed uint64, start, end int
 		return nil
 	}
 	for _, v := range vars {
-		if !finite(b.Values(v)) {
+		if !stats.Finite(b.Values(v)) {
 			return nil
 		}
 	}

@@ -106,7 +106,7 @@ func variantSumsByBlocks(base *model.Program, variants []Variant, followers []Pr
 	for i, v := range variants {
 		for j, x := range v.Vars {
 			col := bl.probes[i].Values(x)
-			if !finite(col) {
+			if !stats.Finite(col) {
 				return false
 			}
 			sums[offsets[i]+j] = plainSum(col) // plain within a chunk, as VariantMeans sums

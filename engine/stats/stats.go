@@ -573,3 +573,21 @@ func Neumaier(s, c *float64, x float64) {
 
 // Value returns the sum.
 func (a *Sum) Value() float64 { return a.s + a.c }
+
+// Finite reports whether every x is finite: x − x is 0 for a finite x,
+// NaN for NaN or ±Inf. The sums run in four lanes, to overlap their
+// additions.
+func Finite(xs []float64) bool {
+	var b0, b1, b2, b3 float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		b0 += xs[i] - xs[i]
+		b1 += xs[i+1] - xs[i+1]
+		b2 += xs[i+2] - xs[i+2]
+		b3 += xs[i+3] - xs[i+3]
+	}
+	for ; i < len(xs); i++ {
+		b0 += xs[i] - xs[i]
+	}
+	return b0+b1+b2+b3 == 0
+}
